@@ -1,0 +1,36 @@
+import { Module } from '@nestjs/common';
+import { DINTERO_AUTH_CONFIG, DINTERO_CLOCK } from './dintero-auth.constants.js';
+import { DINTERO_AUTH_MODULE_OPTIONS, DinteroAuthConfigurableModule } from './dintero-auth.module-definition.js';
+import type { DinteroAuthModuleOptions } from './interfaces/dintero-auth-options.interface.js';
+import type { DinteroAuthConfig } from './options/dintero-auth.config.js';
+import { normalizeOptions } from './options/normalize-options.js';
+import { systemClock } from './token/clock.js';
+import { DinteroTokenService } from './token/dintero-token.service.js';
+import { TokenEndpointClient } from './token/token-endpoint.client.js';
+
+/**
+ * Dintero access tokens for a NestJS application.
+ *
+ * `DinteroAuthModule.forRoot({ accountId, clientId, clientSecret })`, or `forRootAsync()` with
+ * `useFactory` / `useClass` / `useExisting`, `imports`, `inject` and `isGlobal`. Options are
+ * validated once, while the application is created; invalid ones fail start-up with a
+ * `DinteroAuthConfigError` that names every bad field.
+ */
+@Module({
+  providers: [
+    {
+      provide: DINTERO_AUTH_CONFIG,
+      useFactory: (options: DinteroAuthModuleOptions): DinteroAuthConfig => normalizeOptions(options),
+      inject: [DINTERO_AUTH_MODULE_OPTIONS],
+    },
+    { provide: DINTERO_CLOCK, useValue: systemClock },
+    {
+      provide: TokenEndpointClient,
+      useFactory: (config: DinteroAuthConfig) => new TokenEndpointClient(config),
+      inject: [DINTERO_AUTH_CONFIG],
+    },
+    DinteroTokenService,
+  ],
+  exports: [DinteroTokenService, DINTERO_AUTH_CONFIG],
+})
+export class DinteroAuthModule extends DinteroAuthConfigurableModule {}

@@ -1,0 +1,129 @@
+/**
+ * The error taxonomy of this module. Every error carries a stable `code` for programs and a
+ * message for people; none ever holds a client secret or an access token.
+ */
+
+/** Base class of every error this module throws or rejects with. */
+export abstract class DinteroAuthError extends Error {
+  /** Stable machine-readable code, e.g. `DINTERO_TOKEN_REQUEST`. */
+  abstract readonly code: string;
+  /** Whether the same request may succeed if tried again later. */
+  abstract readonly retryable: boolean;
+
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = new.target.name;
+  }
+}
+
+/** One invalid module option: where it is and what is wrong with it. */
+export interface DinteroAuthConfigIssue {
+  /** Option path, e.g. `accountId` or `refresh.windowEnd`. */
+  readonly path: string;
+  /** Why it is invalid (never echoes a secret). */
+  readonly problem: string;
+}
+
+/** The module's options are invalid; names every bad field at once. Thrown at start-up. */
+export class DinteroAuthConfigError extends DinteroAuthError {
+  readonly code = 'DINTERO_AUTH_CONFIG';
+  readonly retryable = false;
+  readonly issues: readonly DinteroAuthConfigIssue[];
+
+  constructor(issues: readonly DinteroAuthConfigIssue[]) {
+    const lines = issues.map((issue) => `  - ${issue.path}: ${issue.problem}`);
+    super(`Invalid DinteroAuthModule options (${issues.length}):\n${lines.join('\n')}`);
+    this.issues = Object.freeze([...issues]);
+  }
+}
+
+/** Dintero's token endpoint answered with an error status. */
+export class DinteroTokenRequestError extends DinteroAuthError {
+  readonly code = 'DINTERO_TOKEN_REQUEST';
+  /** HTTP status of the answer. */
+  readonly status: number;
+  /** `error.code` from Dintero's error body, when present. */
+  readonly dinteroCode: string | undefined;
+  /** `error.message` from Dintero's error body, when present. */
+  readonly dinteroMessage: string | undefined;
+  /** The server's `Retry-After`, in milliseconds, when it sent one. */
+  readonly retryAfterMs: number | undefined;
+  /** 429, 408 and 5xx may pass; 400, 401, 403 and other 4xx need a fix on our side. */
+  readonly retryable: boolean;
+
+  constructor(details: {
+    status: number;
+    dinteroCode?: string | undefined;
+    dinteroMessage?: string | undefined;
+    retryAfterMs?: number | undefined;
+  }) {
+    const code = details.dinteroCode ? ` (${details.dinteroCode})` : '';
+    const said = details.dinteroMessage ? `: ${details.dinteroMessage}` : '';
+    super(`Dintero token endpoint answered ${details.status}${code}${said}`);
+    this.status = details.status;
+    this.dinteroCode = details.dinteroCode;
+    this.dinteroMessage = details.dinteroMessage;
+    this.retryAfterMs = details.retryAfterMs;
+    this.retryable = isRetryableStatus(details.status);
+  }
+}
+
+/** Statuses worth trying again: the server is busy, overloaded or failing, not refusing us. */
+export function isRetryableStatus(status: number): boolean {
+  return status === 408 || status === 429 || status >= 500;
+}
+
+/** Why a token request got no answer. */
+export type DinteroTokenNetworkFailure = 'timeout' | 'connection' | 'aborted';
+
+/** The token request got no HTTP answer: timeout, refused or reset connection, DNS, TLS. */
+export class DinteroTokenNetworkError extends DinteroAuthError {
+  readonly code = 'DINTERO_TOKEN_NETWORK';
+  readonly retryable = true;
+  readonly failure: DinteroTokenNetworkFailure;
+  /** The system error code, e.g. `ECONNREFUSED`, when there is one. */
+  readonly systemCode: string | undefined;
+
+  constructor(failure: DinteroTokenNetworkFailure, systemCode?: string) {
+    const detail = systemCode ? ` (${systemCode})` : '';
+    super(`Dintero token request failed: ${failure}${detail}`);
+    this.failure = failure;
+    this.systemCode = systemCode;
+  }
+}
+
+/** The token endpoint answered 200 with something that is not a usable token. */
+export class DinteroTokenResponseError extends DinteroAuthError {
+  readonly code = 'DINTERO_TOKEN_RESPONSE';
+  // A proxy's error page or a half-sent body can be transient; backoff bounds the cost if not.
+  readonly retryable = true;
+
+  constructor(problem: string) {
+    super(`Dintero token response is unusable: ${problem}`);
+  }
+}
+
+/** Why a caller got no token. */
+export type DinteroTokenUnavailableReason = 'timeout' | 'backoff' | 'shutdown';
+
+/**
+ * No usable token could be handed to a caller in time. `cause` holds the last failure, if any;
+ * attempts may go on in the background.
+ */
+export class DinteroTokenUnavailableError extends DinteroAuthError {
+  readonly code = 'DINTERO_TOKEN_UNAVAILABLE';
+  readonly reason: DinteroTokenUnavailableReason;
+  readonly retryable: boolean;
+
+  constructor(reason: DinteroTokenUnavailableReason, cause?: DinteroAuthError) {
+    const why = {
+      timeout: 'no token arrived within the acquire timeout',
+      backoff: 'the token endpoint is failing and the next attempt is later than the caller can wait',
+      shutdown: 'the module is shutting down',
+    }[reason];
+    const last = cause ? ` (last error: ${cause.message})` : '';
+    super(`No Dintero access token available: ${why}${last}`, cause ? { cause } : undefined);
+    this.reason = reason;
+    this.retryable = reason !== 'shutdown';
+  }
+}

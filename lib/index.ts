@@ -1,0 +1,33 @@
+export { DinteroAuthModule } from './dintero-auth.module.js';
+export type { DinteroAuthModuleExtras } from './dintero-auth.module-definition.js';
+export {
+  DINTERO_AUTH_ASYNC_OPTIONS_TYPE,
+  DINTERO_AUTH_MODULE_OPTIONS,
+  DINTERO_AUTH_OPTIONS_TYPE,
+} from './dintero-auth.module-definition.js';
+export { DINTERO_AUTH_CONFIG, DINTERO_CLOCK, DEFAULT_BASE_URL, DINTERO_ORIGINS } from './dintero-auth.constants.js';
+export type {
+  DinteroAuthModuleOptions,
+  DinteroRefreshOptions,
+  DinteroRetryOptions,
+} from './interfaces/dintero-auth-options.interface.js';
+export type { DinteroAuthConfig, RefreshTiming, RetryTiming } from './options/dintero-auth.config.js';
+export { ClientCredentials } from './options/client-credentials.js';
+export { normalizeOptions } from './options/normalize-options.js';
+export {
+  DinteroAuthConfigError,
+  DinteroAuthError,
+  DinteroTokenNetworkError,
+  DinteroTokenRequestError,
+  DinteroTokenResponseError,
+  DinteroTokenUnavailableError,
+} from './errors/dintero-auth.errors.js';
+export type {
+  DinteroAuthConfigIssue,
+  DinteroTokenNetworkFailure,
+  DinteroTokenUnavailableReason,
+} from './errors/dintero-auth.errors.js';
+export { DinteroAccessToken } from './token/access-token.js';
+export type { Clock, TimerHandle } from './token/clock.js';
+export { DinteroTokenService } from './token/dintero-token.service.js';
+export type { DinteroTokenEvent } from './token/dintero-token.events.js';

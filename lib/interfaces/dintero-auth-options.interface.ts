@@ -1,0 +1,57 @@
+/** When a token is refreshed and how long it is handed out. Fractions are of the token's lifetime. */
+export interface DinteroRefreshOptions {
+  /** Earliest point of the refresh window. Default `0.75`. */
+  windowStart?: number;
+  /**
+   * Latest point of the refresh window; each token refreshes at a uniformly random point in the
+   * window, so replicas spread out. Default `0.85`.
+   */
+  windowEnd?: number;
+  /** A token stops being handed out this fraction of its lifetime before expiry... Default `0.1`. */
+  safetyMarginFraction?: number;
+  /** ...or this many milliseconds before expiry, whichever is shorter. Default `60000`. */
+  safetyMarginMaxMs?: number;
+}
+
+/** Backoff between failed token requests: exponential, with full jitter. */
+export interface DinteroRetryOptions {
+  /** Upper bound of the first delay. Default `500`. */
+  initialDelayMs?: number;
+  /** Cap of every delay, `Retry-After` included. Default `30000`. */
+  maxDelayMs?: number;
+}
+
+/** Options of `DinteroAuthModule.forRoot()` / the factory of `forRootAsync()`. */
+export interface DinteroAuthModuleOptions {
+  /** Dintero account id: `T` (test) or `P` (production), then 8 digits, or 3 for a partner. */
+  accountId: string;
+  /** OAuth client id of a Dintero API client. */
+  clientId: string;
+  /** OAuth client secret; never logged, never shown in errors or output. */
+  clientSecret: string;
+  /** Token audience. Default `https://api.dintero.com/v1/accounts/{accountId}`. */
+  audience?: string;
+  /**
+   * Checkout API base URL. Default `https://checkout.dintero.com/v1`; the token URL is
+   * `{baseUrl}/accounts/{accountId}/auth/token`.
+   */
+  baseUrl?: string;
+  /** Refresh-ahead timing. */
+  refresh?: DinteroRefreshOptions;
+  /** Backoff between failed token requests. */
+  retry?: DinteroRetryOptions;
+  /** Timeout of one token request, in milliseconds. Default `10000`. */
+  requestTimeoutMs?: number;
+  /**
+   * How long a caller waits for a token that does not exist yet before it gets a
+   * `DinteroTokenUnavailableError`; attempts go on in the background. Default `10000`.
+   */
+  acquireTimeoutMs?: number;
+  /** Fetch a token while the application bootstraps, and fail start-up if that fails. Default `false`. */
+  prefetch?: boolean;
+  /**
+   * Allow plain `http://` base URLs, and only to loopback hosts (127.0.0.1, ::1, localhost):
+   * for tests and the fake server. Default `false`.
+   */
+  allowInsecureLoopback?: boolean;
+}

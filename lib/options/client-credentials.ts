@@ -1,0 +1,41 @@
+import { inspect } from 'node:util';
+
+const REDACTED = '[ClientCredentials clientId=%s secret=<redacted>]';
+
+/**
+ * A Dintero client id and secret. The secret lives in a private field: it cannot be reached by
+ * `JSON.stringify`, `util.inspect` (at any depth, with hidden properties shown) or spreading, and
+ * leaves this object only as an HTTP Basic `Authorization` header value.
+ */
+export class ClientCredentials {
+  readonly #secret: string;
+
+  constructor(
+    readonly clientId: string,
+    secret: string,
+  ) {
+    this.#secret = secret;
+  }
+
+  /** `Basic base64(client_id:client_secret)`, as RFC 7617 and Dintero's `clientAuth` scheme ask. */
+  basicAuthorization(): string {
+    return `Basic ${Buffer.from(`${this.clientId}:${this.#secret}`, 'utf8').toString('base64')}`;
+  }
+
+  /** True when `text` contains the secret, so callers can scrub server-provided text. */
+  revealsSecretIn(text: string): boolean {
+    return text.includes(this.#secret);
+  }
+
+  toString(): string {
+    return REDACTED.replace('%s', this.clientId);
+  }
+
+  toJSON(): { clientId: string; clientSecret: string } {
+    return { clientId: this.clientId, clientSecret: '<redacted>' };
+  }
+
+  [inspect.custom](): string {
+    return this.toString();
+  }
+}

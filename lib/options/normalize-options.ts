@@ -1,0 +1,263 @@
+import { ACCOUNT_ID_PATTERN, DEFAULT_BASE_URL } from '../dintero-auth.constants.js';
+import { DinteroAuthConfigError, type DinteroAuthConfigIssue } from '../errors/dintero-auth.errors.js';
+import type { DinteroAuthModuleOptions } from '../interfaces/dintero-auth-options.interface.js';
+import { ClientCredentials } from './client-credentials.js';
+import type { DinteroAuthConfig, RefreshTiming, RetryTiming } from './dintero-auth.config.js';
+
+/** Largest delay a Node timer can hold (2^31 - 1 ms, about 24.8 days). */
+export const MAX_TIMER_MS = 2_147_483_647;
+
+const DEFAULT_REFRESH: RefreshTiming = {
+  windowStart: 0.75,
+  windowEnd: 0.85,
+  safetyMarginFraction: 0.1,
+  safetyMarginMaxMs: 60_000,
+};
+const DEFAULT_RETRY: RetryTiming = { initialDelayMs: 500, maxDelayMs: 30_000 };
+const DEFAULT_TIMEOUT_MS = 10_000;
+
+const KNOWN_KEYS = new Set<string>([
+  'accountId',
+  'clientId',
+  'clientSecret',
+  'audience',
+  'baseUrl',
+  'refresh',
+  'retry',
+  'requestTimeoutMs',
+  'acquireTimeoutMs',
+  'prefetch',
+  'allowInsecureLoopback',
+]);
+const LOOPBACK_HOSTS = new Set(['127.0.0.1', '[::1]', 'localhost']);
+
+type Issues = DinteroAuthConfigIssue[];
+type Raw = Record<string, unknown>;
+
+/** Default audience for an account: the one Dintero's own examples use. */
+export function defaultAudience(accountId: string): string {
+  return `https://api.dintero.com/v1/accounts/${accountId}`;
+}
+
+/**
+ * Validates user options into a frozen config, or throws one {@link DinteroAuthConfigError}
+ * naming every invalid field. Never echoes the client secret.
+ */
+export function normalizeOptions(input: DinteroAuthModuleOptions): DinteroAuthConfig {
+  // Options often come from the environment or a factory; trust nothing about their shape.
+  const options: unknown = input;
+  if (!isRecord(options)) {
+    throw new DinteroAuthConfigError([{ path: '(options)', problem: 'must be an object' }]);
+  }
+  const issues: Issues = [];
+  for (const key of Object.keys(options)) {
+    if (!KNOWN_KEYS.has(key)) issues.push({ path: key, problem: 'is not a known option' });
+  }
+
+  const accountId = readAccountId(options.accountId, issues);
+  const clientId = readClientId(options.clientId, issues);
+  const clientSecret = readSecret(options.clientSecret, issues);
+  const allowInsecureLoopback = readBoolean(options, 'allowInsecureLoopback', false, issues);
+  const prefetch = readBoolean(options, 'prefetch', false, issues);
+  const baseUrl = readBaseUrl(options.baseUrl, allowInsecureLoopback, issues);
+  const audience = readAudience(options.audience, accountId, issues);
+  const refresh = readRefresh(options.refresh, issues);
+  const retry = readRetry(options.retry, issues);
+  const requestTimeoutMs = readDuration(options, 'requestTimeoutMs', DEFAULT_TIMEOUT_MS, issues);
+  const acquireTimeoutMs = readDuration(options, 'acquireTimeoutMs', DEFAULT_TIMEOUT_MS, issues);
+
+  if (issues.length > 0) throw new DinteroAuthConfigError(issues);
+
+  return Object.freeze({
+    accountId: accountId!,
+    credentials: new ClientCredentials(clientId!, clientSecret!),
+    audience: audience!,
+    baseUrl: baseUrl!,
+    tokenUrl: `${baseUrl!}/accounts/${accountId!}/auth/token`,
+    refresh,
+    retry,
+    requestTimeoutMs,
+    acquireTimeoutMs,
+    prefetch,
+    allowInsecureLoopback,
+  });
+}
+
+function isRecord(value: unknown): value is Raw {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function readAccountId(value: unknown, issues: Issues): string | undefined {
+  if (typeof value !== 'string' || value.length === 0) {
+    issues.push({ path: 'accountId', problem: 'is required (a string such as "T12345678")' });
+    return undefined;
+  }
+  if (!ACCOUNT_ID_PATTERN.test(value)) {
+    issues.push({
+      path: 'accountId',
+      problem: `${JSON.stringify(value)} is not a Dintero account id: T (test) or P (production), then 8 digits, or 3 for a partner`,
+    });
+    return undefined;
+  }
+  return value;
+}
+
+function readClientId(value: unknown, issues: Issues): string | undefined {
+  if (typeof value !== 'string' || value.trim().length === 0) {
+    issues.push({ path: 'clientId', problem: 'is required (a non-empty string)' });
+    return undefined;
+  }
+  // A colon would split differently in the Basic header; control characters corrupt headers.
+  if (value.includes(':') || hasControlCharacter(value) || value !== value.trim()) {
+    issues.push({ path: 'clientId', problem: 'must not contain ":", control characters or surrounding spaces' });
+    return undefined;
+  }
+  return value;
+}
+
+function readSecret(value: unknown, issues: Issues): string | undefined {
+  if (typeof value !== 'string' || value.length === 0) {
+    issues.push({ path: 'clientSecret', problem: 'is required (a non-empty string)' });
+    return undefined;
+  }
+  if (hasControlCharacter(value) || value !== value.trim()) {
+    issues.push({ path: 'clientSecret', problem: 'must not contain control characters or surrounding spaces (value not shown)' });
+    return undefined;
+  }
+  return value;
+}
+
+function hasControlCharacter(value: string): boolean {
+  return [...value].some((char) => char.charCodeAt(0) < 0x20 || char.charCodeAt(0) === 0x7f);
+}
+
+function readBaseUrl(value: unknown, allowInsecureLoopback: boolean, issues: Issues): string | undefined {
+  if (value === undefined) return DEFAULT_BASE_URL;
+  const url = parseUrl(value);
+  if (!url) {
+    issues.push({ path: 'baseUrl', problem: 'must be an absolute URL such as "https://checkout.dintero.com/v1"' });
+    return undefined;
+  }
+  const problem = transportProblem(url, allowInsecureLoopback);
+  if (problem) {
+    issues.push({ path: 'baseUrl', problem });
+    return undefined;
+  }
+  if (url.username || url.password || url.search || url.hash) {
+    issues.push({ path: 'baseUrl', problem: 'must not carry credentials, a query or a fragment' });
+    return undefined;
+  }
+  return url.href.replace(/\/+$/, '');
+}
+
+/** Why a URL may not carry credentials or tokens, or undefined when it may. */
+function transportProblem(url: URL, allowInsecureLoopback: boolean): string | undefined {
+  if (url.protocol === 'https:') return undefined;
+  if (url.protocol !== 'http:') return `protocol "${url.protocol}" is not supported; use https`;
+  if (!allowInsecureLoopback) {
+    return 'must use https (plain http is allowed only to loopback hosts, with allowInsecureLoopback: true)';
+  }
+  if (!LOOPBACK_HOSTS.has(url.hostname)) {
+    return `plain http is allowed only to 127.0.0.1, ::1 or localhost, not "${url.hostname}"`;
+  }
+  return undefined;
+}
+
+function parseUrl(value: unknown): URL | undefined {
+  if (typeof value !== 'string') return undefined;
+  try {
+    return new URL(value);
+  } catch {
+    return undefined;
+  }
+}
+
+function readAudience(value: unknown, accountId: string | undefined, issues: Issues): string | undefined {
+  if (value === undefined) return accountId ? defaultAudience(accountId) : undefined;
+  if (typeof value !== 'string' || !parseUrl(value)) {
+    issues.push({ path: 'audience', problem: 'must be an absolute URL such as "https://api.dintero.com/v1/accounts/T12345678"' });
+    return undefined;
+  }
+  return value;
+}
+
+function readBoolean(options: Raw, key: string, fallback: boolean, issues: Issues): boolean {
+  const value = options[key];
+  if (value === undefined) return fallback;
+  if (typeof value !== 'boolean') {
+    issues.push({ path: key, problem: 'must be true or false' });
+    return fallback;
+  }
+  return value;
+}
+
+function readDuration(options: Raw, key: string, fallback: number, issues: Issues, path = key): number {
+  const value = options[key];
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0 || value > MAX_TIMER_MS) {
+    issues.push({ path, problem: `must be a number of milliseconds above 0 and at most ${MAX_TIMER_MS}` });
+    return fallback;
+  }
+  return value;
+}
+
+function readFraction(options: Raw, key: keyof RefreshTiming, fallback: number, issues: Issues): number {
+  const value = options[key];
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || !(value > 0 && value < 1)) {
+    issues.push({ path: `refresh.${key}`, problem: 'must be a number between 0 and 1 (exclusive)' });
+    return fallback;
+  }
+  return value;
+}
+
+function readSection(value: unknown, path: string, issues: Issues, known: readonly string[]): Raw {
+  if (value === undefined) return {};
+  if (!isRecord(value)) {
+    issues.push({ path, problem: 'must be an object' });
+    return {};
+  }
+  for (const key of Object.keys(value)) {
+    if (!known.includes(key)) issues.push({ path: `${path}.${key}`, problem: 'is not a known option' });
+  }
+  return value;
+}
+
+function readRefresh(value: unknown, issues: Issues): RefreshTiming {
+  const raw = readSection(value, 'refresh', issues, Object.keys(DEFAULT_REFRESH));
+  const d = DEFAULT_REFRESH;
+  const timing: RefreshTiming = {
+    windowStart: readFraction(raw, 'windowStart', d.windowStart, issues),
+    windowEnd: readFraction(raw, 'windowEnd', d.windowEnd, issues),
+    safetyMarginFraction: readFraction(raw, 'safetyMarginFraction', d.safetyMarginFraction, issues),
+    safetyMarginMaxMs: readDuration(raw, 'safetyMarginMaxMs', d.safetyMarginMaxMs, issues, 'refresh.safetyMarginMaxMs'),
+  };
+  if (timing.windowStart > timing.windowEnd) {
+    issues.push({ path: 'refresh.windowStart', problem: 'must not be after refresh.windowEnd' });
+  }
+  // The margin is at most safetyMarginFraction of the lifetime, so this keeps refresh before
+  // "usable until" for every lifetime, from one second to days.
+  if (timing.windowEnd >= 1 - timing.safetyMarginFraction) {
+    issues.push({
+      path: 'refresh.windowEnd',
+      problem: `must be below 1 - refresh.safetyMarginFraction (${round(1 - timing.safetyMarginFraction)}), so that a token refreshes before it stops being usable`,
+    });
+  }
+  return Object.freeze(timing);
+}
+
+function readRetry(value: unknown, issues: Issues): RetryTiming {
+  const raw = readSection(value, 'retry', issues, Object.keys(DEFAULT_RETRY));
+  const timing: RetryTiming = {
+    initialDelayMs: readDuration(raw, 'initialDelayMs', DEFAULT_RETRY.initialDelayMs, issues, 'retry.initialDelayMs'),
+    maxDelayMs: readDuration(raw, 'maxDelayMs', DEFAULT_RETRY.maxDelayMs, issues, 'retry.maxDelayMs'),
+  };
+  if (timing.maxDelayMs < timing.initialDelayMs) {
+    issues.push({ path: 'retry.maxDelayMs', problem: 'must not be below retry.initialDelayMs' });
+  }
+  return Object.freeze(timing);
+}
+
+function round(value: number): number {
+  return Math.round(value * 1e6) / 1e6;
+}

@@ -1,0 +1,224 @@
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { FakeJwtSigner, type FakeTokenClaims } from './fake-jwt.js';
+import {
+  FAKE_DINTERO_CLIENT,
+  type FakeDinteroClient,
+  type FakeDinteroServerOptions,
+  type FakeTokenFault,
+  type FakeTokenRequest,
+} from './fake-dintero.types.js';
+
+const ACCOUNT_ID = /^[PT]{1}(?=(?:.{3}|.{8})$)[0-9]*$/;
+const TOKEN_PATH = /^\/v1\/accounts\/([^/]+)\/auth\/token$/;
+
+interface QueuedFault {
+  readonly fault: FakeTokenFault;
+  remaining: number;
+}
+
+/**
+ * A stand-in for Dintero on 127.0.0.1, for tests and local development. Its token endpoint
+ * checks what Dintero checks (Basic credentials, the account in the path, `grant_type` and
+ * `audience`) and answers in Dintero's shapes; it counts requests and can be told to fail.
+ * Tokens are HS256 JWTs with `aud` and `exp`, verifiable with {@link verifyToken}.
+ */
+export class FakeDinteroServer {
+  /** Every token request received, oldest first. */
+  readonly tokenRequests: FakeTokenRequest[] = [];
+  /** Lifetime of the tokens issued from now on, in seconds. */
+  tokenLifetimeSeconds: number;
+
+  private readonly clients: readonly FakeDinteroClient[];
+  private readonly signer = new FakeJwtSigner();
+  private readonly faults: QueuedFault[] = [];
+  private readonly revoked = new Set<string>();
+  private readonly server: Server;
+  private readonly requestedPort: number;
+  private port: number | undefined;
+
+  constructor(options: FakeDinteroServerOptions = {}) {
+    this.clients = options.clients ?? [FAKE_DINTERO_CLIENT];
+    this.tokenLifetimeSeconds = options.tokenLifetimeSeconds ?? 3600;
+    this.requestedPort = options.port ?? 0;
+    this.server = createServer((req, res) => this.handle(req, res));
+  }
+
+  /** Starts listening on 127.0.0.1; resolves once the port is known. */
+  async start(): Promise<this> {
+    await new Promise<void>((resolve, reject) => {
+      this.server.once('error', reject);
+      this.server.listen(this.requestedPort, '127.0.0.1', () => resolve());
+    });
+    this.port = (this.server.address() as AddressInfo).port;
+    return this;
+  }
+
+  /** Stops listening and drops every open connection. */
+  async stop(): Promise<void> {
+    if (!this.server.listening) return;
+    const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
+    this.server.closeAllConnections();
+    await closed;
+  }
+
+  /** `http://127.0.0.1:{port}`. */
+  get origin(): string {
+    if (this.port === undefined) throw new Error('FakeDinteroServer is not started');
+    return `http://127.0.0.1:${this.port}`;
+  }
+
+  /** The Checkout API base URL to configure: `http://127.0.0.1:{port}/v1`. */
+  get baseUrl(): string {
+    return `${this.origin}/v1`;
+  }
+
+  /** How many token requests arrived. */
+  get tokenRequestCount(): number {
+    return this.tokenRequests.length;
+  }
+
+  /** Answers the next `times` token requests (default: all, until cleared) with `fault`. */
+  injectTokenFault(fault: FakeTokenFault, times = Number.POSITIVE_INFINITY): void {
+    this.faults.push({ fault, remaining: times });
+  }
+
+  /** Lets the token endpoint answer normally again. */
+  clearTokenFaults(): void {
+    this.faults.length = 0;
+  }
+
+  /** Forgets recorded token requests. */
+  resetCounts(): void {
+    this.tokenRequests.length = 0;
+  }
+
+  /** Makes an issued token invalid: the API answers 401 to it from now on. */
+  revokeToken(accessToken: string): void {
+    this.revoked.add(accessToken);
+  }
+
+  /** The claims of a token this server issued and has not revoked, if it is unexpired. */
+  verifyToken(accessToken: string, nowMs = Date.now()): FakeTokenClaims | undefined {
+    if (this.revoked.has(accessToken)) return undefined;
+    const claims = this.signer.verify(accessToken);
+    return claims && claims.exp * 1000 > nowMs ? claims : undefined;
+  }
+
+  private handle(req: IncomingMessage, res: ServerResponse): void {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => {
+      const body = Buffer.concat(chunks).toString('utf8');
+      const path = new URL(req.url ?? '/', 'http://fake').pathname;
+      const token = TOKEN_PATH.exec(path);
+      if (token && req.method === 'POST') {
+        void this.handleToken(req, res, path, decodeURIComponent(token[1]!), body);
+        return;
+      }
+      sendError(res, 404, 'not_found', `No route for ${req.method} ${path}`);
+    });
+  }
+
+  private async handleToken(req: IncomingMessage, res: ServerResponse, path: string, accountId: string, body: string): Promise<void> {
+    const record = (status: number | undefined) =>
+      this.tokenRequests.push({ method: req.method ?? '', path, headers: { ...req.headers }, body, status, receivedAt: Date.now() });
+    const fault = this.takeFault();
+    if (fault?.type === 'delay') await sleep(fault.ms);
+    if (res.destroyed) return void record(undefined);
+    if (fault && fault.type !== 'delay') return void record(this.answerFault(res, fault));
+    const [status, answer] = this.grant(req.headers.authorization, accountId, body);
+    record(status);
+    sendJson(res, status, answer);
+  }
+
+  private takeFault(): FakeTokenFault | undefined {
+    const next = this.faults[0];
+    if (!next) return undefined;
+    next.remaining -= 1;
+    if (next.remaining <= 0) this.faults.shift();
+    return next.fault;
+  }
+
+  /** Plays a fault; returns the status sent, or undefined when the connection was dropped. */
+  private answerFault(res: ServerResponse, fault: Exclude<FakeTokenFault, { type: 'delay' }>): number | undefined {
+    switch (fault.type) {
+      case 'reset':
+        res.socket?.resetAndDestroy();
+        return undefined;
+      case 'truncate':
+        res.writeHead(200, { 'Content-Type': 'application/json', 'Content-Length': '200' });
+        res.write('{"access_token":"eyJ');
+        res.socket?.destroy();
+        return 200;
+      case 'body':
+        res.writeHead(fault.status ?? 200, { 'Content-Type': fault.contentType ?? 'application/json' });
+        res.end(fault.body);
+        return fault.status ?? 200;
+      case 'status': {
+        if (fault.retryAfter !== undefined) res.setHeader('Retry-After', String(fault.retryAfter));
+        sendError(res, fault.status, fault.code ?? `fake_${fault.status}`, fault.message ?? `Injected status ${fault.status}`);
+        return fault.status;
+      }
+    }
+  }
+
+  /** Dintero's checks for a client-credentials grant, in the order it reports them. */
+  private grant(authorization: string | undefined, accountId: string, body: string): [number, unknown] {
+    if (!ACCOUNT_ID.test(accountId)) return [400, errorBody('invalid_account', `"${accountId}" is not an account id`)];
+    const client = this.authenticate(authorization);
+    if (!client) return [401, errorBody('invalid_client', 'Invalid client credentials')];
+    let request: Record<string, unknown>;
+    try {
+      request = JSON.parse(body) as Record<string, unknown>;
+    } catch {
+      return [400, errorBody('invalid_request', 'The body must be JSON')];
+    }
+    if (typeof request?.grant_type !== 'string') return [400, errorBody('invalid_request', 'grant_type is required')];
+    if (request.grant_type !== 'client_credentials') return [400, errorBody('unsupported_grant_type', `grant_type "${request.grant_type}" is not supported`)];
+    if (typeof request.audience !== 'string') return [400, errorBody('invalid_request', 'audience is required for client_credentials')];
+    if (client.accountId !== accountId) return [403, errorBody('access_denied', `The client has no access to account ${accountId}`)];
+    if (request.audience !== `https://api.dintero.com/v1/accounts/${accountId}`) {
+      return [403, errorBody('invalid_audience', 'The audience is not granted to the client')];
+    }
+    const iat = Math.floor(Date.now() / 1000);
+    const accessToken = this.signer.sign({
+      iss: 'https://fake.dintero.local',
+      sub: client.clientId,
+      aud: request.audience,
+      iat,
+      exp: iat + Math.ceil(this.tokenLifetimeSeconds),
+      jti: randomUUID(),
+      scopes: 'read:checkout write:checkout',
+    });
+    return [200, { access_token: accessToken, token_type: 'Bearer', expires_in: this.tokenLifetimeSeconds }];
+  }
+
+  private authenticate(authorization: string | undefined): FakeDinteroClient | undefined {
+    const match = /^Basic ([A-Za-z0-9+/=]+)$/.exec(authorization ?? '');
+    if (!match) return undefined;
+    const decoded = Buffer.from(match[1]!, 'base64').toString('utf8');
+    const colon = decoded.indexOf(':');
+    const [id, secret] = [decoded.slice(0, colon), decoded.slice(colon + 1)];
+    return this.clients.find((client) => colon > 0 && client.clientId === id && client.clientSecret === secret);
+  }
+}
+
+function errorBody(code: string, message: string): { error: { code: string; message: string } } {
+  return { error: { code, message } };
+}
+
+function sendError(res: ServerResponse, status: number, code: string, message: string): void {
+  sendJson(res, status, errorBody(code, message));
+}
+
+function sendJson(res: ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(text) });
+  res.end(text);
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms).unref());
+}

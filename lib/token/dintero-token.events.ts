@@ -1,0 +1,50 @@
+import type { DinteroAuthError } from '../errors/dintero-auth.errors.js';
+
+/** A token was obtained while none was usable (the first one, or after expiry or invalidation). */
+export interface DinteroTokenAcquiredEvent {
+  readonly type: 'acquired';
+  readonly fingerprint: string;
+  readonly expiresAt: Date;
+  readonly refreshAt: Date;
+}
+
+/** A usable token was replaced ahead of time by a fresh one. */
+export interface DinteroTokenRefreshedEvent {
+  readonly type: 'refreshed';
+  readonly fingerprint: string;
+  readonly previousFingerprint: string;
+  readonly expiresAt: Date;
+  readonly refreshAt: Date;
+}
+
+/** A token request failed. */
+export interface DinteroTokenRefreshFailedEvent {
+  readonly type: 'refresh-failed';
+  /** Consecutive failures so far, this one included. */
+  readonly attempt: number;
+  /** Delay before the next attempt; undefined when the error will not pass by retrying. */
+  readonly nextDelayMs: number | undefined;
+  readonly error: DinteroAuthError;
+  /** Whether a usable token is still being served meanwhile. */
+  readonly servingPrevious: boolean;
+}
+
+/** The current token reached its usable-until time without a successor. */
+export interface DinteroTokenExpiredEvent {
+  readonly type: 'expired';
+  readonly fingerprint: string;
+}
+
+/** The current token was dropped by `invalidate()` (e.g. Dintero answered 401 to it). */
+export interface DinteroTokenInvalidatedEvent {
+  readonly type: 'invalidated';
+  readonly fingerprint: string;
+}
+
+/** Everything `DinteroTokenService.events$` reports. No event ever holds a token. */
+export type DinteroTokenEvent =
+  | DinteroTokenAcquiredEvent
+  | DinteroTokenRefreshedEvent
+  | DinteroTokenRefreshFailedEvent
+  | DinteroTokenExpiredEvent
+  | DinteroTokenInvalidatedEvent;

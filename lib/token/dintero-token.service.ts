@@ -1,0 +1,341 @@
+import {
+  Inject,
+  Injectable,
+  Logger,
+  type OnApplicationBootstrap,
+  type OnApplicationShutdown,
+  type OnModuleDestroy,
+} from '@nestjs/common';
+import { BehaviorSubject, Observable, Subject, filter } from 'rxjs';
+import { DINTERO_AUTH_CONFIG, DINTERO_CLOCK, LOGGER_CONTEXT } from '../dintero-auth.constants.js';
+import {
+  DinteroAuthError,
+  DinteroTokenResponseError,
+  DinteroTokenUnavailableError,
+} from '../errors/dintero-auth.errors.js';
+import type { DinteroAuthConfig } from '../options/dintero-auth.config.js';
+import { DinteroAccessToken, type TokenGrant } from './access-token.js';
+import type { Clock, TimerHandle } from './clock.js';
+import type { DinteroTokenEvent } from './dintero-token.events.js';
+import { backoffDelay, planTimeline } from './refresh-policy.js';
+import { TokenEndpointClient } from './token-endpoint.client.js';
+
+interface Waiter {
+  readonly resolve: (token: DinteroAccessToken) => void;
+  readonly reject: (error: DinteroAuthError) => void;
+  readonly deadline: number;
+  timer?: TimerHandle;
+}
+
+/**
+ * Keeps one Dintero access token valid for the whole application.
+ *
+ * - One token request at a time, shared by every caller (single-flight).
+ * - Refresh-ahead: a background timer fetches the successor inside a jittered window, so no
+ *   caller waits at expiry; a failing refresh keeps the current token served until its
+ *   usable-until time.
+ * - Failures back off exponentially with full jitter and honour `Retry-After`. Callers wait a
+ *   bounded time for a token that does not exist yet, and are told at once when the next
+ *   attempt is later than they could wait.
+ */
+@Injectable()
+export class DinteroTokenService implements OnApplicationBootstrap, OnModuleDestroy, OnApplicationShutdown {
+  /**
+   * The current usable token, replayed to each subscriber, then every new one. Subscribing
+   * starts a fetch if there is no token; transient failures never error it; it completes on
+   * shutdown and never emits a token past its usable-until time.
+   */
+  readonly token$: Observable<DinteroAccessToken>;
+  /** Lifecycle events: acquired, refreshed, refresh-failed, expired, invalidated. */
+  readonly events$: Observable<DinteroTokenEvent>;
+
+  private readonly logger = new Logger(LOGGER_CONTEXT);
+  private readonly current = new BehaviorSubject<DinteroAccessToken | undefined>(undefined);
+  private readonly events = new Subject<DinteroTokenEvent>();
+  private readonly waiters = new Set<Waiter>();
+  private subscribers = 0;
+  private inFlight: AbortController | undefined;
+  private failures = 0;
+  private lastError: DinteroAuthError | undefined;
+  private nextAttemptAt = Number.NEGATIVE_INFINITY;
+  private retryTimer: TimerHandle | undefined;
+  private refreshTimer: TimerHandle | undefined;
+  private expiryTimer: TimerHandle | undefined;
+  private closed = false;
+
+  constructor(
+    @Inject(DINTERO_AUTH_CONFIG) private readonly config: DinteroAuthConfig,
+    @Inject(TokenEndpointClient) private readonly endpoint: TokenEndpointClient,
+    @Inject(DINTERO_CLOCK) private readonly clock: Clock,
+  ) {
+    this.events$ = this.events.asObservable();
+    this.token$ = new Observable<DinteroAccessToken>((subscriber) => {
+      this.subscribers += 1;
+      const inner = this.current
+        .pipe(filter((token): token is DinteroAccessToken => token !== undefined && this.isUsable(token)))
+        .subscribe(subscriber);
+      this.pump();
+      return () => {
+        this.subscribers -= 1;
+        inner.unsubscribe();
+      };
+    });
+  }
+
+  /** A usable token: at once when one is held, otherwise after the (shared) fetch. */
+  getToken(): Promise<DinteroAccessToken> {
+    if (this.closed) return Promise.reject(new DinteroTokenUnavailableError('shutdown'));
+    const token = this.usableToken();
+    if (token) {
+      // The refresh timer does this too; a late timer (a busy or suspended loop) must not matter.
+      if (!this.inFlight && this.clock.now() >= token.timeline.refreshAt) this.pump();
+      return Promise.resolve(token);
+    }
+    return this.wait(false);
+  }
+
+  /** The bearer string of {@link getToken}. */
+  async getAccessToken(): Promise<string> {
+    return (await this.getToken()).accessToken;
+  }
+
+  /**
+   * Fetches a new token now, ignoring the refresh schedule and any backoff. Joins a request
+   * already in flight rather than starting a second one.
+   */
+  refresh(): Promise<DinteroAccessToken> {
+    return this.wait(true);
+  }
+
+  /**
+   * Drops the current token, so that the next demand fetches another. Given a token (object or
+   * bearer string), drops it only if it is still the current one: a caller holding an old token
+   * cannot throw away a newer one. Returns whether a token was dropped.
+   */
+  invalidate(token?: DinteroAccessToken | string): boolean {
+    const current = this.current.value;
+    if (!current || (token !== undefined && !current.matches(token))) return false;
+    this.drop(current);
+    this.emit({ type: 'invalidated', fingerprint: current.fingerprint });
+    this.logger.debug(`Token ${current.fingerprint} invalidated`);
+    this.pump();
+    return true;
+  }
+
+  /** The last failure since the last success, for health reports. */
+  get lastFailure(): DinteroAuthError | undefined {
+    return this.lastError;
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    if (this.config.prefetch) await this.getToken();
+  }
+
+  onModuleDestroy(): void {
+    this.shutdown();
+  }
+
+  onApplicationShutdown(): void {
+    this.shutdown();
+  }
+
+  private wait(forceAttempt: boolean): Promise<DinteroAccessToken> {
+    if (this.closed) return Promise.reject(new DinteroTokenUnavailableError('shutdown'));
+    return new Promise<DinteroAccessToken>((resolve, reject) => {
+      const waiter: Waiter = { resolve, reject, deadline: this.clock.now() + this.config.acquireTimeoutMs };
+      waiter.timer = this.clock.setTimer(
+        () => this.settle(waiter, new DinteroTokenUnavailableError('timeout', this.lastError)),
+        this.config.acquireTimeoutMs,
+      );
+      this.waiters.add(waiter);
+      if (forceAttempt && !this.inFlight) this.startAttempt();
+      else this.pump();
+    });
+  }
+
+  /** Starts an attempt if anyone needs a token and backoff allows; otherwise arms what will. */
+  private pump(): void {
+    if (this.closed || this.inFlight) return;
+    const now = this.clock.now();
+    const token = this.usableToken();
+    // Waiters exist only while no token is usable, or when refresh() was asked for.
+    const wanted = this.waiters.size > 0 || (token ? now >= token.timeline.refreshAt : this.subscribers > 0);
+    if (!wanted) return;
+    if (now < this.nextAttemptAt) {
+      this.failWaitersThatCannotWait(this.nextAttemptAt);
+      this.retryTimer ??= this.clock.setTimer(() => {
+        this.retryTimer = undefined;
+        this.pump();
+      }, this.nextAttemptAt - now);
+      return;
+    }
+    this.startAttempt();
+  }
+
+  private startAttempt(): void {
+    this.clearTimer('retryTimer');
+    const controller = new AbortController();
+    this.inFlight = controller;
+    const sentAt = this.clock.now();
+    const sentAtWall = this.clock.wallNow();
+    this.endpoint.requestToken(controller.signal).then(
+      (grant) => this.onGrant(controller, grant, sentAt, sentAtWall),
+      (error: unknown) => this.onFailure(controller, asAuthError(error)),
+    );
+  }
+
+  private onGrant(controller: AbortController, grant: TokenGrant, sentAt: number, sentAtWall: number): void {
+    if (this.inFlight !== controller) return;
+    this.inFlight = undefined;
+    const lifetimeMs = grant.expiresInSeconds * 1000;
+    const timeline = planTimeline(sentAt, lifetimeMs, this.config.refresh, Math.random());
+    const roundTripMs = this.clock.now() - sentAt;
+    if (this.clock.now() >= timeline.usableUntil) {
+      this.onFailure(
+        controller,
+        new DinteroTokenResponseError(`a ${lifetimeMs} ms token took ${Math.round(roundTripMs)} ms to arrive and was no longer usable`),
+        true,
+      );
+      return;
+    }
+    const token = new DinteroAccessToken(grant, timeline, sentAtWall);
+    const previous = this.usableToken();
+    this.failures = 0;
+    this.lastError = undefined;
+    this.nextAttemptAt = Number.NEGATIVE_INFINITY;
+    this.clearTimer('retryTimer');
+    this.install(token);
+
+    if (previous) {
+      this.emit({ type: 'refreshed', fingerprint: token.fingerprint, previousFingerprint: previous.fingerprint, expiresAt: token.expiresAt, refreshAt: token.refreshAt });
+      this.logger.debug(`Token refreshed: ${previous.fingerprint} -> ${token.fingerprint}, expires ${token.expiresAt.toISOString()}`);
+    } else {
+      this.emit({ type: 'acquired', fingerprint: token.fingerprint, expiresAt: token.expiresAt, refreshAt: token.refreshAt });
+      this.logger.debug(`Token acquired: ${token.fingerprint}, expires ${token.expiresAt.toISOString()}`);
+    }
+    for (const waiter of [...this.waiters]) this.settle(waiter, token);
+  }
+
+  private onFailure(controller: AbortController, error: DinteroAuthError, alreadyReleased = false): void {
+    if (!alreadyReleased) {
+      if (this.inFlight !== controller) return;
+      this.inFlight = undefined;
+    }
+    if (this.closed) return;
+    this.failures += 1;
+    this.lastError = error;
+    const delay = backoffDelay(this.failures, this.config.retry, Math.random(), retryAfterOf(error));
+    this.nextAttemptAt = this.clock.now() + delay;
+    const servingPrevious = this.usableToken() !== undefined;
+    this.emit({
+      type: 'refresh-failed',
+      attempt: this.failures,
+      nextDelayMs: error.retryable ? delay : undefined,
+      error,
+      servingPrevious,
+    });
+    const next = error.retryable ? `next attempt in ${Math.round(delay)} ms` : 'not retried until the next demand';
+    const serving = servingPrevious ? '; still serving the current token' : '';
+    this.logger.warn(`Token request failed (attempt ${this.failures}): ${error.message}; ${next}${serving}`);
+
+    if (!error.retryable) {
+      for (const waiter of [...this.waiters]) this.settle(waiter, error);
+      return;
+    }
+    this.pump();
+  }
+
+  /** Rejects waiters whose deadline comes before the next attempt could even start. */
+  private failWaitersThatCannotWait(nextAttemptAt: number): void {
+    const last = this.lastError;
+    for (const waiter of [...this.waiters]) {
+      if (waiter.deadline >= nextAttemptAt) continue;
+      this.settle(waiter, last && !last.retryable ? last : new DinteroTokenUnavailableError('backoff', last));
+    }
+  }
+
+  private settle(waiter: Waiter, outcome: DinteroAccessToken | DinteroAuthError): void {
+    if (!this.waiters.delete(waiter)) return;
+    if (waiter.timer) this.clock.clearTimer(waiter.timer);
+    if (outcome instanceof DinteroAccessToken) waiter.resolve(outcome);
+    else waiter.reject(outcome);
+  }
+
+  private install(token: DinteroAccessToken): void {
+    this.clearTimer('refreshTimer');
+    this.clearTimer('expiryTimer');
+    const now = this.clock.now();
+    this.refreshTimer = this.clock.setTimer(() => {
+      this.refreshTimer = undefined;
+      this.pump();
+    }, token.timeline.refreshAt - now);
+    this.expiryTimer = this.clock.setTimer(() => {
+      this.expiryTimer = undefined;
+      this.expire(token);
+    }, token.timeline.usableUntil - now);
+    this.current.next(token);
+  }
+
+  /** The held token if it is still usable; a stale one is expired on the spot. */
+  private usableToken(): DinteroAccessToken | undefined {
+    const token = this.current.value;
+    if (!token) return undefined;
+    if (this.isUsable(token)) return token;
+    this.expire(token);
+    return undefined;
+  }
+
+  private isUsable(token: DinteroAccessToken): boolean {
+    return this.clock.now() < token.timeline.usableUntil;
+  }
+
+  private expire(token: DinteroAccessToken): void {
+    if (this.current.value !== token) return;
+    this.drop(token);
+    this.emit({ type: 'expired', fingerprint: token.fingerprint });
+    this.logger.warn(`Token ${token.fingerprint} reached its usable-until time without a successor`);
+    this.pump();
+  }
+
+  private drop(token: DinteroAccessToken): void {
+    if (this.current.value !== token) return;
+    this.clearTimer('refreshTimer');
+    this.clearTimer('expiryTimer');
+    this.current.next(undefined);
+  }
+
+  private clearTimer(name: 'retryTimer' | 'refreshTimer' | 'expiryTimer'): void {
+    const timer = this[name];
+    if (timer) this.clock.clearTimer(timer);
+    this[name] = undefined;
+  }
+
+  private emit(event: DinteroTokenEvent): void {
+    if (!this.closed) this.events.next(event);
+  }
+
+  private shutdown(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.clearTimer('retryTimer');
+    this.clearTimer('refreshTimer');
+    this.clearTimer('expiryTimer');
+    this.inFlight?.abort();
+    this.inFlight = undefined;
+    const error = new DinteroTokenUnavailableError('shutdown');
+    for (const waiter of [...this.waiters]) this.settle(waiter, error);
+    this.current.complete();
+    this.events.complete();
+  }
+}
+
+function asAuthError(error: unknown): DinteroAuthError {
+  if (error instanceof DinteroAuthError) return error;
+  // Only reachable through a bug; keep the message, never the object (it may hold a config).
+  const message = error instanceof Error ? error.message : String(error);
+  return new DinteroTokenResponseError(`unexpected failure: ${message}`);
+}
+
+function retryAfterOf(error: DinteroAuthError): number | undefined {
+  return 'retryAfterMs' in error && typeof error.retryAfterMs === 'number' ? error.retryAfterMs : undefined;
+}

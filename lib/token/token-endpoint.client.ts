@@ -1,0 +1,131 @@
+import axios, { type AxiosInstance, type AxiosResponse } from 'axios';
+import { USER_AGENT } from '../dintero-auth.constants.js';
+import {
+  type DinteroAuthError,
+  DinteroTokenNetworkError,
+  DinteroTokenRequestError,
+  DinteroTokenResponseError,
+} from '../errors/dintero-auth.errors.js';
+import type { DinteroAuthConfig } from '../options/dintero-auth.config.js';
+import type { TokenGrant } from './access-token.js';
+import { MAX_TOKEN_LIFETIME_SECONDS } from './refresh-policy.js';
+
+/**
+ * The one HTTP call to Dintero's token endpoint: sends the client-credentials grant, validates
+ * the answer, and turns every failure into a typed {@link DinteroAuthError}. It uses an axios
+ * instance of its own, so no interceptor (ours or the app's) ever sees the Basic credentials.
+ */
+export class TokenEndpointClient {
+  private readonly http: AxiosInstance;
+
+  constructor(private readonly config: DinteroAuthConfig) {
+    this.http = axios.create({
+      timeout: config.requestTimeoutMs,
+      // The request carries the client secret: never follow a redirect anywhere.
+      maxRedirects: 0,
+      responseType: 'text',
+      transformResponse: [(body: unknown) => body],
+      validateStatus: () => true,
+      proxy: false,
+      headers: { 'User-Agent': USER_AGENT, Accept: 'application/json' },
+    });
+  }
+
+  /** Requests a token; rejects only with a {@link DinteroAuthError}. */
+  async requestToken(signal: AbortSignal): Promise<TokenGrant> {
+    let response: AxiosResponse<unknown>;
+    try {
+      response = await this.http.post(
+        this.config.tokenUrl,
+        JSON.stringify({ grant_type: 'client_credentials', audience: this.config.audience }),
+        {
+          signal,
+          headers: {
+            'Content-Type': 'application/json',
+            Authorization: this.config.credentials.basicAuthorization(),
+          },
+        },
+      );
+    } catch (error) {
+      // The axios error holds the request config with the Basic header: keep none of it.
+      throw toNetworkError(error);
+    }
+    if (response.status < 200 || response.status > 299) throw this.toRequestError(response);
+    return parseGrant(response.data);
+  }
+
+  private toRequestError(response: AxiosResponse<unknown>): DinteroTokenRequestError {
+    const body = parseJson(response.data);
+    const error = isRecord(body) && isRecord(body.error) ? body.error : {};
+    return new DinteroTokenRequestError({
+      status: response.status,
+      dinteroCode: this.scrub(error.code),
+      dinteroMessage: this.scrub(error.message),
+      retryAfterMs: parseRetryAfter(response.headers['retry-after'], Date.now()),
+    });
+  }
+
+  /** Keeps server-provided text short, and drops it if it echoes the secret. */
+  private scrub(value: unknown): string | undefined {
+    if (typeof value !== 'string' || value.length === 0) return undefined;
+    if (this.config.credentials.revealsSecretIn(value)) return '<redacted>';
+    return value.length > 300 ? `${value.slice(0, 300)}...` : value;
+  }
+}
+
+function toNetworkError(error: unknown): DinteroAuthError {
+  const code = typeof (error as { code?: unknown })?.code === 'string' ? (error as { code: string }).code : undefined;
+  if (axios.isCancel(error) || code === 'ERR_CANCELED') return new DinteroTokenNetworkError('aborted');
+  if (code === 'ECONNABORTED' || code === 'ETIMEDOUT') return new DinteroTokenNetworkError('timeout', code);
+  return new DinteroTokenNetworkError('connection', code);
+}
+
+/** Validates a 200 body into a grant, or throws {@link DinteroTokenResponseError}. */
+export function parseGrant(data: unknown): TokenGrant {
+  const body = parseJson(data);
+  if (body === undefined) throw new DinteroTokenResponseError('the body is not JSON');
+  if (!isRecord(body)) throw new DinteroTokenResponseError('the body is not a JSON object');
+  const { access_token: accessToken, token_type: tokenType, expires_in: expiresIn, refresh_token: refreshToken } = body;
+  if (typeof accessToken !== 'string' || accessToken.length === 0) {
+    throw new DinteroTokenResponseError('access_token is missing or not a non-empty string');
+  }
+  if (!/^[\x21-\x7e]+$/.test(accessToken)) {
+    throw new DinteroTokenResponseError('access_token holds characters that cannot be sent in a header');
+  }
+  if (typeof tokenType !== 'string' || tokenType.toLowerCase() !== 'bearer') {
+    throw new DinteroTokenResponseError('token_type is not "Bearer"');
+  }
+  if (typeof expiresIn !== 'number' || !Number.isFinite(expiresIn) || expiresIn <= 0) {
+    throw new DinteroTokenResponseError('expires_in is not a positive number of seconds');
+  }
+  if (expiresIn > MAX_TOKEN_LIFETIME_SECONDS) {
+    throw new DinteroTokenResponseError(`expires_in ${expiresIn} s is beyond the ${MAX_TOKEN_LIFETIME_SECONDS} s accepted`);
+  }
+  return {
+    accessToken,
+    expiresInSeconds: expiresIn,
+    refreshToken: typeof refreshToken === 'string' && refreshToken.length > 0 ? refreshToken : undefined,
+  };
+}
+
+/** `Retry-After` as milliseconds from `nowMs`: delta-seconds or an HTTP date (RFC 9110 §10.2.3). */
+export function parseRetryAfter(value: unknown, nowMs: number): number | undefined {
+  if (typeof value !== 'string' || value.trim() === '') return undefined;
+  const text = value.trim();
+  if (/^\d+$/.test(text)) return Number(text) * 1000;
+  const date = Date.parse(text);
+  return Number.isNaN(date) ? undefined : Math.max(0, date - nowMs);
+}
+
+function parseJson(data: unknown): unknown {
+  if (typeof data !== 'string') return data ?? undefined;
+  try {
+    return JSON.parse(data) as unknown;
+  } catch {
+    return undefined;
+  }
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}

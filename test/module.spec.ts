@@ -1,0 +1,154 @@
+import { Injectable, Module } from '@nestjs/common';
+import { ConfigModule, ConfigService } from '@nestjs/config';
+import { Test } from '@nestjs/testing';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import {
+  DinteroAuthConfigError,
+  DinteroAuthModule,
+  type DinteroAuthModuleOptions,
+  DinteroTokenRequestError,
+  DinteroTokenService,
+} from '../lib/index.js';
+import { FAKE_DINTERO_CLIENT, type FakeDinteroServer } from '../lib/testing/index.js';
+import { CaptureLogger } from './support/capture-logger.js';
+import { fakeOptions, startFake } from './support/token-app.js';
+
+let fake: FakeDinteroServer;
+const closers: Array<() => Promise<void>> = [];
+
+beforeAll(async () => {
+  fake = await startFake();
+});
+afterEach(async () => {
+  while (closers.length) await closers.pop()!();
+  fake.clearTokenFaults();
+  fake.resetCounts();
+});
+afterAll(() => fake.stop());
+
+async function boot(imports: unknown[], providers: unknown[] = []) {
+  const moduleRef = await Test.createTestingModule({ imports: imports as never[], providers: providers as never[] })
+    .setLogger(new CaptureLogger())
+    .compile();
+  await moduleRef.init();
+  closers.push(() => moduleRef.close());
+  return moduleRef;
+}
+
+async function expectWorkingTokens(tokens: DinteroTokenService): Promise<void> {
+  const token = await tokens.getToken();
+  expect(fake.verifyToken(token.accessToken)?.aud).toBe(`https://api.dintero.com/v1/accounts/${FAKE_DINTERO_CLIENT.accountId}`);
+}
+
+@Injectable()
+class OptionsFactory {
+  createDinteroAuthOptions(): DinteroAuthModuleOptions {
+    return fakeOptions(fake);
+  }
+}
+
+@Module({ providers: [OptionsFactory], exports: [OptionsFactory] })
+class OptionsFactoryModule {}
+
+describe('DinteroAuthModule registration', () => {
+  it('forRoot provides a working DinteroTokenService', async () => {
+    const moduleRef = await boot([DinteroAuthModule.forRoot(fakeOptions(fake))]);
+    await expectWorkingTokens(moduleRef.get(DinteroTokenService));
+  });
+
+  it('forRootAsync with useFactory, imports and inject reads ConfigService', async () => {
+    const env = {
+      DINTERO_ACCOUNT_ID: FAKE_DINTERO_CLIENT.accountId,
+      DINTERO_CLIENT_ID: FAKE_DINTERO_CLIENT.clientId,
+      DINTERO_CLIENT_SECRET: FAKE_DINTERO_CLIENT.clientSecret,
+      DINTERO_BASE_URL: fake.baseUrl,
+    };
+    const moduleRef = await boot([
+      DinteroAuthModule.forRootAsync({
+        imports: [ConfigModule.forRoot({ ignoreEnvFile: true, load: [() => env] })],
+        inject: [ConfigService],
+        useFactory: (config: ConfigService) => ({
+          accountId: config.getOrThrow<string>('DINTERO_ACCOUNT_ID'),
+          clientId: config.getOrThrow<string>('DINTERO_CLIENT_ID'),
+          clientSecret: config.getOrThrow<string>('DINTERO_CLIENT_SECRET'),
+          baseUrl: config.getOrThrow<string>('DINTERO_BASE_URL'),
+          allowInsecureLoopback: true,
+        }),
+      }),
+    ]);
+    await expectWorkingTokens(moduleRef.get(DinteroTokenService));
+  });
+
+  it('forRootAsync with an async useFactory', async () => {
+    const moduleRef = await boot([DinteroAuthModule.forRootAsync({ useFactory: () => Promise.resolve(fakeOptions(fake)) })]);
+    await expectWorkingTokens(moduleRef.get(DinteroTokenService));
+  });
+
+  it('forRootAsync with useClass', async () => {
+    const moduleRef = await boot([DinteroAuthModule.forRootAsync({ useClass: OptionsFactory })]);
+    await expectWorkingTokens(moduleRef.get(DinteroTokenService));
+  });
+
+  it('forRootAsync with useExisting from an imported module', async () => {
+    const moduleRef = await boot([
+      DinteroAuthModule.forRootAsync({ imports: [OptionsFactoryModule], useExisting: OptionsFactory }),
+    ]);
+    await expectWorkingTokens(moduleRef.get(DinteroTokenService));
+  });
+
+  it('isGlobal makes the service injectable in modules that do not import it', async () => {
+    @Injectable()
+    class PaymentsService {
+      constructor(readonly tokens: DinteroTokenService) {}
+    }
+    @Module({ providers: [PaymentsService] })
+    class PaymentsModule {}
+
+    const moduleRef = await boot([DinteroAuthModule.forRoot({ ...fakeOptions(fake), isGlobal: true }), PaymentsModule]);
+    await expectWorkingTokens(moduleRef.get(PaymentsService).tokens);
+  });
+
+  it('without isGlobal, a module that does not import it cannot inject the service', async () => {
+    @Injectable()
+    class PaymentsService {
+      constructor(readonly tokens: DinteroTokenService) {}
+    }
+    @Module({ providers: [PaymentsService] })
+    class PaymentsModule {}
+
+    await expect(
+      Test.createTestingModule({ imports: [DinteroAuthModule.forRoot(fakeOptions(fake)), PaymentsModule] })
+        .setLogger(new CaptureLogger())
+        .compile(),
+    ).rejects.toThrow(/DinteroTokenService/);
+  });
+
+  it('invalid options fail start-up with DinteroAuthConfigError, for forRoot and forRootAsync', async () => {
+    const bad = { ...fakeOptions(fake), accountId: 'X1' };
+    await expect(boot([DinteroAuthModule.forRoot(bad)])).rejects.toBeInstanceOf(DinteroAuthConfigError);
+    await expect(boot([DinteroAuthModule.forRootAsync({ useFactory: () => bad })])).rejects.toThrow(/accountId/);
+  });
+
+  it('makes no token request until a token is asked for', async () => {
+    const moduleRef = await boot([DinteroAuthModule.forRoot(fakeOptions(fake))]);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(fake.tokenRequestCount).toBe(0);
+    await moduleRef.get(DinteroTokenService).getToken();
+    expect(fake.tokenRequestCount).toBe(1);
+  });
+
+  it('prefetch fetches during bootstrap', async () => {
+    const moduleRef = await boot([DinteroAuthModule.forRoot(fakeOptions(fake, { prefetch: true }))]);
+    expect(fake.tokenRequestCount).toBe(1);
+    await moduleRef.get(DinteroTokenService).getToken();
+    expect(fake.tokenRequestCount).toBe(1);
+  });
+
+  it('prefetch fails start-up on bad credentials, naming the status', async () => {
+    const options = fakeOptions(fake, { prefetch: true, clientSecret: 'wrong-secret' });
+    const failure = boot([DinteroAuthModule.forRoot(options)]);
+    await expect(failure).rejects.toBeInstanceOf(DinteroTokenRequestError);
+    await expect(failure).rejects.toMatchObject({ status: 401, dinteroCode: 'invalid_client' });
+    expect(fake.tokenRequestCount).toBe(1);
+  });
+});

@@ -1,0 +1,64 @@
+import { Test, type TestingModule } from '@nestjs/testing';
+import {
+  DINTERO_CLOCK,
+  DinteroAuthModule,
+  type DinteroAuthModuleOptions,
+  DinteroTokenService,
+} from '../../lib/index.js';
+import { FAKE_DINTERO_CLIENT, FakeDinteroServer } from '../../lib/testing/index.js';
+import { CaptureLogger } from './capture-logger.js';
+import { type ManualClock } from './manual-clock.js';
+
+/** Module options pointing at a fake server, with the fake's default client. */
+export function fakeOptions(fake: FakeDinteroServer, overrides: Partial<DinteroAuthModuleOptions> = {}): DinteroAuthModuleOptions {
+  return {
+    accountId: FAKE_DINTERO_CLIENT.accountId,
+    clientId: FAKE_DINTERO_CLIENT.clientId,
+    clientSecret: FAKE_DINTERO_CLIENT.clientSecret,
+    baseUrl: fake.baseUrl,
+    allowInsecureLoopback: true,
+    ...overrides,
+  };
+}
+
+export interface TokenApp {
+  readonly moduleRef: TestingModule;
+  readonly tokens: DinteroTokenService;
+  readonly logger: CaptureLogger;
+  readonly clock: ManualClock | undefined;
+  close(): Promise<void>;
+}
+
+/**
+ * A real Nest application holding `DinteroAuthModule.forRoot(options)`, initialised (lifecycle
+ * hooks run) and logging into a {@link CaptureLogger}. With `clock`, token time is manual.
+ */
+export async function startTokenApp(options: DinteroAuthModuleOptions, clock?: ManualClock): Promise<TokenApp> {
+  const logger = new CaptureLogger();
+  let builder = Test.createTestingModule({ imports: [DinteroAuthModule.forRoot(options)] }).setLogger(logger);
+  if (clock) builder = builder.overrideProvider(DINTERO_CLOCK).useValue(clock);
+  const moduleRef = await builder.compile();
+  moduleRef.useLogger(logger);
+  await moduleRef.init();
+  return {
+    moduleRef,
+    tokens: moduleRef.get(DinteroTokenService),
+    logger,
+    clock,
+    close: () => moduleRef.close(),
+  };
+}
+
+/** Resolves once `condition` holds, polling on real time; fails after `timeoutMs`. */
+export async function eventually(condition: () => boolean, timeoutMs = 5_000, what = 'condition'): Promise<void> {
+  const started = Date.now();
+  while (!condition()) {
+    if (Date.now() - started > timeoutMs) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+}
+
+/** Starts a fake server for one test file. */
+export async function startFake(tokenLifetimeSeconds = 3600): Promise<FakeDinteroServer> {
+  return new FakeDinteroServer({ tokenLifetimeSeconds }).start();
+}
