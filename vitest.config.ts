@@ -8,6 +8,7 @@ export default defineConfig({
   test: {
     include: ['test/**/*.spec.ts'],
     environment: 'node',
+    setupFiles: ['test/support/no-unhandled-errors.ts'],
     testTimeout: 20_000,
     hookTimeout: 20_000,
   },

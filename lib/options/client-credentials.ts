@@ -15,6 +15,7 @@ export class ClientCredentials {
     secret: string,
   ) {
     this.#secret = secret;
+    Object.freeze(this);
   }
 
   /** `Basic base64(client_id:client_secret)`, as RFC 7617 and Dintero's `clientAuth` scheme ask. */

@@ -143,7 +143,8 @@ function readBaseUrl(value: unknown, allowInsecureLoopback: boolean, issues: Iss
     issues.push({ path: 'baseUrl', problem });
     return undefined;
   }
-  if (url.username || url.password || url.search || url.hash) {
+  // An empty "?" or "#" leaves search and hash empty but would still cut the token path off.
+  if (url.username || url.password || url.search || url.hash || /[?#]/.test(value as string)) {
     issues.push({ path: 'baseUrl', problem: 'must not carry credentials, a query or a fragment' });
     return undefined;
   }

@@ -122,14 +122,25 @@ export class FakeDinteroServer {
   }
 
   private async handleToken(req: IncomingMessage, res: ServerResponse, path: string, accountId: string, body: string): Promise<void> {
-    const record = (status: number | undefined) =>
-      this.tokenRequests.push({ method: req.method ?? '', path, headers: { ...req.headers }, body, status, receivedAt: Date.now() });
+    // Recorded on arrival, so tests can see a request that is still being answered.
+    const entry: { -readonly [K in keyof FakeTokenRequest]: FakeTokenRequest[K] } = {
+      method: req.method ?? '',
+      path,
+      headers: { ...req.headers },
+      body,
+      status: undefined,
+      receivedAt: Date.now(),
+    };
+    this.tokenRequests.push(entry);
     const fault = this.takeFault();
     if (fault?.type === 'delay') await sleep(fault.ms);
-    if (res.destroyed) return void record(undefined);
-    if (fault && fault.type !== 'delay') return void record(this.answerFault(res, fault));
+    if (res.destroyed) return;
+    if (fault && fault.type !== 'delay') {
+      entry.status = this.answerFault(res, fault);
+      return;
+    }
     const [status, answer] = this.grant(req.headers.authorization, accountId, body);
-    record(status);
+    entry.status = status;
     sendJson(res, status, answer);
   }
 

@@ -26,7 +26,7 @@ export interface FakeTokenRequest {
   readonly path: string;
   readonly headers: Readonly<Record<string, string | string[] | undefined>>;
   readonly body: string;
-  /** The status the fake answered with, or undefined when it dropped the connection. */
+  /** The status the fake answered with; undefined while it is answering, or if it dropped the connection. */
   readonly status: number | undefined;
   /** `Date.now()` when the request arrived. */
   readonly receivedAt: number;

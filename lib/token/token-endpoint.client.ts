@@ -113,6 +113,8 @@ export function parseRetryAfter(value: unknown, nowMs: number): number | undefin
   if (typeof value !== 'string' || value.trim() === '') return undefined;
   const text = value.trim();
   if (/^\d+$/.test(text)) return Number(text) * 1000;
+  // Only an IMF-fixdate-like value (it names a weekday and GMT); V8's Date.parse takes "-5" too.
+  if (!/^[A-Za-z]{3}, .+ GMT$/.test(text)) return undefined;
   const date = Date.parse(text);
   return Number.isNaN(date) ? undefined : Math.max(0, date - nowMs);
 }

@@ -1,0 +1,316 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import {
+  type DinteroAccessToken,
+  type DinteroAuthModuleOptions,
+  DinteroTokenRequestError,
+  DinteroTokenUnavailableError,
+} from '../lib/index.js';
+import type { FakeDinteroServer } from '../lib/testing/index.js';
+import { nextEvent, recordEvents } from './support/events.js';
+import { ManualClock } from './support/manual-clock.js';
+import { eventually, fakeOptions, startFake, startTokenApp, type TokenApp } from './support/token-app.js';
+
+const LIFETIME_S = 100;
+let fake: FakeDinteroServer;
+let app: TokenApp | undefined;
+
+beforeAll(async () => {
+  fake = await startFake(LIFETIME_S);
+});
+afterEach(async () => {
+  await app?.close();
+  app = undefined;
+  fake.clearTokenFaults();
+  fake.resetCounts();
+  fake.tokenLifetimeSeconds = LIFETIME_S;
+});
+afterAll(() => fake.stop());
+
+async function start(overrides: Partial<DinteroAuthModuleOptions> = {}): Promise<TokenApp & { clock: ManualClock }> {
+  const clock = new ManualClock();
+  app = await startTokenApp(fakeOptions(fake, overrides), clock);
+  return app as TokenApp & { clock: ManualClock };
+}
+
+/** Moves the manual clock to `fraction` of the given token's lifetime, counted from its request. */
+function advanceToFraction(app: TokenApp & { clock: ManualClock }, token: DinteroAccessToken, fraction: number): void {
+  const target = token.timeline.sentAt + token.expiresIn * 1000 * fraction;
+  app.clock.advance(target - app.clock.now());
+}
+
+describe('single flight', () => {
+  it('500 concurrent callers on a cold cache cause exactly one token request', async () => {
+    const { tokens } = await start();
+    const all = await Promise.all(Array.from({ length: 500 }, () => tokens.getToken()));
+    expect(fake.tokenRequestCount).toBe(1);
+    expect(new Set(all.map((token) => token.accessToken)).size).toBe(1);
+  });
+
+  it('concurrent refresh() calls share one request', async () => {
+    const { tokens } = await start();
+    const first = await tokens.getToken();
+    const [a, b, c] = await Promise.all([tokens.refresh(), tokens.refresh(), tokens.getToken()]);
+    expect(fake.tokenRequestCount).toBe(2);
+    expect(a.accessToken).toBe(b.accessToken);
+    expect(a.accessToken).not.toBe(first.accessToken);
+    expect(c.accessToken).toBe(first.accessToken); // still usable, so served at once
+  });
+});
+
+describe('refresh ahead', () => {
+  it('refreshes in the background inside the jittered window, with no caller waiting', async () => {
+    const app = await start();
+    const events = recordEvents(app.tokens.events$);
+    const first = await app.tokens.getToken();
+    expect(first.refreshAt.getTime() - first.obtainedAt.getTime()).toBeGreaterThanOrEqual(75_000);
+    expect(first.refreshAt.getTime() - first.obtainedAt.getTime()).toBeLessThanOrEqual(85_000);
+
+    advanceToFraction(app, first, 0.74);
+    expect(fake.tokenRequestCount).toBe(1);
+    const refreshed = nextEvent(app.tokens.events$, 'refreshed');
+    advanceToFraction(app, first, 0.851);
+    await refreshed;
+    expect(fake.tokenRequestCount).toBe(2);
+
+    const second = await app.tokens.getToken();
+    expect(second.accessToken).not.toBe(first.accessToken);
+    expect(fake.tokenRequestCount).toBe(2);
+    expect(events.map((event) => event.type)).toEqual(['acquired', 'refreshed']);
+  });
+
+  it('a token whose lifetime has passed on the monotonic clock is never handed out', async () => {
+    const app = await start({ retry: { initialDelayMs: 1_000, maxDelayMs: 1_000 } });
+    const first = await app.tokens.getToken();
+    fake.injectTokenFault({ type: 'status', status: 503 });
+    const expired = nextEvent(app.tokens.events$, 'expired');
+    advanceToFraction(app, first, 0.9);
+    await expired;
+    const attempt = app.tokens.getToken();
+    app.clock.advance(10_000);
+    await expect(attempt).rejects.toBeInstanceOf(DinteroTokenUnavailableError);
+  });
+
+  it('moving the wall clock by an hour either way neither expires nor stretches a token', async () => {
+    const app = await start();
+    const first = await app.tokens.getToken();
+    app.clock.jumpWallClock(60 * 60 * 1000);
+    expect((await app.tokens.getToken()).accessToken).toBe(first.accessToken);
+    app.clock.jumpWallClock(-2 * 60 * 60 * 1000);
+    expect((await app.tokens.getToken()).accessToken).toBe(first.accessToken);
+    expect(fake.tokenRequestCount).toBe(1);
+    const refreshed = nextEvent(app.tokens.events$, 'refreshed');
+    advanceToFraction(app, first, 0.86);
+    await refreshed;
+    expect(fake.tokenRequestCount).toBe(2);
+  });
+});
+
+describe('outages', () => {
+  it('keeps serving a valid token while the endpoint is down, and recovers once it is back', async () => {
+    fake.tokenLifetimeSeconds = 1_000; // room for several retries before the usable time
+    const app = await start({ retry: { initialDelayMs: 1_000, maxDelayMs: 4_000 } });
+    const first = await app.tokens.getToken();
+    fake.injectTokenFault({ type: 'status', status: 503 });
+    const failed = nextEvent(app.tokens.events$, 'refresh-failed');
+    advanceToFraction(app, first, 0.86);
+    const failure = await failed;
+    expect(failure).toMatchObject({ attempt: 1, servingPrevious: true });
+    expect(failure.nextDelayMs).toBeLessThanOrEqual(1_000);
+
+    for (let i = 0; i < 3; i += 1) {
+      const again = nextEvent(app.tokens.events$, 'refresh-failed');
+      app.clock.advance(4_000);
+      await again;
+      expect((await app.tokens.getToken()).accessToken).toBe(first.accessToken);
+    }
+    const attemptsDuringOutage = fake.tokenRequestCount;
+    expect(attemptsDuringOutage).toBe(5);
+
+    fake.clearTokenFaults();
+    const refreshed = nextEvent(app.tokens.events$, 'refreshed');
+    app.clock.advance(4_000);
+    await refreshed;
+    expect((await app.tokens.getToken()).accessToken).not.toBe(first.accessToken);
+    expect(app.tokens.lastFailure).toBeUndefined();
+  });
+
+  it('past the usable time, callers get a typed error quickly instead of hanging', async () => {
+    // Real clock: the bound on waiting is itself under test.
+    app = await startTokenApp(fakeOptions(fake, { acquireTimeoutMs: 300, retry: { initialDelayMs: 50, maxDelayMs: 5_000 } }));
+    fake.injectTokenFault({ type: 'status', status: 500 });
+    const started = Date.now();
+    const error = await app.tokens.getToken().catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(DinteroTokenUnavailableError);
+    expect((error as DinteroTokenUnavailableError).cause).toMatchObject({ status: 500 });
+    expect(Date.now() - started).toBeLessThan(1_000);
+    expect(fake.tokenRequestCount).toBeGreaterThanOrEqual(1);
+  });
+
+  it('a caller is told at once when the next attempt is later than it can wait', async () => {
+    const app = await start({ acquireTimeoutMs: 5_000 });
+    fake.injectTokenFault({ type: 'status', status: 429, retryAfter: 20 }, 1);
+    const error = await app.tokens.getToken().catch((caught: unknown) => caught);
+    expect(error).toMatchObject({ reason: 'backoff', cause: { status: 429, retryAfterMs: 20_000 } });
+    expect(fake.tokenRequestCount).toBe(1);
+  });
+
+  it('honours Retry-After on 429 before the next attempt', async () => {
+    const app = await start({ acquireTimeoutMs: 30_000 });
+    fake.injectTokenFault({ type: 'status', status: 429, retryAfter: 5 }, 1);
+    const failed = nextEvent(app.tokens.events$, 'refresh-failed');
+    const pending = app.tokens.getToken();
+    expect((await failed).nextDelayMs).toBeGreaterThanOrEqual(5_000);
+    app.clock.advance(4_900);
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    expect(fake.tokenRequestCount).toBe(1);
+    app.clock.advance(100);
+    await pending;
+    expect(fake.tokenRequestCount).toBe(2);
+  });
+
+  it('caps Retry-After at the backoff cap', async () => {
+    const app = await start({ acquireTimeoutMs: 30_000, retry: { initialDelayMs: 100, maxDelayMs: 2_000 } });
+    fake.injectTokenFault({ type: 'status', status: 429, retryAfter: 3600 }, 1);
+    const failed = nextEvent(app.tokens.events$, 'refresh-failed');
+    const pending = app.tokens.getToken();
+    expect((await failed).nextDelayMs).toBe(2_000);
+    app.clock.advance(2_000);
+    await pending;
+    expect(fake.tokenRequestCount).toBe(2);
+  });
+
+  it.each([500, 502, 503])('retries %i with exponential backoff, then succeeds', async (status) => {
+    const app = await start({ retry: { initialDelayMs: 200, maxDelayMs: 10_000 } });
+    fake.injectTokenFault({ type: 'status', status }, 3);
+    const events = recordEvents(app.tokens.events$);
+    const pending = app.tokens.getToken();
+    for (let attempt = 1; attempt <= 3; attempt += 1) {
+      await eventually(() => events.length === attempt, 5_000, `failure ${attempt}`);
+      const event = events[attempt - 1]!;
+      expect(event).toMatchObject({ type: 'refresh-failed', attempt });
+      if (event.type === 'refresh-failed') expect(event.nextDelayMs).toBeLessThanOrEqual(200 * 2 ** (attempt - 1));
+      app.clock.advance(200 * 2 ** (attempt - 1));
+    }
+    await pending;
+    expect(fake.tokenRequestCount).toBe(4);
+  });
+
+  it.each([
+    ['HTML', { type: 'body', body: '<html><body>Bad gateway</body></html>', contentType: 'text/html' }],
+    ['an empty object', { type: 'body', body: '{}' }],
+    ['a wrong token_type', { type: 'body', body: '{"access_token":"abc","token_type":"mac","expires_in":60}' }],
+    ['a truncated body', { type: 'truncate' }],
+    ['a reset connection', { type: 'reset' }],
+  ] as const)('treats %s as a failed attempt and retries', async (_name, fault) => {
+    const app = await start({ retry: { initialDelayMs: 100, maxDelayMs: 100 } });
+    fake.injectTokenFault(fault, 1);
+    const failed = nextEvent(app.tokens.events$, 'refresh-failed');
+    const pending = app.tokens.getToken();
+    expect((await failed).error.retryable).toBe(true);
+    app.clock.advance(100);
+    await pending;
+    expect(fake.tokenRequestCount).toBe(2);
+  });
+
+  it('a request slower than requestTimeoutMs fails as a timeout and is retried', async () => {
+    app = await startTokenApp(fakeOptions(fake, { requestTimeoutMs: 100, retry: { initialDelayMs: 10, maxDelayMs: 10 } }));
+    fake.injectTokenFault({ type: 'delay', ms: 1_000 }, 1);
+    const failed = nextEvent(app.tokens.events$, 'refresh-failed');
+    const token = await app.tokens.getToken();
+    expect((await failed).error).toMatchObject({ code: 'DINTERO_TOKEN_NETWORK', failure: 'timeout' });
+    expect(fake.verifyToken(token.accessToken)).toBeDefined();
+  });
+});
+
+describe('errors that retrying cannot fix', () => {
+  it.each([
+    [400, { type: 'status', status: 400, code: 'invalid_request' }],
+    [401, { type: 'status', status: 401, code: 'invalid_client' }],
+    [403, { type: 'status', status: 403, code: 'mfa_required' }],
+  ] as const)('%i is not retried, and reaches the caller with Dintero\'s code', async (status, fault) => {
+    const app = await start();
+    fake.injectTokenFault(fault);
+    const error = await app.tokens.getToken().catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(DinteroTokenRequestError);
+    expect(error).toMatchObject({ status, dinteroCode: fault.code, retryable: false });
+    app.clock.advance(10 * 60_000);
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    expect(fake.tokenRequestCount).toBe(1);
+  });
+
+  it('bad credentials against the real checks give 401 invalid_client', async () => {
+    const app = await start({ clientSecret: 'not-the-secret' });
+    await expect(app.tokens.getToken()).rejects.toMatchObject({ status: 401, dinteroCode: 'invalid_client' });
+  });
+
+  it('the next demand after the backoff tries again', async () => {
+    const app = await start({ retry: { initialDelayMs: 1_000, maxDelayMs: 1_000 } });
+    fake.injectTokenFault({ type: 'status', status: 401 }, 1);
+    await expect(app.tokens.getToken()).rejects.toBeInstanceOf(DinteroTokenRequestError);
+    app.clock.advance(1_000);
+    await expect(app.tokens.getToken()).resolves.toBeDefined();
+    expect(fake.tokenRequestCount).toBe(2);
+  });
+});
+
+describe('invalidate', () => {
+  it('drops the current token only when given that token, and the next demand fetches again', async () => {
+    const app = await start();
+    const first = await app.tokens.getToken();
+    expect(app.tokens.invalidate('some-other-token')).toBe(false);
+    expect(app.tokens.invalidate(first)).toBe(true);
+    expect(app.tokens.invalidate(first)).toBe(false);
+    const second = await app.tokens.getToken();
+    expect(second.accessToken).not.toBe(first.accessToken);
+    expect(app.tokens.invalidate(first.accessToken)).toBe(false);
+    expect((await app.tokens.getToken()).accessToken).toBe(second.accessToken);
+    expect(fake.tokenRequestCount).toBe(2);
+  });
+});
+
+describe('token$', () => {
+  it('is lazy, replays the current token, emits each new one and completes on shutdown', async () => {
+    const app = await start();
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(fake.tokenRequestCount).toBe(0);
+
+    const seen: string[] = [];
+    let completed = false;
+    app.tokens.token$.subscribe({ next: (token) => seen.push(token.accessToken), complete: () => (completed = true) });
+    await eventually(() => seen.length === 1, 5_000, 'first token');
+    expect(fake.tokenRequestCount).toBe(1);
+
+    const late: string[] = [];
+    app.tokens.token$.subscribe((token) => late.push(token.accessToken));
+    expect(late).toEqual(seen);
+
+    const first = await app.tokens.getToken();
+    advanceToFraction(app, first, 0.86);
+    await eventually(() => seen.length === 2, 5_000, 'refreshed token');
+    expect(seen[1]).not.toBe(seen[0]);
+
+    await app.close();
+    expect(completed).toBe(true);
+  });
+
+  it('never emits a token past its usable time, and fetches again for its subscribers', async () => {
+    const app = await start({ retry: { initialDelayMs: 1_000, maxDelayMs: 1_000 } });
+    const first = await app.tokens.getToken();
+    fake.injectTokenFault({ type: 'status', status: 503 });
+    const expired = nextEvent(app.tokens.events$, 'expired');
+    advanceToFraction(app, first, 0.95);
+    await expired;
+
+    const seen: string[] = [];
+    app.tokens.token$.subscribe((token) => seen.push(token.accessToken));
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(seen).toEqual([]);
+
+    fake.clearTokenFaults();
+    const acquired = nextEvent(app.tokens.events$, 'acquired');
+    app.clock.advance(1_000);
+    await acquired;
+    expect(seen).toHaveLength(1);
+    expect(seen[0]).not.toBe(first.accessToken);
+  });
+});
