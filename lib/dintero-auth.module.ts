@@ -4,12 +4,15 @@ import { DINTERO_AUTH_MODULE_OPTIONS, DinteroAuthConfigurableModule } from './di
 import type { DinteroAuthModuleOptions } from './interfaces/dintero-auth-options.interface.js';
 import type { DinteroAuthConfig } from './options/dintero-auth.config.js';
 import { normalizeOptions } from './options/normalize-options.js';
+import { createDinteroAxios } from './http/dintero-axios.factory.js';
+import { DinteroAuthInterceptor } from './http/dintero-auth.interceptor.js';
+import { DinteroHttpService } from './http/dintero-http.service.js';
 import { systemClock } from './token/clock.js';
 import { DinteroTokenService } from './token/dintero-token.service.js';
 import { TokenEndpointClient } from './token/token-endpoint.client.js';
 
 /**
- * Dintero access tokens for a NestJS application.
+ * Dintero access tokens for a NestJS application, and `DinteroHttpService` to call Dintero with them.
  *
  * `DinteroAuthModule.forRoot({ accountId, clientId, clientSecret })`, or `forRootAsync()` with
  * `useFactory` / `useClass` / `useExisting`, `imports`, `inject` and `isGlobal`. Options are
@@ -30,7 +33,19 @@ import { TokenEndpointClient } from './token/token-endpoint.client.js';
       inject: [DINTERO_AUTH_CONFIG],
     },
     DinteroTokenService,
+    DinteroAuthInterceptor,
+    {
+      // A factory over an instance of our own: re-exporting HttpModule would hand every
+      // importer a shared HttpService with our interceptor on it.
+      provide: DinteroHttpService,
+      useFactory: (config: DinteroAuthConfig, interceptor: DinteroAuthInterceptor) => {
+        const instance = createDinteroAxios(config);
+        interceptor.attach(instance);
+        return new DinteroHttpService(instance);
+      },
+      inject: [DINTERO_AUTH_CONFIG, DinteroAuthInterceptor],
+    },
   ],
-  exports: [DinteroTokenService, DINTERO_AUTH_CONFIG],
+  exports: [DinteroTokenService, DinteroHttpService, DinteroAuthInterceptor, DINTERO_AUTH_CONFIG],
 })
 export class DinteroAuthModule extends DinteroAuthConfigurableModule {}

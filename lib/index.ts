@@ -5,7 +5,14 @@ export {
   DINTERO_AUTH_MODULE_OPTIONS,
   DINTERO_AUTH_OPTIONS_TYPE,
 } from './dintero-auth.module-definition.js';
-export { DINTERO_AUTH_CONFIG, DINTERO_CLOCK, DEFAULT_BASE_URL, DINTERO_ORIGINS } from './dintero-auth.constants.js';
+export {
+  DEFAULT_BASE_URL,
+  DINTERO_AUTH_CONFIG,
+  DINTERO_CLOCK,
+  DINTERO_ORIGINS,
+  PACKAGE_NAME,
+  PACKAGE_VERSION,
+} from './dintero-auth.constants.js';
 export type {
   DinteroAuthModuleOptions,
   DinteroRefreshOptions,
@@ -31,3 +38,6 @@ export { DinteroAccessToken } from './token/access-token.js';
 export type { Clock, TimerHandle } from './token/clock.js';
 export { DinteroTokenService } from './token/dintero-token.service.js';
 export type { DinteroTokenEvent } from './token/dintero-token.events.js';
+export { DinteroAuthInterceptor } from './http/dintero-auth.interceptor.js';
+export { DinteroHttpService } from './http/dintero-http.service.js';
+export { RedactedRequest } from './http/redact-axios.js';

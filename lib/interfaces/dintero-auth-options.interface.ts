@@ -50,6 +50,18 @@ export interface DinteroAuthModuleOptions {
   /** Fetch a token while the application bootstraps, and fail start-up if that fails. Default `false`. */
   prefetch?: boolean;
   /**
+   * More origins that may receive the bearer token, e.g. `https://billing.dintero.com`. They are
+   * added to `https://checkout.dintero.com`, `https://api.dintero.com` and the base URL's origin;
+   * every other origin never sees a token.
+   */
+  apiOrigins?: string[];
+  /** `Dintero-System-Name` sent with every API call: your system's name. Default `nestjs-dintero-auth`. */
+  systemName?: string;
+  /** `Dintero-System-Version` sent with every API call. Default this package's version. */
+  systemVersion?: string;
+  /** Timeout of each `DinteroHttpService` call, in milliseconds. Default `30000`. */
+  apiTimeoutMs?: number;
+  /**
    * Allow plain `http://` base URLs, and only to loopback hosts (127.0.0.1, ::1, localhost):
    * for tests and the fake server. Default `false`.
    */

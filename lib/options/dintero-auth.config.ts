@@ -22,6 +22,11 @@ export interface DinteroAuthConfig {
   /** Base URL without a trailing slash. */
   readonly baseUrl: string;
   readonly tokenUrl: string;
+  /** Origins that receive the bearer token: Dintero's own, the base URL's, and `apiOrigins`. */
+  readonly allowedOrigins: ReadonlySet<string>;
+  readonly systemName: string;
+  readonly systemVersion: string;
+  readonly apiTimeoutMs: number;
   readonly refresh: RefreshTiming;
   readonly retry: RetryTiming;
   readonly requestTimeoutMs: number;

@@ -1,4 +1,4 @@
-import { ACCOUNT_ID_PATTERN, DEFAULT_BASE_URL } from '../dintero-auth.constants.js';
+import { ACCOUNT_ID_PATTERN, DEFAULT_BASE_URL, DINTERO_ORIGINS, PACKAGE_NAME, PACKAGE_VERSION } from '../dintero-auth.constants.js';
 import { DinteroAuthConfigError, type DinteroAuthConfigIssue } from '../errors/dintero-auth.errors.js';
 import type { DinteroAuthModuleOptions } from '../interfaces/dintero-auth-options.interface.js';
 import { ClientCredentials } from './client-credentials.js';
@@ -15,6 +15,9 @@ const DEFAULT_REFRESH: RefreshTiming = {
 };
 const DEFAULT_RETRY: RetryTiming = { initialDelayMs: 500, maxDelayMs: 30_000 };
 const DEFAULT_TIMEOUT_MS = 10_000;
+const DEFAULT_API_TIMEOUT_MS = 30_000;
+/** Dintero's limit for the `Dintero-System-*` headers. */
+const MAX_SYSTEM_HEADER_LENGTH = 120;
 
 const KNOWN_KEYS = new Set<string>([
   'accountId',
@@ -28,6 +31,10 @@ const KNOWN_KEYS = new Set<string>([
   'acquireTimeoutMs',
   'prefetch',
   'allowInsecureLoopback',
+  'apiOrigins',
+  'systemName',
+  'systemVersion',
+  'apiTimeoutMs',
 ]);
 const LOOPBACK_HOSTS = new Set(['127.0.0.1', '[::1]', 'localhost']);
 
@@ -65,15 +72,23 @@ export function normalizeOptions(input: DinteroAuthModuleOptions): DinteroAuthCo
   const retry = readRetry(options.retry, issues);
   const requestTimeoutMs = readDuration(options, 'requestTimeoutMs', DEFAULT_TIMEOUT_MS, issues);
   const acquireTimeoutMs = readDuration(options, 'acquireTimeoutMs', DEFAULT_TIMEOUT_MS, issues);
+  const apiTimeoutMs = readDuration(options, 'apiTimeoutMs', DEFAULT_API_TIMEOUT_MS, issues);
+  const apiOrigins = readApiOrigins(options.apiOrigins, allowInsecureLoopback, issues);
+  const systemName = readHeaderText(options, 'systemName', PACKAGE_NAME, issues);
+  const systemVersion = readHeaderText(options, 'systemVersion', PACKAGE_VERSION, issues);
 
   if (issues.length > 0) throw new DinteroAuthConfigError(issues);
 
-  return Object.freeze({
+  return Object.freeze<DinteroAuthConfig>({
     accountId: accountId!,
     credentials: new ClientCredentials(clientId!, clientSecret!),
     audience: audience!,
     baseUrl: baseUrl!,
     tokenUrl: `${baseUrl!}/accounts/${accountId!}/auth/token`,
+    allowedOrigins: new Set([...DINTERO_ORIGINS, new URL(baseUrl!).origin, ...apiOrigins]),
+    systemName,
+    systemVersion,
+    apiTimeoutMs,
     refresh,
     retry,
     requestTimeoutMs,
@@ -171,6 +186,35 @@ function parseUrl(value: unknown): URL | undefined {
   } catch {
     return undefined;
   }
+}
+
+function readApiOrigins(value: unknown, allowInsecureLoopback: boolean, issues: Issues): string[] {
+  if (value === undefined) return [];
+  if (!Array.isArray(value)) {
+    issues.push({ path: 'apiOrigins', problem: 'must be an array of origins such as "https://api.dintero.com"' });
+    return [];
+  }
+  const origins: string[] = [];
+  value.forEach((entry: unknown, index) => {
+    const path = `apiOrigins[${index}]`;
+    const url = parseUrl(entry);
+    const problem = url ? transportProblem(url, allowInsecureLoopback) : 'must be an absolute URL such as "https://api.dintero.com"';
+    if (problem) issues.push({ path, problem });
+    else if (url!.pathname !== '/' || url!.search || url!.hash || url!.username || url!.password) {
+      issues.push({ path, problem: 'must be an origin only (scheme, host and port), with no path, query or credentials' });
+    } else origins.push(url!.origin);
+  });
+  return origins;
+}
+
+function readHeaderText(options: Raw, key: string, fallback: string, issues: Issues): string {
+  const value = options[key];
+  if (value === undefined) return fallback;
+  if (typeof value !== 'string' || value.length === 0 || value.length > MAX_SYSTEM_HEADER_LENGTH || !/^[\x20-\x7e]+$/.test(value)) {
+    issues.push({ path: key, problem: `must be 1 to ${MAX_SYSTEM_HEADER_LENGTH} printable ASCII characters` });
+    return fallback;
+  }
+  return value;
 }
 
 function readAudience(value: unknown, accountId: string | undefined, issues: Issues): string | undefined {

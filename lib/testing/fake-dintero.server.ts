@@ -1,10 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { FakeCheckout, FakeCheckoutError } from './fake-checkout.js';
+import { operationProblem, sessionProblem } from './fake-checkout.validation.js';
 import { FakeJwtSigner, type FakeTokenClaims } from './fake-jwt.js';
 import {
   FAKE_DINTERO_CLIENT,
   type FakeDinteroClient,
+  type FakeApiRequest,
   type FakeDinteroServerOptions,
   type FakeTokenFault,
   type FakeTokenRequest,
@@ -12,6 +15,10 @@ import {
 
 const ACCOUNT_ID = /^[PT]{1}(?=(?:.{3}|.{8})$)[0-9]*$/;
 const TOKEN_PATH = /^\/v1\/accounts\/([^/]+)\/auth\/token$/;
+const SYSTEM_HEADERS = ['dintero-system-name', 'dintero-system-version', 'dintero-system-plugin-name', 'dintero-system-plugin-version'];
+
+type Json = Record<string, unknown>;
+type Answer = readonly [status: number, body: unknown];
 
 interface QueuedFault {
   readonly fault: FakeTokenFault;
@@ -27,6 +34,10 @@ interface QueuedFault {
 export class FakeDinteroServer {
   /** Every token request received, oldest first. */
   readonly tokenRequests: FakeTokenRequest[] = [];
+  /** Every API (non-token) request received, oldest first. */
+  readonly apiRequests: FakeApiRequest[] = [];
+  /** Sessions and transactions, for tests that look behind the API. */
+  readonly checkout = new FakeCheckout();
   /** Lifetime of the tokens issued from now on, in seconds. */
   tokenLifetimeSeconds: number;
 
@@ -34,6 +45,9 @@ export class FakeDinteroServer {
   private readonly signer = new FakeJwtSigner();
   private readonly faults: QueuedFault[] = [];
   private readonly revoked = new Set<string>();
+  private readonly issued = new Set<string>();
+  private readonly redirects = new Map<string, { status: number; location: string }>();
+  private readonly apiFaults: { status: number; code: string; message: string; remaining: number }[] = [];
   private readonly server: Server;
   private readonly requestedPort: number;
   private port: number | undefined;
@@ -84,19 +98,41 @@ export class FakeDinteroServer {
     this.faults.push({ fault, remaining: times });
   }
 
-  /** Lets the token endpoint answer normally again. */
+  /** Lets the token endpoint and the API answer normally again. */
   clearTokenFaults(): void {
     this.faults.length = 0;
+    this.apiFaults.length = 0;
   }
 
-  /** Forgets recorded token requests. */
+  /** Forgets recorded token and API requests. */
   resetCounts(): void {
     this.tokenRequests.length = 0;
+    this.apiRequests.length = 0;
   }
 
   /** Makes an issued token invalid: the API answers 401 to it from now on. */
   revokeToken(accessToken: string): void {
     this.revoked.add(accessToken);
+  }
+
+  /** Revokes every token issued so far, as a key rotation at Dintero would. */
+  revokeAllTokens(): void {
+    for (const token of this.issued) this.revoked.add(token);
+  }
+
+  /** Answers API requests to `path` with a redirect to `location` (until cleared). */
+  redirectApi(path: string, location: string, status = 302): void {
+    this.redirects.set(path, { status, location });
+  }
+
+  /** Answers the next `times` API requests with `status` in Dintero's error shape. */
+  injectApiFault(status: number, times = 1, code = `fake_${status}`, message = `Injected status ${status}`): void {
+    this.apiFaults.push({ status, code, message, remaining: times });
+  }
+
+  /** Stops every redirect set with {@link redirectApi}. */
+  clearRedirects(): void {
+    this.redirects.clear();
   }
 
   /** The claims of a token this server issued and has not revoked, if it is unexpired. */
@@ -117,8 +153,77 @@ export class FakeDinteroServer {
         void this.handleToken(req, res, path, decodeURIComponent(token[1]!), body);
         return;
       }
-      sendError(res, 404, 'not_found', `No route for ${req.method} ${path}`);
+      this.apiRequests.push({ method: req.method ?? '', path, headers: { ...req.headers }, body, receivedAt: Date.now() });
+      const redirect = this.redirects.get(path);
+      if (redirect) {
+        res.writeHead(redirect.status, { Location: redirect.location, 'Content-Length': 0 });
+        res.end();
+        return;
+      }
+      const fault = this.apiFaults[0];
+      if (fault && --fault.remaining <= 0) this.apiFaults.shift();
+      const [status, answer] = fault ? [fault.status, errorBody(fault.code, fault.message)] : this.api(req, path, body);
+      sendJson(res, status, answer);
     });
+  }
+
+  /** The Checkout API: bearer token first, as Dintero checks it, then the route. */
+  private api(req: IncomingMessage, path: string, rawBody: string): Answer {
+    const claims = this.bearerClaims(req.headers.authorization);
+    if (!claims) return [401, errorBody('unauthorized', 'A valid, unexpired bearer token is required')];
+    const accountId = /\/accounts\/([PT]\d+)$/.exec(claims.aud)?.[1];
+    if (!accountId) return [403, errorBody('forbidden', 'The token has no account audience')];
+    for (const name of SYSTEM_HEADERS) {
+      const value = req.headers[name];
+      if (typeof value === 'string' && value.length > 120) return [400, errorBody('validation_error', `${name}: at most 120 characters`)];
+    }
+    let body: unknown;
+    try {
+      body = rawBody === '' ? undefined : (JSON.parse(rawBody) as unknown);
+    } catch {
+      return [400, errorBody('validation_error', 'body: is not JSON')];
+    }
+    try {
+      return this.route(req.method ?? 'GET', path, accountId, body);
+    } catch (error) {
+      if (error instanceof FakeCheckoutError) return [error.status, errorBody(error.code, error.message)];
+      throw error;
+    }
+  }
+
+  private route(method: string, path: string, accountId: string, body: unknown): Answer {
+    const owned = (id: string) => id.startsWith(`${accountId}.`);
+    if (method === 'POST' && path === '/v1/sessions-profile') {
+      const problem = sessionProblem(body);
+      if (problem) return [400, errorBody('validation_error', problem)];
+      const session = this.checkout.createSession(accountId, body as Json);
+      return [200, { id: session.id, url: `${this.origin}/v1/view/${session.id}` }];
+    }
+    const session = /^\/v1\/sessions\/([^/]+)$/.exec(path);
+    if (method === 'GET' && session) {
+      const found = this.checkout.session(decodeURIComponent(session[1]!));
+      return found && owned(found.id) ? [200, found] : [404, errorBody('not_found', 'Session not found')];
+    }
+    const transaction = /^\/v1\/transactions\/([^/]+?)(?:\/(capture|refund|void))?$/.exec(path);
+    if (transaction) {
+      const id = decodeURIComponent(transaction[1]!);
+      const operation = transaction[2];
+      if (!owned(id) || !this.checkout.transaction(id)) return [404, errorBody('not_found', 'Transaction not found')];
+      if (method === 'GET' && !operation) return [200, this.checkout.transaction(id)];
+      if (method === 'POST' && operation === 'void') return [200, this.checkout.void(id)];
+      if (method === 'POST' && operation) {
+        const problem = operationProblem(body);
+        if (problem) return [400, errorBody('validation_error', problem)];
+        const amount = (body as { amount: number }).amount;
+        return [200, operation === 'capture' ? this.checkout.capture(id, amount) : this.checkout.refund(id, amount)];
+      }
+    }
+    return [404, errorBody('not_found', `No route for ${method} ${path}`)];
+  }
+
+  private bearerClaims(authorization: string | undefined): FakeTokenClaims | undefined {
+    const match = /^Bearer (\S+)$/.exec(authorization ?? '');
+    return match ? this.verifyToken(match[1]!) : undefined;
   }
 
   private async handleToken(req: IncomingMessage, res: ServerResponse, path: string, accountId: string, body: string): Promise<void> {
@@ -203,6 +308,7 @@ export class FakeDinteroServer {
       jti: randomUUID(),
       scopes: 'read:checkout write:checkout',
     });
+    this.issued.add(accessToken);
     return [200, { access_token: accessToken, token_type: 'Bearer', expires_in: this.tokenLifetimeSeconds }];
   }
 

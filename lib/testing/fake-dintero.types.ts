@@ -32,6 +32,15 @@ export interface FakeTokenRequest {
   readonly receivedAt: number;
 }
 
+/** One API request the fake received (any route other than the token endpoint). */
+export interface FakeApiRequest {
+  readonly method: string;
+  readonly path: string;
+  readonly headers: Readonly<Record<string, string | string[] | undefined>>;
+  readonly body: string;
+  readonly receivedAt: number;
+}
+
 /** Options of a {@link FakeDinteroServer}. */
 export interface FakeDinteroServerOptions {
   /** Clients that may fetch tokens. Default: one, {@link FAKE_DINTERO_CLIENT}. */

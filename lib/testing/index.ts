@@ -1,6 +1,9 @@
 export { FakeDinteroServer } from './fake-dintero.server.js';
 export { FAKE_DINTERO_CLIENT } from './fake-dintero.types.js';
+export { FakeCheckout, FakeCheckoutError } from './fake-checkout.js';
+export type { FakeSession, FakeTransaction, FakeTransactionStatus } from './fake-checkout.js';
 export type {
+  FakeApiRequest,
   FakeDinteroClient,
   FakeDinteroServerOptions,
   FakeTokenFault,

@@ -1,8 +1,10 @@
 import { Test, type TestingModule } from '@nestjs/testing';
 import {
   DINTERO_CLOCK,
+  DinteroAuthInterceptor,
   DinteroAuthModule,
   type DinteroAuthModuleOptions,
+  DinteroHttpService,
   DinteroTokenService,
 } from '../../lib/index.js';
 import { FAKE_DINTERO_CLIENT, FakeDinteroServer } from '../../lib/testing/index.js';
@@ -24,6 +26,8 @@ export function fakeOptions(fake: FakeDinteroServer, overrides: Partial<DinteroA
 export interface TokenApp {
   readonly moduleRef: TestingModule;
   readonly tokens: DinteroTokenService;
+  readonly http: DinteroHttpService;
+  readonly interceptor: DinteroAuthInterceptor;
   readonly logger: CaptureLogger;
   readonly clock: ManualClock | undefined;
   close(): Promise<void>;
@@ -43,6 +47,8 @@ export async function startTokenApp(options: DinteroAuthModuleOptions, clock?: M
   return {
     moduleRef,
     tokens: moduleRef.get(DinteroTokenService),
+    http: moduleRef.get(DinteroHttpService),
+    interceptor: moduleRef.get(DinteroAuthInterceptor),
     logger,
     clock,
     close: () => moduleRef.close(),

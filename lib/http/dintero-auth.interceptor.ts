@@ -1,0 +1,106 @@
+import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
+import axios, { type AxiosError, type AxiosInstance, type AxiosResponse, type InternalAxiosRequestConfig } from 'axios';
+import { DINTERO_AUTH_CONFIG } from '../dintero-auth.constants.js';
+import type { DinteroAuthConfig } from '../options/dintero-auth.config.js';
+import type { DinteroAccessToken } from '../token/access-token.js';
+import { DinteroTokenService } from '../token/dintero-token.service.js';
+import { redactAxiosError, redactResponse } from './redact-axios.js';
+import { requestOrigin } from './request-origin.js';
+
+/** Marks a request we resent after a 401, so it is never resent again (survives axios' config merge). */
+const RESENT = '__dinteroAuthResent';
+
+type AuthorizedConfig = InternalAxiosRequestConfig & { [RESENT]?: boolean };
+
+/**
+ * Puts `Authorization: Bearer <token>` on requests to Dintero, and only to Dintero.
+ *
+ * `attach(instance)` adds it to an axios instance (or `httpService.axiosRef`) and returns a
+ * function that removes it. A request gets the header only when its resolved origin is an
+ * allowed one and it carries no `Authorization` of its own. A 401 from Dintero drops the token
+ * the request carried (if it is still current) and resends the request once with a fresh one.
+ */
+@Injectable()
+export class DinteroAuthInterceptor implements OnModuleDestroy {
+  private readonly attached = new WeakMap<AxiosInstance, () => void>();
+  private readonly detachers = new Set<() => void>();
+  /** The token each in-flight request was given, to invalidate exactly that one on 401. */
+  private readonly sentTokens = new WeakMap<InternalAxiosRequestConfig, DinteroAccessToken>();
+
+  constructor(
+    @Inject(DINTERO_AUTH_CONFIG) private readonly config: DinteroAuthConfig,
+    @Inject(DinteroTokenService) private readonly tokens: DinteroTokenService,
+  ) {}
+
+  /** Adds the interceptor to `instance`; a second call for the same instance changes nothing. */
+  attach(instance: AxiosInstance): () => void {
+    const existing = this.attached.get(instance);
+    if (existing) return existing;
+    const requestId = instance.interceptors.request.use((config) => this.authorize(config));
+    const responseId = instance.interceptors.response.use(
+      (response) => this.onResponse(response),
+      (error: unknown) => this.onError(instance, error),
+    );
+    const detach = () => {
+      if (this.attached.get(instance) !== detach) return;
+      instance.interceptors.request.eject(requestId);
+      instance.interceptors.response.eject(responseId);
+      this.attached.delete(instance);
+      this.detachers.delete(detach);
+    };
+    this.attached.set(instance, detach);
+    this.detachers.add(detach);
+    return detach;
+  }
+
+  onModuleDestroy(): void {
+    for (const detach of [...this.detachers]) detach();
+  }
+
+  /** Whether requests to this config's resolved origin may carry the token. */
+  private isAllowed(config: InternalAxiosRequestConfig): boolean {
+    const origin = requestOrigin(config);
+    return origin !== undefined && this.config.allowedOrigins.has(origin);
+  }
+
+  private async authorize(config: AuthorizedConfig): Promise<InternalAxiosRequestConfig> {
+    if (!this.isAllowed(config) || config.headers.has('Authorization')) return config;
+    // No token, no request: the caller gets the typed token error, Dintero gets nothing.
+    const token = await this.tokens.getToken();
+    config.headers.set('Authorization', `Bearer ${token.accessToken}`);
+    this.sentTokens.set(config, token);
+    const origin = requestOrigin(config);
+    const userHook = config.beforeRedirect;
+    // axios and follow-redirects already drop Authorization on a cross-origin hop; this keeps
+    // that true whatever they do in a later version.
+    config.beforeRedirect = (options, response, request) => {
+      if (typeof options.href === 'string' && new URL(options.href).origin !== origin) {
+        const headers = options.headers as Record<string, unknown> | undefined;
+        for (const name of Object.keys(headers ?? {})) if (name.toLowerCase() === 'authorization') delete headers![name];
+      }
+      userHook?.(options, response, request);
+    };
+    return config;
+  }
+
+  private onResponse(response: AxiosResponse): AxiosResponse {
+    this.sentTokens.delete(response.config);
+    return this.isAllowed(response.config) ? redactResponse(response) : response;
+  }
+
+  private async onError(instance: AxiosInstance, error: unknown): Promise<AxiosResponse> {
+    if (!axios.isAxiosError(error) || !error.config) throw error;
+    const config = error.config as AuthorizedConfig;
+    const sent = this.sentTokens.get(config);
+    this.sentTokens.delete(config);
+    if (!this.isAllowed(config)) throw error;
+    if (sent && error.response?.status === 401 && !config[RESENT]) {
+      this.tokens.invalidate(sent);
+      const resend: AuthorizedConfig = { ...config, headers: config.headers.concat(), [RESENT]: true };
+      resend.headers.delete('Authorization');
+      redactAxiosError(error as AxiosError);
+      return instance.request(resend);
+    }
+    throw redactAxiosError(error);
+  }
+}

@@ -1,0 +1,52 @@
+import { inspect } from 'node:util';
+import type { AxiosError, AxiosResponse, InternalAxiosRequestConfig } from 'axios';
+
+/**
+ * Stands in for the Node `ClientRequest` on errors and responses: that object keeps the raw
+ * request head (`_header`, with `Authorization`) and would print it whenever it is logged.
+ */
+export class RedactedRequest {
+  constructor(
+    readonly method: string | undefined,
+    readonly url: string | undefined,
+  ) {}
+
+  toString(): string {
+    return `[request ${this.method ?? 'GET'} ${this.url ?? ''} (redacted)]`;
+  }
+
+  [inspect.custom](): string {
+    return this.toString();
+  }
+}
+
+/** Removes credentials from a request config in place: the Authorization header and `auth`. */
+export function redactConfig(config: InternalAxiosRequestConfig | undefined): void {
+  if (!config) return;
+  config.headers?.delete?.('Authorization');
+  if (config.auth) config.auth = { username: config.auth.username, password: '<redacted>' };
+}
+
+function summarize(request: unknown, config: InternalAxiosRequestConfig | undefined): RedactedRequest | undefined {
+  if (request === undefined || request === null) return undefined;
+  return new RedactedRequest(config?.method?.toUpperCase(), config?.url);
+}
+
+/** Makes a response safe to log: no token in its config, no raw request head. */
+export function redactResponse<T extends AxiosResponse | undefined>(response: T): T {
+  if (!response) return response;
+  redactConfig(response.config);
+  response.request = summarize(response.request, response.config);
+  return response;
+}
+
+/**
+ * Makes an axios error safe to log while keeping it an `AxiosError` (status, code, response
+ * data and headers stay): its config, request and response.request lose every credential.
+ */
+export function redactAxiosError<E extends AxiosError>(error: E): E {
+  redactConfig(error.config);
+  error.request = summarize(error.request, error.config);
+  redactResponse(error.response);
+  return error;
+}

@@ -1,0 +1,304 @@
+import { inspect } from 'node:util';
+import { HttpModule, HttpService } from '@nestjs/axios';
+import { Injectable, Module } from '@nestjs/common';
+import { Test } from '@nestjs/testing';
+import axios, { type AxiosError } from 'axios';
+import { firstValueFrom } from 'rxjs';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import {
+  DinteroAuthModule,
+  type DinteroAuthModuleOptions,
+  DinteroHttpService,
+  DinteroTokenRequestError,
+  PACKAGE_NAME,
+} from '../lib/index.js';
+import { FAKE_DINTERO_CLIENT, type FakeDinteroClient, FakeDinteroServer } from '../lib/testing/index.js';
+import { CaptureLogger } from './support/capture-logger.js';
+import { authorizedTransaction, sessionBody } from './support/checkout.js';
+import { RecordingServer } from './support/recording-server.js';
+import { fakeOptions, startTokenApp, type TokenApp } from './support/token-app.js';
+
+const SECOND_CLIENT: FakeDinteroClient = { accountId: 'T87654321', clientId: 'second-client', clientSecret: 'second-secret-value' };
+let fake: FakeDinteroServer;
+let foreign: RecordingServer;
+let app: TokenApp | undefined;
+
+beforeAll(async () => {
+  fake = await new FakeDinteroServer({ clients: [FAKE_DINTERO_CLIENT, SECOND_CLIENT] }).start();
+  foreign = await new RecordingServer().start();
+});
+afterEach(async () => {
+  await app?.close();
+  app = undefined;
+  fake.clearTokenFaults();
+  fake.clearRedirects();
+  fake.resetCounts();
+  foreign.received.length = 0;
+});
+afterAll(async () => {
+  await fake.stop();
+  await foreign.stop();
+});
+
+async function start(overrides: Partial<DinteroAuthModuleOptions> = {}): Promise<TokenApp> {
+  app = await startTokenApp(fakeOptions(fake, overrides));
+  return app;
+}
+
+const lastApiAuthorization = () => fake.apiRequests.at(-1)?.headers.authorization;
+
+describe('DinteroHttpService', () => {
+  it('calls the Checkout API with a bearer token, relative to the base URL', async () => {
+    const { http } = await start();
+    const transactionId = await authorizedTransaction(http, fake);
+    const { data } = await firstValueFrom(http.get<{ status: string }>(`/transactions/${transactionId}`));
+    expect(data.status).toBe('AUTHORIZED');
+    expect(lastApiAuthorization()).toMatch(/^Bearer [\w-]+\.[\w-]+\.[\w-]+$/);
+    expect(fake.tokenRequestCount).toBe(1);
+  });
+
+  it('sends the Dintero-System headers and a User-Agent naming the package', async () => {
+    const { http } = await start({ systemName: 'acme-shop', systemVersion: '4.2.0' });
+    await firstValueFrom(http.post('/sessions-profile', sessionBody()));
+    const headers = fake.apiRequests.at(-1)!.headers;
+    expect(headers['dintero-system-name']).toBe('acme-shop');
+    expect(headers['dintero-system-version']).toBe('4.2.0');
+    expect(headers['dintero-system-plugin-name']).toBe(PACKAGE_NAME);
+    expect(headers['user-agent']).toMatch(/^nestjs-dintero-auth\/\d+\.\d+\.\d+/);
+  });
+
+  it('puts the token on absolute URLs to an allowed origin, and never on a foreign one', async () => {
+    const { http } = await start();
+    const created = await firstValueFrom(http.post<{ id: string }>('/sessions-profile', sessionBody()));
+    await firstValueFrom(http.get(`${fake.baseUrl}/sessions/${created.data.id}`));
+    expect(lastApiAuthorization()).toMatch(/^Bearer /);
+
+    await firstValueFrom(http.get(`${foreign.origin}/elsewhere`));
+    expect(foreign.received).toHaveLength(1);
+    expect(foreign.received[0]!.headers.authorization).toBeUndefined();
+  });
+
+  it('leaves a request that carries its own Authorization alone, and does not resend it on 401', async () => {
+    const { http } = await start();
+    const error = await firstValueFrom(http.get('/sessions/T12345678.x', { headers: { Authorization: 'Bearer mine' } })).catch(
+      (caught: AxiosError) => caught,
+    );
+    expect((error as AxiosError).response?.status).toBe(401);
+    expect(fake.apiRequests.map((request) => request.headers.authorization)).toEqual(['Bearer mine']);
+    expect(fake.tokenRequestCount).toBe(0);
+  });
+
+  it('does not send a request at all when no token can be had', async () => {
+    const { http } = await start();
+    fake.injectTokenFault({ type: 'status', status: 401, code: 'invalid_client' });
+    const error = await firstValueFrom(http.post('/sessions-profile', sessionBody())).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(DinteroTokenRequestError);
+    expect(fake.apiRequests).toHaveLength(0);
+  });
+});
+
+describe('401 handling', () => {
+  it('100 concurrent requests rejected with the same revoked token cause one token request and all succeed', async () => {
+    const { http, tokens } = await start();
+    const transactionId = await authorizedTransaction(http, fake);
+    const revoked = await tokens.getToken();
+    fake.revokeAllTokens();
+    fake.resetCounts();
+
+    const results = await Promise.all(
+      Array.from({ length: 100 }, () => firstValueFrom(http.get<{ id: string }>(`/transactions/${transactionId}`))),
+    );
+    expect(results.every((result) => result.status === 200 && result.data.id === transactionId)).toBe(true);
+    expect(fake.tokenRequestCount).toBe(1);
+    expect(fake.apiRequests).toHaveLength(200);
+    expect((await tokens.getToken()).accessToken).not.toBe(revoked.accessToken);
+  });
+
+  it('a second 401 goes back to the caller as it is', async () => {
+    const { http } = await start();
+    fake.injectApiFault(401, 2, 'unauthorized', 'No');
+    const error = (await firstValueFrom(http.get('/sessions/T12345678.x')).catch((caught: unknown) => caught)) as AxiosError;
+    expect(axios.isAxiosError(error)).toBe(true);
+    expect(error.response?.status).toBe(401);
+    expect(error.response?.data).toEqual({ error: { code: 'unauthorized', message: 'No' } });
+    expect(fake.apiRequests).toHaveLength(2);
+    expect(fake.tokenRequestCount).toBe(2);
+  });
+
+  it('a 401 from a foreign origin changes nothing', async () => {
+    const { http, tokens } = await start();
+    const token = await tokens.getToken();
+    const other = await new FakeDinteroServer().start();
+    try {
+      const error = (await firstValueFrom(http.get(`${other.baseUrl}/sessions/x`)).catch((caught: unknown) => caught)) as AxiosError;
+      expect(error.response?.status).toBe(401);
+      expect(other.apiRequests[0]!.headers.authorization).toBeUndefined();
+      expect((await tokens.getToken()).accessToken).toBe(token.accessToken);
+    } finally {
+      await other.stop();
+    }
+  });
+});
+
+describe('redirects', () => {
+  it('a bearer token never follows a redirect to another origin', async () => {
+    const { http } = await start();
+    fake.redirectApi('/v1/sessions/T12345678.moved', `${foreign.origin}/landing`);
+    const response = await firstValueFrom(http.get('/sessions/T12345678.moved'));
+    expect(response.status).toBe(200);
+    expect(fake.apiRequests[0]!.headers.authorization).toMatch(/^Bearer /);
+    expect(foreign.received.map((request) => request.path)).toEqual(['/landing']);
+    expect(foreign.received[0]!.headers.authorization).toBeUndefined();
+  });
+
+  it.each([301, 307, 308])('a %i to the same origin keeps it', async (status) => {
+    const { http } = await start();
+    const created = await firstValueFrom(http.post<{ id: string }>('/sessions-profile', sessionBody()));
+    fake.redirectApi('/v1/sessions/T12345678.old', `${fake.baseUrl}/sessions/${created.data.id}`, status);
+    const response = await firstValueFrom(http.get<{ id: string }>('/sessions/T12345678.old'));
+    expect(response.data.id).toBe(created.data.id);
+  });
+});
+
+describe('errors and responses are safe to log', () => {
+  function renderings(value: unknown): string[] {
+    return [
+      JSON.stringify(value) ?? '',
+      inspect(value, { depth: Infinity, showHidden: true }),
+      inspect(value, { depth: Infinity, getters: true }),
+      String((value as Error).message),
+    ];
+  }
+
+  it('an API error keeps being an AxiosError, with no token or secret anywhere in it', async () => {
+    const { http, tokens } = await start();
+    const token = await tokens.getToken();
+    const error = (await firstValueFrom(http.get('/transactions/T12345678.missing')).catch((caught: unknown) => caught)) as AxiosError;
+    expect(axios.isAxiosError(error)).toBe(true);
+    expect(error.response?.status).toBe(404);
+    expect(error.request).toBeDefined();
+    for (const text of renderings(error)) {
+      expect(text).not.toContain(token.accessToken);
+      expect(text).not.toContain(FAKE_DINTERO_CLIENT.clientSecret);
+    }
+  });
+
+  it('a network error at an allowed origin holds no token either', async () => {
+    const dead = await new RecordingServer().start();
+    const deadOrigin = dead.origin;
+    await dead.stop();
+    const { http, tokens } = await start({ apiOrigins: [deadOrigin] });
+    const token = await tokens.getToken();
+    const error = (await firstValueFrom(http.get(`${deadOrigin}/v1/x`)).catch((caught: unknown) => caught)) as AxiosError;
+    expect(error.code).toBe('ECONNREFUSED');
+    for (const text of renderings(error)) expect(text).not.toContain(token.accessToken);
+  });
+
+  it('a successful response from Dintero holds no token in its config or request', async () => {
+    const { http, tokens } = await start();
+    const response = await firstValueFrom(http.post('/sessions-profile', sessionBody()));
+    const token = await tokens.getToken();
+    expect(lastApiAuthorization()).toBe(`Bearer ${token.accessToken}`);
+    for (const text of renderings(response)) expect(text).not.toContain(token.accessToken);
+  });
+});
+
+describe('attach() for your own clients', () => {
+  it('adds the token to allowed origins only, is idempotent, and detach() removes it', async () => {
+    const { interceptor } = await start();
+    const client = axios.create();
+    const detach = interceptor.attach(client);
+    expect(interceptor.attach(client)).toBe(detach);
+
+    await client.post(`${fake.baseUrl}/sessions-profile`, sessionBody());
+    expect(lastApiAuthorization()).toMatch(/^Bearer \S+$/);
+    await client.get(`${foreign.origin}/x`);
+    expect(foreign.received[0]!.headers.authorization).toBeUndefined();
+
+    detach();
+    const error = (await client.post(`${fake.baseUrl}/sessions-profile`, sessionBody()).catch((caught: unknown) => caught)) as AxiosError;
+    expect(error.response?.status).toBe(401);
+    expect(lastApiAuthorization()).toBeUndefined();
+  });
+
+  it('works on an HttpService from @nestjs/axios through axiosRef', async () => {
+    const { interceptor } = await start();
+    const service = new HttpService(axios.create());
+    interceptor.attach(service.axiosRef);
+    await firstValueFrom(service.post(`${fake.baseUrl}/sessions-profile`, sessionBody()));
+    expect(lastApiAuthorization()).toMatch(/^Bearer /);
+  });
+
+  it('the module detaches what it attached when the app shuts down', async () => {
+    const started = await start();
+    const client = axios.create();
+    started.interceptor.attach(client);
+    await started.close();
+    app = undefined;
+    const error = (await client.post(`${fake.baseUrl}/sessions-profile`, sessionBody()).catch((caught: unknown) => caught)) as AxiosError;
+    expect(error.response?.status).toBe(401);
+    expect(lastApiAuthorization()).toBeUndefined();
+  });
+});
+
+describe('isolation', () => {
+  it("the app's own HttpModule and the global axios never get the Dintero interceptor", async () => {
+    const moduleRef = await Test.createTestingModule({
+      imports: [DinteroAuthModule.forRoot(fakeOptions(fake)), HttpModule],
+    })
+      .setLogger(new CaptureLogger())
+      .compile();
+    await moduleRef.init();
+    try {
+      const own = moduleRef.get(HttpService);
+      expect(own).not.toBe(moduleRef.get(DinteroHttpService));
+      await firstValueFrom(own.post(`${fake.baseUrl}/sessions-profile`, sessionBody())).catch(() => undefined);
+      expect(lastApiAuthorization()).toBeUndefined();
+      await axios.post(`${fake.baseUrl}/sessions-profile`, sessionBody()).catch(() => undefined);
+      expect(lastApiAuthorization()).toBeUndefined();
+      expect(fake.apiRequests).toHaveLength(2);
+    } finally {
+      await moduleRef.close();
+    }
+  });
+
+  it('two registrations with different accounts each use their own token', async () => {
+    @Injectable()
+    class MerchantA {
+      constructor(readonly http: DinteroHttpService) {}
+    }
+    @Injectable()
+    class MerchantB {
+      constructor(readonly http: DinteroHttpService) {}
+    }
+    @Module({ imports: [DinteroAuthModule.forRoot(fakeOptions(fake))], providers: [MerchantA], exports: [MerchantA] })
+    class ModuleA {}
+    @Module({
+      imports: [
+        DinteroAuthModule.forRoot({
+          ...fakeOptions(fake),
+          accountId: SECOND_CLIENT.accountId,
+          clientId: SECOND_CLIENT.clientId,
+          clientSecret: SECOND_CLIENT.clientSecret,
+        }),
+      ],
+      providers: [MerchantB],
+      exports: [MerchantB],
+    })
+    class ModuleB {}
+
+    const moduleRef = await Test.createTestingModule({ imports: [ModuleA, ModuleB] }).setLogger(new CaptureLogger()).compile();
+    await moduleRef.init();
+    try {
+      const a = await firstValueFrom(moduleRef.get(MerchantA).http.post<{ id: string }>('/sessions-profile', sessionBody()));
+      const b = await firstValueFrom(moduleRef.get(MerchantB).http.post<{ id: string }>('/sessions-profile', sessionBody()));
+      expect(a.data.id.startsWith(`${FAKE_DINTERO_CLIENT.accountId}.`)).toBe(true);
+      expect(b.data.id.startsWith(`${SECOND_CLIENT.accountId}.`)).toBe(true);
+      expect(fake.tokenRequestCount).toBe(2);
+      const bearers = fake.apiRequests.map((request) => request.headers.authorization);
+      expect(new Set(bearers).size).toBe(2);
+    } finally {
+      await moduleRef.close();
+    }
+  });
+});
