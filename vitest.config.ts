@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import swc from 'unplugin-swc';
 import { defineConfig } from 'vitest/config';
 
@@ -5,6 +6,13 @@ import { defineConfig } from 'vitest/config';
 // transform does not emit; SWC does, with the same legacy-decorator semantics as tsc.
 export default defineConfig({
   plugins: [swc.vite({ module: { type: 'es6' } })],
+  resolve: {
+    // The sample app imports the package by name; under test that name means the source.
+    alias: [
+      { find: /^nestjs-dintero-auth\/testing$/, replacement: fileURLToPath(new URL('./lib/testing/index.ts', import.meta.url)) },
+      { find: /^nestjs-dintero-auth$/, replacement: fileURLToPath(new URL('./lib/index.ts', import.meta.url)) },
+    ],
+  },
   test: {
     include: ['test/**/*.spec.ts'],
     environment: 'node',

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { FakeCheckout, FakeCheckoutError } from './fake-checkout.js';
+import { checkoutPage, returnLocation } from './fake-checkout.page.js';
 import { operationProblem, sessionProblem } from './fake-checkout.validation.js';
 import { FakeJwtSigner, type FakeTokenClaims } from './fake-jwt.js';
 import {
@@ -15,6 +16,7 @@ import {
 
 const ACCOUNT_ID = /^[PT]{1}(?=(?:.{3}|.{8})$)[0-9]*$/;
 const TOKEN_PATH = /^\/v1\/accounts\/([^/]+)\/auth\/token$/;
+const VIEW_PATH = /^\/v1\/view\/([^/]+?)(?:\/(pay|cancel))?$/;
 const SYSTEM_HEADERS = ['dintero-system-name', 'dintero-system-version', 'dintero-system-plugin-name', 'dintero-system-plugin-version'];
 
 type Json = Record<string, unknown>;
@@ -153,6 +155,11 @@ export class FakeDinteroServer {
         void this.handleToken(req, res, path, decodeURIComponent(token[1]!), body);
         return;
       }
+      const view = VIEW_PATH.exec(path);
+      if (view) {
+        this.hostedCheckout(req.method ?? 'GET', decodeURIComponent(view[1]!), view[2], res);
+        return;
+      }
       this.apiRequests.push({ method: req.method ?? '', path, headers: { ...req.headers }, body, receivedAt: Date.now() });
       const redirect = this.redirects.get(path);
       if (redirect) {
@@ -165,6 +172,34 @@ export class FakeDinteroServer {
       const [status, answer] = fault ? [fault.status, errorBody(fault.code, fault.message)] : this.api(req, path, body);
       sendJson(res, status, answer);
     });
+  }
+
+  /**
+   * The hosted checkout a payer's browser sees (no token: it is Dintero's own page). Pay
+   * authorizes the whole order; both buttons send the browser back to `return_url` with the
+   * outcome, as Dintero does.
+   */
+  private hostedCheckout(method: string, sessionId: string, action: string | undefined, res: ServerResponse): void {
+    const session = this.checkout.session(sessionId);
+    if (!session) return sendError(res, 404, 'not_found', 'Session not found');
+    if (method === 'GET' && !action) {
+      const html = checkoutPage(session);
+      res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8', 'Content-Length': Buffer.byteLength(html) });
+      res.end(html);
+      return;
+    }
+    if (method !== 'POST' || !action) return sendError(res, 405, 'method_not_allowed', 'Use the buttons on the page');
+    try {
+      const location =
+        action === 'pay'
+          ? returnLocation(session, { transactionId: this.checkout.authorize(session.id).id })
+          : (this.checkout.cancel(session.id), returnLocation(session, { error: 'cancelled' }));
+      res.writeHead(303, { Location: location, 'Content-Length': 0 });
+      res.end();
+    } catch (error) {
+      if (!(error instanceof FakeCheckoutError)) throw error;
+      sendError(res, error.status, error.code, error.message);
+    }
   }
 
   /** The Checkout API: bearer token first, as Dintero checks it, then the route. */

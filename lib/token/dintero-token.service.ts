@@ -17,6 +17,7 @@ import type { DinteroAuthConfig } from '../options/dintero-auth.config.js';
 import { DinteroAccessToken, type TokenGrant } from './access-token.js';
 import type { Clock, TimerHandle } from './clock.js';
 import type { DinteroTokenEvent } from './dintero-token.events.js';
+import type { DinteroTokenStatus } from './dintero-token.status.js';
 import { backoffDelay, planTimeline } from './refresh-policy.js';
 import { TokenEndpointClient } from './token-endpoint.client.js';
 
@@ -125,6 +126,22 @@ export class DinteroTokenService implements OnApplicationBootstrap, OnModuleDest
   /** The last failure since the last success, for health reports. */
   get lastFailure(): DinteroAuthError | undefined {
     return this.lastError;
+  }
+
+  /**
+   * A snapshot for health checks and status pages. It never starts a token request, so
+   * probing it every few seconds costs nothing.
+   */
+  status(): DinteroTokenStatus {
+    const token = this.closed ? undefined : this.usableToken();
+    const retryAt = this.nextAttemptAt > this.clock.now() ? this.clock.wallNow() + (this.nextAttemptAt - this.clock.now()) : undefined;
+    return {
+      token,
+      refreshing: this.inFlight !== undefined,
+      consecutiveFailures: this.failures,
+      lastError: this.lastError,
+      nextAttemptAt: retryAt === undefined ? undefined : new Date(retryAt),
+    };
   }
 
   async onApplicationBootstrap(): Promise<void> {

@@ -1,15 +1,23 @@
-import { type DynamicModule, Module } from '@nestjs/common';
-import { DinteroAuthModule, type DinteroAuthModuleOptions } from 'nestjs-dintero-auth';
-import { AuthStatusController } from './auth-status.controller.js';
+import { Module } from '@nestjs/common';
+import { ConfigModule } from '@nestjs/config';
+import { fileURLToPath } from 'node:url';
+import { DinteroAuthModule } from 'nestjs-dintero-auth';
+import { DinteroTarget } from './dintero/dintero-target.js';
+import { DinteroTargetModule } from './dintero/dintero-target.module.js';
+import { PaymentsModule } from './payments/payments.module.js';
+import { AuthStatusController } from './status/auth-status.controller.js';
 
-/** The sample payment backend; `dintero` says which Dintero to talk to. */
-@Module({})
-export class AppModule {
-  static register(dintero: DinteroAuthModuleOptions): DynamicModule {
-    return {
-      module: AppModule,
-      imports: [DinteroAuthModule.forRootAsync({ useFactory: () => dintero })],
-      controllers: [AuthStatusController],
-    };
-  }
-}
+@Module({
+  imports: [
+    ConfigModule.forRoot({ isGlobal: true, envFilePath: fileURLToPath(new URL('../.env', import.meta.url)) }),
+    DinteroAuthModule.forRootAsync({
+      isGlobal: true,
+      imports: [DinteroTargetModule],
+      inject: [DinteroTarget],
+      useFactory: (target: DinteroTarget) => target.options,
+    }),
+    PaymentsModule,
+  ],
+  controllers: [AuthStatusController],
+})
+export class AppModule {}

@@ -1,0 +1,59 @@
+import type { FakeSession } from './fake-checkout.js';
+
+const escapeHtml = (value: unknown): string =>
+  String(value).replace(/[&<>"']/g, (char) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[char]!);
+
+function formatAmount(minor: unknown, currency: unknown): string {
+  const amount = typeof minor === 'number' ? minor / 100 : 0;
+  return `${amount.toFixed(2)} ${escapeHtml(currency)}`;
+}
+
+/** The fake's hosted checkout page for one session: the order, a Pay and a Cancel button. */
+export function checkoutPage(session: FakeSession): string {
+  const order = session.order;
+  const items = Array.isArray(order.items) ? (order.items as Record<string, unknown>[]) : [];
+  const rows = items
+    .map((item) => `<tr><td>${escapeHtml(item.description ?? item.id ?? item.line_id)}</td><td>${escapeHtml(item.quantity ?? 1)}</td><td class="num">${formatAmount(item.amount, order.currency)}</td></tr>`)
+    .join('');
+  const id = encodeURIComponent(session.id);
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Fake Dintero Checkout</title>
+<style>
+  body { font-family: system-ui, sans-serif; background: #f4f1ee; margin: 0; padding: 2rem; color: #222; }
+  main { max-width: 28rem; margin: auto; background: #fff; border-radius: 12px; padding: 1.5rem 2rem; box-shadow: 0 2px 12px #0002; }
+  .badge { display: inline-block; background: #fde68a; border-radius: 6px; padding: 0.1rem 0.5rem; font-size: 0.8rem; }
+  table { width: 100%; border-collapse: collapse; margin: 1rem 0; }
+  td { padding: 0.3rem 0; border-bottom: 1px solid #eee; }
+  .num { text-align: right; }
+  .total { font-size: 1.3rem; font-weight: 600; }
+  form { display: inline; }
+  button { font-size: 1rem; padding: 0.6rem 1.4rem; border-radius: 8px; border: 0; cursor: pointer; margin-right: 0.5rem; }
+  #pay { background: #1f6f5c; color: #fff; }
+  #cancel { background: #ddd; }
+</style>
+</head>
+<body>
+<main>
+  <h1>Dintero Checkout <span class="badge">fake, test only</span></h1>
+  <p>Order <strong>${escapeHtml(order.merchant_reference)}</strong></p>
+  <table>${rows}</table>
+  <p class="total">Total ${formatAmount(order.amount, order.currency)}</p>
+  <form method="post" action="/v1/view/${id}/pay"><button id="pay" type="submit">Pay</button></form>
+  <form method="post" action="/v1/view/${id}/cancel"><button id="cancel" type="submit">Cancel</button></form>
+</main>
+</body>
+</html>`;
+}
+
+/** Where Dintero sends the payer back: `return_url` with the outcome in its query. */
+export function returnLocation(session: FakeSession, outcome: { transactionId: string } | { error: 'cancelled' | 'authorization' | 'failed' }): string {
+  const url = new URL(String(session.url.return_url));
+  if ('transactionId' in outcome) url.searchParams.set('transaction_id', outcome.transactionId);
+  else url.searchParams.set('error', outcome.error);
+  url.searchParams.set('merchant_reference', String(session.order.merchant_reference));
+  return url.href;
+}

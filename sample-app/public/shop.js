@@ -1,0 +1,38 @@
+// The demo cart: amounts in øre (minor units), VAT included.
+const cart = {
+  currency: 'NOK',
+  items: [
+    { description: 'Wool socks', quantity: 2, amount: 29800, vat: 25 },
+    { description: 'Gift wrapping', quantity: 1, amount: 4900, vat: 25 },
+  ],
+};
+const total = cart.items.reduce((sum, item) => sum + item.amount, 0);
+const money = (minor) => `${(minor / 100).toFixed(2)} ${cart.currency}`;
+
+const lines = document.getElementById('lines');
+for (const item of cart.items) {
+  const row = lines.insertRow();
+  row.insertCell().textContent = item.description;
+  row.insertCell().textContent = `× ${item.quantity}`;
+  const cell = row.insertCell();
+  cell.className = 'num';
+  cell.textContent = money(item.amount);
+}
+document.getElementById('total').textContent = money(total);
+
+document.getElementById('pay').addEventListener('click', async (event) => {
+  const button = event.currentTarget;
+  button.disabled = true;
+  const response = await fetch('/payments', {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ amount: total, currency: cart.currency, items: cart.items }),
+  });
+  const body = await response.json();
+  if (!response.ok) {
+    document.getElementById('error').textContent = `${body.message}`;
+    button.disabled = false;
+    return;
+  }
+  window.location.assign(body.checkoutUrl);
+});

@@ -1,0 +1,73 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import { afterEach, describe, expect, it } from 'vitest';
+
+// `npm start` builds the package, then runs this entry point; `npm test` builds both first.
+const ENTRY = fileURLToPath(new URL('../../sample-app/dist/main.js', import.meta.url));
+const built = existsSync(ENTRY);
+if (!built) console.warn(`SKIPPED: the start-up tests need the built sample app (${ENTRY}); run npm run build && npm run build:sample`);
+
+const children: ChildProcess[] = [];
+afterEach(() => {
+  for (const child of children.splice(0)) child.kill('SIGKILL');
+});
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+/** Runs the built sample app with exactly `env` (plus PATH), collecting its output. */
+function run(env: Record<string, string>): { child: ChildProcess; output: () => string; exit: Promise<number | string | null> } {
+  const child = spawn(process.execPath, [ENTRY], { env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  children.push(child);
+  let text = '';
+  child.stdout.on('data', (chunk: Buffer) => (text += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (text += chunk.toString()));
+  // Nest's shutdown hooks re-raise the signal after closing, so a clean stop ends by that signal.
+  const exit = new Promise<number | string | null>((resolve) => child.once('exit', (code, signal) => resolve(code ?? signal)));
+  return { child, output: () => text, exit };
+}
+
+async function waitFor(condition: () => boolean, timeoutMs: number): Promise<void> {
+  const started = Date.now();
+  while (!condition()) {
+    if (Date.now() - started > timeoutMs) throw new Error('timed out');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+describe.skipIf(!built)('npm start entry point', () => {
+  it('boots with no environment, says it uses the fake, answers on PORT and stops on SIGTERM', async () => {
+    const port = await freePort();
+    const app = run({ PORT: String(port) });
+    await waitFor(() => app.output().includes(`http://localhost:${port}/`), 15_000);
+    expect(app.output()).toMatch(/using the built-in FAKE Dintero at http:\/\/127\.0\.0\.1:\d+\/v1/);
+
+    const status = (await (await fetch(`http://127.0.0.1:${port}/auth/status`)).json()) as { healthy: boolean };
+    expect(status.healthy).toBe(true);
+    const page = await (await fetch(`http://127.0.0.1:${port}/`)).text();
+    expect(page).toContain('Pay with Dintero');
+
+    app.child.kill('SIGTERM');
+    expect(await app.exit).toBe('SIGTERM');
+  });
+
+  it('fails start-up with the module\'s config error when the credentials are bad, without echoing the secret', async () => {
+    const app = run({
+      PORT: String(await freePort()),
+      DINTERO_ACCOUNT_ID: 'X123',
+      DINTERO_CLIENT_ID: 'client',
+      DINTERO_CLIENT_SECRET: 'very-secret-value',
+    });
+    expect(await app.exit).toBe(1);
+    expect(app.output()).toContain('Invalid DinteroAuthModule options');
+    expect(app.output()).toContain('accountId');
+    expect(app.output()).not.toContain('very-secret-value');
+  });
+});
