@@ -40,7 +40,7 @@ import { TokenEndpointClient } from './token/token-endpoint.client.js';
       provide: DinteroHttpService,
       useFactory: (config: DinteroAuthConfig, interceptor: DinteroAuthInterceptor) => {
         const instance = createDinteroAxios(config);
-        interceptor.attach(instance);
+        interceptor.protect(instance);
         return new DinteroHttpService(instance);
       },
       inject: [DINTERO_AUTH_CONFIG, DinteroAuthInterceptor],

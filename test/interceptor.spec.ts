@@ -88,6 +88,27 @@ describe('DinteroHttpService', () => {
     expect(fake.tokenRequestCount).toBe(0);
   });
 
+  it('leaves a request with its own `auth` alone, and spends no token on it', async () => {
+    const { http } = await start();
+    const error = (await firstValueFrom(http.get('/sessions/T12345678.x', { auth: { username: 'u', password: 'p' } })).catch(
+      (caught: unknown) => caught,
+    )) as AxiosError;
+    expect(error.response?.status).toBe(401);
+    expect(fake.apiRequests.map((request) => request.headers.authorization)).toEqual([`Basic ${Buffer.from('u:p').toString('base64')}`]);
+    expect(fake.tokenRequestCount).toBe(0);
+  });
+
+  it('after shutdown, its calls fail with the token error and are never sent', async () => {
+    const started = await start();
+    await started.close();
+    app = undefined;
+    await expect(firstValueFrom(started.http.post('/sessions-profile', sessionBody()))).rejects.toMatchObject({
+      code: 'DINTERO_TOKEN_UNAVAILABLE',
+      reason: 'shutdown',
+    });
+    expect(fake.apiRequests).toHaveLength(0);
+  });
+
   it('does not send a request at all when no token can be had', async () => {
     const { http } = await start();
     fake.injectTokenFault({ type: 'status', status: 401, code: 'invalid_client' });
@@ -181,6 +202,22 @@ describe('errors and responses are safe to log', () => {
       expect(text).not.toContain(token.accessToken);
       expect(text).not.toContain(FAKE_DINTERO_CLIENT.clientSecret);
     }
+  });
+
+  it('a streamed response or error holds no token either, and the stream still reads', async () => {
+    const { http, tokens } = await start();
+    const token = await tokens.getToken();
+    const error = (await firstValueFrom(http.get('/transactions/T12345678.missing', { responseType: 'stream' })).catch(
+      (caught: unknown) => caught,
+    )) as AxiosError;
+    expect(error.response?.status).toBe(404);
+    for (const text of renderings(error)) expect(text).not.toContain(token.accessToken);
+
+    const response = await firstValueFrom(http.post<NodeJS.ReadableStream>('/sessions-profile', sessionBody(), { responseType: 'stream' }));
+    for (const text of renderings(response)) expect(text).not.toContain(token.accessToken);
+    let body = '';
+    for await (const chunk of response.data) body += String(chunk);
+    expect(JSON.parse(body)).toMatchObject({ id: expect.stringMatching(/^T12345678\./) });
   });
 
   it('a network error at an allowed origin holds no token either', async () => {

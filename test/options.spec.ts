@@ -331,3 +331,52 @@ describe('normalizeOptions never echoes the client secret', () => {
     expect(config.credentials.basicAuthorization()).toBe('Basic bXktY2xpZW50OnN1cDNyLXMzY3JldC12YWx1ZQ==');
   });
 });
+
+describe('normalizeOptions for the HTTP client', () => {
+  it('defaults: Dintero origins plus the base URL origin, system headers naming the package, 30 s timeout', () => {
+    const config = normalize({ ...VALID, baseUrl: 'http://127.0.0.1:4010/v1', allowInsecureLoopback: true });
+    expect([...config.allowedOrigins].sort()).toEqual(['http://127.0.0.1:4010', 'https://api.dintero.com', 'https://checkout.dintero.com']);
+    expect(config).toMatchObject({ systemName: 'nestjs-dintero-auth', apiTimeoutMs: 30_000, httpsAgent: undefined });
+    expect(config.systemVersion).toMatch(/^\d+\.\d+\.\d+/);
+  });
+
+  it('apiOrigins extend the allowed origins, normalized, never replacing them', () => {
+    const config = normalize({ ...VALID, apiOrigins: ['https://Billing.Dintero.com:443', 'http://localhost:8080'], allowInsecureLoopback: true });
+    expect(config.allowedOrigins).toEqual(
+      new Set(['https://checkout.dintero.com', 'https://api.dintero.com', 'https://billing.dintero.com', 'http://localhost:8080']),
+    );
+  });
+
+  it.each([
+    [['https://api.example.com/v1'], 'apiOrigins[0]'],
+    [['http://api.example.com'], 'apiOrigins[0]'],
+    [['https://ok.example.com', 'not a url'], 'apiOrigins[1]'],
+    [['https://user:pw@api.example.com'], 'apiOrigins[0]'],
+    ['https://api.example.com', 'apiOrigins'],
+  ])('rejects apiOrigins %j', (apiOrigins, path) => {
+    expectIssues({ ...VALID, apiOrigins }, [path]);
+  });
+
+  it.each([
+    ['systemName', ''],
+    ['systemName', 'x'.repeat(121)],
+    ['systemVersion', 'v1\n'],
+    ['systemVersion', 7],
+  ])('rejects %s %j (Dintero allows 1 to 120 printable characters)', (key, value) => {
+    expectIssues({ ...VALID, [key]: value }, [key]);
+  });
+
+  it('accepts an https.Agent and rejects anything else as httpsAgent', async () => {
+    const { Agent } = await import('node:https');
+    const agent = new Agent({ keepAlive: true });
+    expect(normalize({ ...VALID, httpsAgent: agent }).httpsAgent).toBe(agent);
+    expectIssues({ ...VALID, httpsAgent: { keepAlive: true } }, ['httpsAgent']);
+    agent.destroy();
+  });
+
+  it('does not echo a long accountId, which may be a secret in the wrong variable', () => {
+    const error = expectIssues({ ...VALID, accountId: SECRET }, ['accountId']);
+    expect(error.message).not.toContain(SECRET);
+    expect(error.message).toContain(`a ${SECRET.length}-character value`);
+  });
+});

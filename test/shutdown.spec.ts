@@ -1,4 +1,4 @@
-import { fork } from 'node:child_process';
+import { type ChildProcess, fork } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -22,18 +22,37 @@ afterEach(() => {
 });
 afterAll(() => fake.stop());
 
+/** Runs a fixture against this file's fake server, with an IPC channel. */
+function forkFixture(name: string): ChildProcess {
+  return fork(fileURLToPath(new URL(`./fixtures/${name}`, import.meta.url)), {
+    env: {
+      ...process.env,
+      ACCOUNT_ID: FAKE_DINTERO_CLIENT.accountId,
+      CLIENT_ID: FAKE_DINTERO_CLIENT.clientId,
+      CLIENT_SECRET: FAKE_DINTERO_CLIENT.clientSecret,
+      BASE_URL: fake.baseUrl,
+    },
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+}
+
+/** The child's exit code, or null if it had to be killed after `ms`. */
+function exitWithin(child: ChildProcess, ms: number): Promise<number | null> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => {
+      child.kill();
+      resolve(null);
+    }, ms);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      resolve(code);
+    });
+  });
+}
+
 describe('shutdown', () => {
   it.skipIf(!existsSync(BUILT))('after app.close() with a request in flight, the process exits by itself', async () => {
-    const child = fork(fileURLToPath(new URL('./fixtures/close-then-exit.mjs', import.meta.url)), {
-      env: {
-        ...process.env,
-        ACCOUNT_ID: FAKE_DINTERO_CLIENT.accountId,
-        CLIENT_ID: FAKE_DINTERO_CLIENT.clientId,
-        CLIENT_SECRET: FAKE_DINTERO_CLIENT.clientSecret,
-        BASE_URL: fake.baseUrl,
-      },
-      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-    });
+    const child = forkFixture('close-then-exit.mjs');
     const messages: unknown[] = [];
     child.on('message', (message) => {
       messages.push(message);
@@ -42,18 +61,19 @@ describe('shutdown', () => {
         child.send('stall');
       }
     });
-    const exitCode = await new Promise<number | null>((resolve) => {
-      const timer = setTimeout(() => {
-        child.kill();
-        resolve(null);
-      }, 10_000);
-      child.once('exit', (code) => {
-        clearTimeout(timer);
-        resolve(code);
-      });
-    });
+    const exitCode = await exitWithin(child, 10_000);
     expect(messages).toEqual(['token', 'closed:shutdown']);
     expect(exitCode, 'the child was still alive 10 s after app.close()').toBe(0);
+  });
+
+  it.skipIf(!existsSync(BUILT))('a script awaiting a token during an outage gets a typed error before it exits', async () => {
+    fake.injectTokenFault({ type: 'status', status: 503 });
+    const child = forkFixture('await-token-during-outage.mjs');
+    const messages: unknown[] = [];
+    child.on('message', (message) => messages.push(message));
+    const exitCode = await exitWithin(child, 10_000);
+    expect(messages).toEqual(['error:DINTERO_TOKEN_UNAVAILABLE']);
+    expect(exitCode).toBe(0);
   });
 
   it('app.close() clears every timer the service armed', async () => {

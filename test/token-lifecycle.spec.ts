@@ -57,6 +57,25 @@ describe('single flight', () => {
   });
 });
 
+describe('status()', () => {
+  it('reports health without ever starting a token request', async () => {
+    const app = await start();
+    expect(app.tokens.status()).toMatchObject({ token: undefined, refreshing: false, consecutiveFailures: 0 });
+    expect(fake.tokenRequestCount).toBe(0);
+    fake.injectTokenFault({ type: 'status', status: 503 }, 1);
+    const failed = nextEvent(app.tokens.events$, 'refresh-failed');
+    const pending = app.tokens.getToken();
+    await failed;
+    const failing = app.tokens.status();
+    expect(failing).toMatchObject({ token: undefined, consecutiveFailures: 1, lastError: { status: 503 } });
+    expect(failing.nextAttemptAt!.getTime()).toBeGreaterThanOrEqual(app.clock.wallNow());
+    app.clock.advance(500);
+    const token = await pending;
+    expect(app.tokens.status()).toMatchObject({ token, consecutiveFailures: 0, lastError: undefined, nextAttemptAt: undefined });
+    expect(fake.tokenRequestCount).toBe(2);
+  });
+});
+
 describe('refresh ahead', () => {
   it('refreshes in the background inside the jittered window, with no caller waiting', async () => {
     const app = await start();
@@ -135,15 +154,44 @@ describe('outages', () => {
   });
 
   it('past the usable time, callers get a typed error quickly instead of hanging', async () => {
-    // Real clock: the bound on waiting is itself under test.
+    // Real clock and a 1 s token: the bound on waiting is itself under test.
+    fake.tokenLifetimeSeconds = 1;
     app = await startTokenApp(fakeOptions(fake, { acquireTimeoutMs: 300, retry: { initialDelayMs: 50, maxDelayMs: 5_000 } }));
+    const events = recordEvents(app.tokens.events$);
+    const held = await app.tokens.getToken();
     fake.injectTokenFault({ type: 'status', status: 500 });
+    await eventually(() => events.some((event) => event.type === 'expired'), 3_000, 'the token to expire');
+    expect(events.some((event) => event.type === 'refresh-failed')).toBe(true);
+
     const started = Date.now();
     const error = await app.tokens.getToken().catch((caught: unknown) => caught);
+    expect(Date.now() - started).toBeLessThan(1_000);
     expect(error).toBeInstanceOf(DinteroTokenUnavailableError);
     expect((error as DinteroTokenUnavailableError).cause).toMatchObject({ status: 500 });
-    expect(Date.now() - started).toBeLessThan(1_000);
-    expect(fake.tokenRequestCount).toBeGreaterThanOrEqual(1);
+    expect(Date.now()).toBeGreaterThanOrEqual(held.usableUntil.getTime());
+  });
+
+  it('on the real clock, refreshes every lifetime in the background without ever expiring', async () => {
+    fake.tokenLifetimeSeconds = 1;
+    app = await startTokenApp(fakeOptions(fake));
+    const events = recordEvents(app.tokens.events$);
+    await app.tokens.getToken();
+    await eventually(() => events.filter((event) => event.type === 'refreshed').length === 3, 4_000, 'three refreshes');
+    expect(events.map((event) => event.type)).toEqual(['acquired', 'refreshed', 'refreshed', 'refreshed']);
+    expect(fake.tokenRequestCount).toBe(4);
+  });
+
+  it('a token found stale after a frozen event loop is replaced by exactly one request', async () => {
+    const app = await start();
+    const first = await app.tokens.getToken();
+    app.clock.freeze(LIFETIME_S * 1000); // no timer has run: the expiry timer is overdue
+    app.tokens.token$.subscribe();
+    const next = await app.tokens.getToken();
+    expect(next.accessToken).not.toBe(first.accessToken);
+    expect(fake.tokenRequestCount).toBe(2);
+    app.clock.advance(0); // the overdue timers find nothing to do
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(fake.tokenRequestCount).toBe(2);
   });
 
   it('a caller is told at once when the next attempt is later than it can wait', async () => {
@@ -253,6 +301,26 @@ describe('errors that retrying cannot fix', () => {
   });
 });
 
+describe('refresh()', () => {
+  it('respects the backoff after a failure, so repeated calls do not hammer the endpoint', async () => {
+    const app = await start({ acquireTimeoutMs: 30_000 });
+    const held = await app.tokens.getToken();
+    fake.injectTokenFault({ type: 'status', status: 429, retryAfter: 5 }, 1);
+    const failed = nextEvent(app.tokens.events$, 'refresh-failed');
+    const first = app.tokens.refresh();
+    await failed;
+    const second = app.tokens.refresh();
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    expect(fake.tokenRequestCount).toBe(2);
+    expect((await app.tokens.getToken()).accessToken).toBe(held.accessToken);
+    app.clock.advance(5_000);
+    const [a, b] = await Promise.all([first, second]);
+    expect(a.accessToken).toBe(b.accessToken);
+    expect(a.accessToken).not.toBe(held.accessToken);
+    expect(fake.tokenRequestCount).toBe(3);
+  });
+});
+
 describe('invalidate', () => {
   it('drops the current token only when given that token, and the next demand fetches again', async () => {
     const app = await start();
@@ -291,6 +359,19 @@ describe('token$', () => {
 
     await app.close();
     expect(completed).toBe(true);
+  });
+
+  it('keeps trying for its subscribers after an error that retrying cannot fix, spaced by the backoff', async () => {
+    const app = await start({ retry: { initialDelayMs: 1_000, maxDelayMs: 1_000 } });
+    fake.injectTokenFault({ type: 'status', status: 401 }, 1);
+    const failed = nextEvent(app.tokens.events$, 'refresh-failed');
+    const seen: string[] = [];
+    app.tokens.token$.subscribe((token) => seen.push(token.accessToken));
+    expect((await failed).nextDelayMs).toBeUndefined();
+    expect(fake.tokenRequestCount).toBe(1);
+    app.clock.advance(1_000);
+    await eventually(() => seen.length === 1, 5_000, 'a token for the subscriber');
+    expect(fake.tokenRequestCount).toBe(2);
   });
 
   it('never emits a token past its usable time, and fetches again for its subscribers', async () => {

@@ -7,6 +7,20 @@ import { DinteroTokenService } from '../token/dintero-token.service.js';
 import { redactAxiosError, redactResponse } from './redact-axios.js';
 import { requestOrigin } from './request-origin.js';
 
+/** A request that says who it is by itself (its own header, `auth`, or user:pass in the URL) is left alone. */
+function carriesOwnCredentials(config: InternalAxiosRequestConfig): boolean {
+  return config.headers.has('Authorization') || config.auth !== undefined || hasUserInfo(config);
+}
+
+function hasUserInfo(config: InternalAxiosRequestConfig): boolean {
+  try {
+    const url = new URL(axios.getUri(config));
+    return url.username !== '' || url.password !== '';
+  } catch {
+    return false;
+  }
+}
+
 /** Marks a request we resent after a 401, so it is never resent again (survives axios' config merge). */
 const RESENT = '__dinteroAuthResent';
 
@@ -32,8 +46,26 @@ export class DinteroAuthInterceptor implements OnModuleDestroy {
     @Inject(DinteroTokenService) private readonly tokens: DinteroTokenService,
   ) {}
 
-  /** Adds the interceptor to `instance`; a second call for the same instance changes nothing. */
+  /**
+   * Adds the interceptor to `instance`; a second call for the same instance changes nothing.
+   * The module detaches it when the application shuts down.
+   */
   attach(instance: AxiosInstance): () => void {
+    const detach = this.install(instance);
+    this.detachers.add(detach);
+    return detach;
+  }
+
+  /**
+   * Adds the interceptor for good, to an instance that lives and dies with this module: after
+   * shutdown its requests fail with the token error instead of going out without a token.
+   * @internal
+   */
+  protect(instance: AxiosInstance): void {
+    this.install(instance);
+  }
+
+  private install(instance: AxiosInstance): () => void {
     const existing = this.attached.get(instance);
     if (existing) return existing;
     const requestId = instance.interceptors.request.use((config) => this.authorize(config));
@@ -49,7 +81,6 @@ export class DinteroAuthInterceptor implements OnModuleDestroy {
       this.detachers.delete(detach);
     };
     this.attached.set(instance, detach);
-    this.detachers.add(detach);
     return detach;
   }
 
@@ -64,22 +95,12 @@ export class DinteroAuthInterceptor implements OnModuleDestroy {
   }
 
   private async authorize(config: AuthorizedConfig): Promise<InternalAxiosRequestConfig> {
-    if (!this.isAllowed(config) || config.headers.has('Authorization')) return config;
+    if (!this.isAllowed(config) || carriesOwnCredentials(config)) return config;
     // No token, no request: the caller gets the typed token error, Dintero gets nothing.
+    // (A token never follows a redirect to another origin: axios drops the header on such a hop.)
     const token = await this.tokens.getToken();
     config.headers.set('Authorization', `Bearer ${token.accessToken}`);
     this.sentTokens.set(config, token);
-    const origin = requestOrigin(config);
-    const userHook = config.beforeRedirect;
-    // axios and follow-redirects already drop Authorization on a cross-origin hop; this keeps
-    // that true whatever they do in a later version.
-    config.beforeRedirect = (options, response, request) => {
-      if (typeof options.href === 'string' && new URL(options.href).origin !== origin) {
-        const headers = options.headers as Record<string, unknown> | undefined;
-        for (const name of Object.keys(headers ?? {})) if (name.toLowerCase() === 'authorization') delete headers![name];
-      }
-      userHook?.(options, response, request);
-    };
     return config;
   }
 

@@ -7,6 +7,9 @@ export function createDinteroAxios(config: DinteroAuthConfig): AxiosInstance {
   return axios.create({
     baseURL: config.baseUrl,
     timeout: config.apiTimeoutMs,
+    // axios would send an https request with its token to an http proxy in plain text.
+    proxy: false,
+    httpsAgent: config.httpsAgent,
     headers: {
       'User-Agent': USER_AGENT,
       Accept: 'application/json',

@@ -1,3 +1,4 @@
+import { PassThrough, Readable, pipeline } from 'node:stream';
 import { inspect } from 'node:util';
 import type { AxiosError, AxiosResponse, InternalAxiosRequestConfig } from 'axios';
 
@@ -37,6 +38,9 @@ export function redactResponse<T extends AxiosResponse | undefined>(response: T)
   if (!response) return response;
   redactConfig(response.config);
   response.request = summarize(response.request, response.config);
+  // A streamed body is the socket's IncomingMessage, which links back to the request head;
+  // hand out a plain stream with the same bytes instead.
+  if (response.data instanceof Readable) response.data = pipeline(response.data, new PassThrough(), () => undefined);
   return response;
 }
 

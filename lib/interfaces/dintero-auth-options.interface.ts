@@ -1,3 +1,5 @@
+import type { Agent as HttpAgent } from 'node:http';
+
 /** When a token is refreshed and how long it is handed out. Fractions are of the token's lifetime. */
 export interface DinteroRefreshOptions {
   /** Earliest point of the refresh window. Default `0.75`. */
@@ -61,6 +63,12 @@ export interface DinteroAuthModuleOptions {
   systemVersion?: string;
   /** Timeout of each `DinteroHttpService` call, in milliseconds. Default `30000`. */
   apiTimeoutMs?: number;
+  /**
+   * The agent for token requests and `DinteroHttpService` calls, e.g. an
+   * `HttpsProxyAgent` where egress goes through a proxy. `HTTP(S)_PROXY` variables are ignored:
+   * axios would send the request, token included, to an http proxy in plain text.
+   */
+  httpsAgent?: HttpAgent;
   /**
    * Allow plain `http://` base URLs, and only to loopback hosts (127.0.0.1, ::1, localhost):
    * for tests and the fake server. Default `false`.

@@ -1,3 +1,4 @@
+import type { Agent as HttpAgent } from 'node:http';
 import type { ClientCredentials } from './client-credentials.js';
 
 /** Refresh-ahead timing, validated so that refresh < usable-until < expiry for any lifetime. */
@@ -27,6 +28,7 @@ export interface DinteroAuthConfig {
   readonly systemName: string;
   readonly systemVersion: string;
   readonly apiTimeoutMs: number;
+  readonly httpsAgent: HttpAgent | undefined;
   readonly refresh: RefreshTiming;
   readonly retry: RetryTiming;
   readonly requestTimeoutMs: number;

@@ -1,3 +1,4 @@
+import { Agent as HttpAgent } from 'node:http';
 import { ACCOUNT_ID_PATTERN, DEFAULT_BASE_URL, DINTERO_ORIGINS, PACKAGE_NAME, PACKAGE_VERSION } from '../dintero-auth.constants.js';
 import { DinteroAuthConfigError, type DinteroAuthConfigIssue } from '../errors/dintero-auth.errors.js';
 import type { DinteroAuthModuleOptions } from '../interfaces/dintero-auth-options.interface.js';
@@ -35,6 +36,7 @@ const KNOWN_KEYS = new Set<string>([
   'systemName',
   'systemVersion',
   'apiTimeoutMs',
+  'httpsAgent',
 ]);
 const LOOPBACK_HOSTS = new Set(['127.0.0.1', '[::1]', 'localhost']);
 
@@ -76,6 +78,10 @@ export function normalizeOptions(input: DinteroAuthModuleOptions): DinteroAuthCo
   const apiOrigins = readApiOrigins(options.apiOrigins, allowInsecureLoopback, issues);
   const systemName = readHeaderText(options, 'systemName', PACKAGE_NAME, issues);
   const systemVersion = readHeaderText(options, 'systemVersion', PACKAGE_VERSION, issues);
+  const httpsAgent = options.httpsAgent;
+  if (httpsAgent !== undefined && !(httpsAgent instanceof HttpAgent)) {
+    issues.push({ path: 'httpsAgent', problem: 'must be an http(s).Agent, such as https.Agent or a proxy agent' });
+  }
 
   if (issues.length > 0) throw new DinteroAuthConfigError(issues);
 
@@ -89,6 +95,7 @@ export function normalizeOptions(input: DinteroAuthModuleOptions): DinteroAuthCo
     systemName,
     systemVersion,
     apiTimeoutMs,
+    httpsAgent: httpsAgent as HttpAgent | undefined,
     refresh,
     retry,
     requestTimeoutMs,
@@ -108,9 +115,11 @@ function readAccountId(value: unknown, issues: Issues): string | undefined {
     return undefined;
   }
   if (!ACCOUNT_ID_PATTERN.test(value)) {
+    // A long value may be a secret in the wrong variable: show short ones only.
+    const shown = value.length <= 12 ? JSON.stringify(value) : `a ${value.length}-character value`;
     issues.push({
       path: 'accountId',
-      problem: `${JSON.stringify(value)} is not a Dintero account id: T (test) or P (production), then 8 digits, or 3 for a partner`,
+      problem: `${shown} is not a Dintero account id: T (test) or P (production), then 8 digits, or 3 for a partner`,
     });
     return undefined;
   }

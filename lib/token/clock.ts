@@ -12,8 +12,12 @@ export interface Clock {
   now(): number;
   /** Wall-clock milliseconds since the epoch, for the dates shown to people. */
   wallNow(): number;
-  /** Runs `callback` after `delayMs` (any length); the timer never keeps the process alive. */
-  setTimer(callback: () => void, delayMs: number): TimerHandle;
+  /**
+   * Runs `callback` once `now()` has advanced by at least `delayMs` (any length, never early).
+   * The timer does not keep the process alive unless `keepAlive` is set: a caller awaiting a
+   * promise that this timer settles must not see the process exit under it.
+   */
+  setTimer(callback: () => void, delayMs: number, keepAlive?: boolean): TimerHandle;
   clearTimer(handle: TimerHandle): void;
 }
 
@@ -24,20 +28,21 @@ interface ChainedTimer {
   current: NodeJS.Timeout;
 }
 
-function arm(chain: ChainedTimer, callback: () => void, dueAt: number): void {
-  const remaining = Math.max(0, dueAt - performance.now());
-  const step = Math.min(remaining, MAX_NODE_DELAY_MS);
-  chain.current = setTimeout(() => (step < remaining ? arm(chain, callback, dueAt) : callback()), step);
-  chain.current.unref();
+function arm(chain: ChainedTimer, callback: () => void, dueAt: number, keepAlive: boolean): void {
+  const remaining = dueAt - performance.now();
+  // Node rounds to its millisecond loop clock and often fires a fraction early: wait out the rest.
+  const step = Math.min(Math.max(1, Math.ceil(remaining)), MAX_NODE_DELAY_MS);
+  chain.current = setTimeout(() => (performance.now() < dueAt ? arm(chain, callback, dueAt, keepAlive) : callback()), step);
+  if (!keepAlive) chain.current.unref();
 }
 
-/** The real clock: `performance.now()`, `Date.now()` and unref'd Node timers. */
+/** The real clock: `performance.now()`, `Date.now()` and Node timers. */
 export const systemClock: Clock = {
   now: () => performance.now(),
   wallNow: () => Date.now(),
-  setTimer(callback, delayMs) {
+  setTimer(callback, delayMs, keepAlive = false) {
     const chain = {} as ChainedTimer;
-    arm(chain, callback, performance.now() + Math.max(0, delayMs));
+    arm(chain, callback, performance.now() + Math.max(0, delayMs), keepAlive);
     return chain as unknown as TimerHandle;
   },
   clearTimer(handle) {

@@ -92,7 +92,7 @@ export class DinteroTokenService implements OnApplicationBootstrap, OnModuleDest
       if (!this.inFlight && this.clock.now() >= token.timeline.refreshAt) this.pump();
       return Promise.resolve(token);
     }
-    return this.wait(false);
+    return this.wait();
   }
 
   /** The bearer string of {@link getToken}. */
@@ -101,11 +101,12 @@ export class DinteroTokenService implements OnApplicationBootstrap, OnModuleDest
   }
 
   /**
-   * Fetches a new token now, ignoring the refresh schedule and any backoff. Joins a request
-   * already in flight rather than starting a second one.
+   * Fetches a new token now, ignoring the refresh schedule (not the backoff after failures:
+   * repeated calls must not hammer a failing endpoint). Joins a request already in flight
+   * rather than starting a second one.
    */
   refresh(): Promise<DinteroAccessToken> {
-    return this.wait(true);
+    return this.wait();
   }
 
   /**
@@ -156,23 +157,26 @@ export class DinteroTokenService implements OnApplicationBootstrap, OnModuleDest
     this.shutdown();
   }
 
-  private wait(forceAttempt: boolean): Promise<DinteroAccessToken> {
+  /** Waits for the next token obtained; every waiter is settled by a grant, an error or its deadline. */
+  private wait(): Promise<DinteroAccessToken> {
     if (this.closed) return Promise.reject(new DinteroTokenUnavailableError('shutdown'));
     return new Promise<DinteroAccessToken>((resolve, reject) => {
       const waiter: Waiter = { resolve, reject, deadline: this.clock.now() + this.config.acquireTimeoutMs };
+      // Kept alive: someone awaits this promise, so the process must not exit before it settles.
       waiter.timer = this.clock.setTimer(
         () => this.settle(waiter, new DinteroTokenUnavailableError('timeout', this.lastError)),
         this.config.acquireTimeoutMs,
+        true,
       );
       this.waiters.add(waiter);
-      if (forceAttempt && !this.inFlight) this.startAttempt();
-      else this.pump();
+      this.pump();
     });
   }
 
   /** Starts an attempt if anyone needs a token and backoff allows; otherwise arms what will. */
   private pump(): void {
     if (this.closed || this.inFlight) return;
+    this.expireIfStale();
     const now = this.clock.now();
     const token = this.usableToken();
     // Waiters exist only while no token is usable, or when refresh() was asked for.
@@ -216,6 +220,7 @@ export class DinteroTokenService implements OnApplicationBootstrap, OnModuleDest
       return;
     }
     const token = new DinteroAccessToken(grant, timeline, sentAtWall);
+    this.expireIfStale();
     const previous = this.usableToken();
     this.failures = 0;
     this.lastError = undefined;
@@ -255,10 +260,9 @@ export class DinteroTokenService implements OnApplicationBootstrap, OnModuleDest
     const serving = servingPrevious ? '; still serving the current token' : '';
     this.logger.warn(`Token request failed (attempt ${this.failures}): ${error.message}; ${next}${serving}`);
 
-    if (!error.retryable) {
-      for (const waiter of [...this.waiters]) this.settle(waiter, error);
-      return;
-    }
+    // Retrying cannot fix this one: waiters hear it now. token$ subscribers, or a held token
+    // still due for refresh, keep asking, spaced by the backoff like every other attempt.
+    if (!error.retryable) for (const waiter of [...this.waiters]) this.settle(waiter, error);
     this.pump();
   }
 
@@ -293,13 +297,16 @@ export class DinteroTokenService implements OnApplicationBootstrap, OnModuleDest
     this.current.next(token);
   }
 
-  /** The held token if it is still usable; a stale one is expired on the spot. */
+  /** The held token if it is still usable. No side effects: safe from anywhere. */
   private usableToken(): DinteroAccessToken | undefined {
     const token = this.current.value;
-    if (!token) return undefined;
-    if (this.isUsable(token)) return token;
-    this.expire(token);
-    return undefined;
+    return token && this.isUsable(token) ? token : undefined;
+  }
+
+  /** Drops a held token past its usable time, for when the expiry timer ran late (a frozen loop). */
+  private expireIfStale(): void {
+    const token = this.current.value;
+    if (token && !this.isUsable(token)) this.retire(token);
   }
 
   private isUsable(token: DinteroAccessToken): boolean {
@@ -308,10 +315,14 @@ export class DinteroTokenService implements OnApplicationBootstrap, OnModuleDest
 
   private expire(token: DinteroAccessToken): void {
     if (this.current.value !== token) return;
+    this.retire(token);
+    this.pump();
+  }
+
+  private retire(token: DinteroAccessToken): void {
     this.drop(token);
     this.emit({ type: 'expired', fingerprint: token.fingerprint });
     this.logger.warn(`Token ${token.fingerprint} reached its usable-until time without a successor`);
-    this.pump();
   }
 
   private drop(token: DinteroAccessToken): void {

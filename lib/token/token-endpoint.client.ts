@@ -26,7 +26,9 @@ export class TokenEndpointClient {
       responseType: 'text',
       transformResponse: [(body: unknown) => body],
       validateStatus: () => true,
+      // axios would send the Basic credentials to an http proxy in plain text; use httpsAgent.
       proxy: false,
+      httpsAgent: config.httpsAgent,
       headers: { 'User-Agent': USER_AGENT, Accept: 'application/json' },
     });
   }

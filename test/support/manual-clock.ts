@@ -50,12 +50,23 @@ export class ManualClock implements Clock {
       const next = [...this.timers.values()].filter((t) => t.dueAt <= target).sort((a, b) => a.dueAt - b.dueAt || a.id - b.id)[0];
       if (!next) break;
       this.timers.delete(next.id);
-      this.wall += next.dueAt - this.monotonic;
-      this.monotonic = next.dueAt;
+      // Overdue timers (after freeze) fire at the current time: a monotonic clock never goes back.
+      const at = Math.max(next.dueAt, this.monotonic);
+      this.wall += at - this.monotonic;
+      this.monotonic = at;
       next.callback();
     }
     this.wall += target - this.monotonic;
     this.monotonic = target;
+  }
+
+  /**
+   * Moves both clocks without firing anything, as a frozen event loop (a suspended container,
+   * a debugger, a long synchronous task) would: due timers fire at the next `advance()`.
+   */
+  freeze(ms: number): void {
+    this.monotonic += ms;
+    this.wall += ms;
   }
 
   /** Moves only the wall clock, as NTP or a changed system time would. */
