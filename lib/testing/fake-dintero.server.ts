@@ -52,12 +52,18 @@ export class FakeDinteroServer {
   private readonly apiFaults: { status: number; code: string; message: string; remaining: number }[] = [];
   private readonly server: Server;
   private readonly requestedPort: number;
+  private readonly recordRequests: boolean;
   private port: number | undefined;
+  private tokenCount = 0;
+  private apiCount = 0;
+  private anonymousApiCount = 0;
+  private readonly apiStatuses = new Map<number, number>();
 
   constructor(options: FakeDinteroServerOptions = {}) {
     this.clients = options.clients ?? [FAKE_DINTERO_CLIENT];
     this.tokenLifetimeSeconds = options.tokenLifetimeSeconds ?? 3600;
     this.requestedPort = options.port ?? 0;
+    this.recordRequests = options.recordRequests ?? true;
     this.server = createServer((req, res) => this.handle(req, res));
   }
 
@@ -79,6 +85,23 @@ export class FakeDinteroServer {
     await closed;
   }
 
+  /** Goes down: open connections drop and new ones are refused (ECONNREFUSED) until {@link acceptConnections}. */
+  async refuseConnections(): Promise<void> {
+    await this.stop();
+  }
+
+  /** Comes back on the same port after {@link refuseConnections}. */
+  async acceptConnections(): Promise<void> {
+    if (this.server.listening) return;
+    await new Promise<void>((resolve, reject) => {
+      this.server.once('error', reject);
+      this.server.listen(this.port, '127.0.0.1', () => {
+        this.server.off('error', reject);
+        resolve();
+      });
+    });
+  }
+
   /** `http://127.0.0.1:{port}`. */
   get origin(): string {
     if (this.port === undefined) throw new Error('FakeDinteroServer is not started');
@@ -92,7 +115,27 @@ export class FakeDinteroServer {
 
   /** How many token requests arrived. */
   get tokenRequestCount(): number {
-    return this.tokenRequests.length;
+    return this.tokenCount;
+  }
+
+  /** How many API (non-token) requests arrived. */
+  get apiRequestCount(): number {
+    return this.apiCount;
+  }
+
+  /** How many API requests arrived with no `Authorization` header at all. */
+  get anonymousApiRequestCount(): number {
+    return this.anonymousApiCount;
+  }
+
+  /** How many API requests were answered with `status`. */
+  apiStatusCount(status: number): number {
+    return this.apiStatuses.get(status) ?? 0;
+  }
+
+  /** Every access token issued so far, so tests can check that none leaked into their output. */
+  get issuedTokens(): readonly string[] {
+    return [...this.issued];
   }
 
   /** Answers the next `times` token requests (default: all, until cleared) with `fault`. */
@@ -110,6 +153,10 @@ export class FakeDinteroServer {
   resetCounts(): void {
     this.tokenRequests.length = 0;
     this.apiRequests.length = 0;
+    this.tokenCount = 0;
+    this.apiCount = 0;
+    this.anonymousApiCount = 0;
+    this.apiStatuses.clear();
   }
 
   /** Makes an issued token invalid: the API answers 401 to it from now on. */
@@ -160,7 +207,9 @@ export class FakeDinteroServer {
         this.hostedCheckout(req.method ?? 'GET', decodeURIComponent(view[1]!), view[2], res);
         return;
       }
-      this.apiRequests.push({ method: req.method ?? '', path, headers: { ...req.headers }, body, receivedAt: Date.now() });
+      this.apiCount += 1;
+      if (req.headers.authorization === undefined) this.anonymousApiCount += 1;
+      if (this.recordRequests) this.apiRequests.push({ method: req.method ?? '', path, headers: { ...req.headers }, body, receivedAt: Date.now() });
       const redirect = this.redirects.get(path);
       if (redirect) {
         res.writeHead(redirect.status, { Location: redirect.location, 'Content-Length': 0 });
@@ -170,6 +219,7 @@ export class FakeDinteroServer {
       const fault = this.apiFaults[0];
       if (fault && --fault.remaining <= 0) this.apiFaults.shift();
       const [status, answer] = fault ? [fault.status, errorBody(fault.code, fault.message)] : this.api(req, path, body);
+      this.apiStatuses.set(status, (this.apiStatuses.get(status) ?? 0) + 1);
       sendJson(res, status, answer);
     });
   }
@@ -271,7 +321,8 @@ export class FakeDinteroServer {
       status: undefined,
       receivedAt: Date.now(),
     };
-    this.tokenRequests.push(entry);
+    this.tokenCount += 1;
+    if (this.recordRequests) this.tokenRequests.push(entry);
     const fault = this.takeFault();
     if (fault?.type === 'delay') await sleep(fault.ms);
     if (res.destroyed) return;
@@ -333,13 +384,15 @@ export class FakeDinteroServer {
     if (request.audience !== `https://api.dintero.com/v1/accounts/${accountId}`) {
       return [403, errorBody('invalid_audience', 'The audience is not granted to the client')];
     }
-    const iat = Math.floor(Date.now() / 1000);
+    const issuedAt = Date.now();
+    const iat = Math.floor(issuedAt / 1000);
     const accessToken = this.signer.sign({
       iss: 'https://fake.dintero.local',
       sub: client.clientId,
       aud: request.audience,
       iat,
-      exp: iat + Math.ceil(this.tokenLifetimeSeconds),
+      // NumericDate may have a fraction (RFC 7519 §2): short test lifetimes stay exact.
+      exp: (issuedAt + this.tokenLifetimeSeconds * 1000) / 1000,
       jti: randomUUID(),
       scopes: 'read:checkout write:checkout',
     });

@@ -49,6 +49,8 @@ export interface FakeDinteroServerOptions {
   readonly tokenLifetimeSeconds?: number;
   /** Port on 127.0.0.1. Default 0 (a free one). */
   readonly port?: number;
+  /** Keep every request in `tokenRequests` / `apiRequests`. Default true; counts are always kept. */
+  readonly recordRequests?: boolean;
 }
 
 /** The client a fake server accepts unless told otherwise. */

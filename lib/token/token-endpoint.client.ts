@@ -1,4 +1,6 @@
 import axios, { type AxiosInstance, type AxiosResponse } from 'axios';
+import { Agent as HttpAgent } from 'node:http';
+import { Agent as HttpsAgent } from 'node:https';
 import { USER_AGENT } from '../dintero-auth.constants.js';
 import {
   type DinteroAuthError,
@@ -28,7 +30,10 @@ export class TokenEndpointClient {
       validateStatus: () => true,
       // axios would send the Basic credentials to an http proxy in plain text; use httpsAgent.
       proxy: false,
-      httpsAgent: config.httpsAgent,
+      // One request per token lifetime: a pooled keep-alive socket would only go stale between
+      // them, and the next refresh would fail on it.
+      httpAgent: new HttpAgent({ keepAlive: false }),
+      httpsAgent: config.httpsAgent ?? new HttpsAgent({ keepAlive: false }),
       headers: { 'User-Agent': USER_AGENT, Accept: 'application/json' },
     });
   }
