@@ -3,7 +3,7 @@ import eslint from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/', 'coverage/', 'node_modules/', 'sample-app/dist/', 'docs/api/', 'test/compat/**/node_modules/'] },
+  { ignores: ['dist/', 'coverage/', 'node_modules/', 'sample-app/dist/', 'bench/dist/', 'bench/results/', 'docs/api/', '.scratch/', 'test/compat/**/node_modules/'] },
   eslint.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {

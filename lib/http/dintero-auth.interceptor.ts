@@ -5,21 +5,7 @@ import type { DinteroAuthConfig } from '../options/dintero-auth.config.js';
 import type { DinteroAccessToken } from '../token/access-token.js';
 import { DinteroTokenService } from '../token/dintero-token.service.js';
 import { redactAxiosError, redactResponse } from './redact-axios.js';
-import { requestOrigin } from './request-origin.js';
-
-/** A request that says who it is by itself (its own header, `auth`, or user:pass in the URL) is left alone. */
-function carriesOwnCredentials(config: InternalAxiosRequestConfig): boolean {
-  return config.headers.has('Authorization') || config.auth !== undefined || hasUserInfo(config);
-}
-
-function hasUserInfo(config: InternalAxiosRequestConfig): boolean {
-  try {
-    const url = new URL(axios.getUri(config));
-    return url.username !== '' || url.password !== '';
-  } catch {
-    return false;
-  }
-}
+import { type RequestTarget, requestTarget } from './request-url.js';
 
 /** Marks a request we resent after a 401, so it is never resent again (survives axios' config merge). */
 const RESENT = '__dinteroAuthResent';
@@ -38,8 +24,11 @@ type AuthorizedConfig = InternalAxiosRequestConfig & { [RESENT]?: boolean };
 export class DinteroAuthInterceptor implements OnModuleDestroy {
   private readonly attached = new WeakMap<AxiosInstance, () => void>();
   private readonly detachers = new Set<() => void>();
-  /** The token each in-flight request was given, to invalidate exactly that one on 401. */
-  private readonly sentTokens = new WeakMap<InternalAxiosRequestConfig, DinteroAccessToken>();
+  /**
+   * Requests bound for an allowed origin, decided once on the way out, with the token each was
+   * given (to invalidate exactly that one on 401). Their answers are redacted on the way back.
+   */
+  private readonly bound = new WeakMap<InternalAxiosRequestConfig, { token?: DinteroAccessToken } | null>();
 
   constructor(
     @Inject(DINTERO_AUTH_CONFIG) private readonly config: DinteroAuthConfig,
@@ -88,33 +77,49 @@ export class DinteroAuthInterceptor implements OnModuleDestroy {
     for (const detach of [...this.detachers]) detach();
   }
 
-  /** Whether requests to this config's resolved origin may carry the token. */
-  private isAllowed(config: InternalAxiosRequestConfig): boolean {
-    const origin = requestOrigin(config);
-    return origin !== undefined && this.config.allowedOrigins.has(origin);
+  /** Whether a request to this target may carry the token. */
+  private isAllowed(target: RequestTarget | undefined): target is RequestTarget {
+    return target !== undefined && this.config.allowedOrigins.has(target.origin);
   }
 
-  private async authorize(config: AuthorizedConfig): Promise<InternalAxiosRequestConfig> {
-    if (!this.isAllowed(config) || carriesOwnCredentials(config)) return config;
-    // No token, no request: the caller gets the typed token error, Dintero gets nothing.
+  /** Whether this request went, or would go, to an allowed origin. */
+  private isBound(config: InternalAxiosRequestConfig): boolean {
+    const decided = this.bound.get(config);
+    // Undecided when a later interceptor swapped the config object: then decide again.
+    return decided === undefined ? this.isAllowed(requestTarget(config)) : decided !== null;
+  }
+
+  private authorize(config: AuthorizedConfig): InternalAxiosRequestConfig | Promise<InternalAxiosRequestConfig> {
+    const target = requestTarget(config);
+    if (!this.isAllowed(target)) {
+      this.bound.set(config, null);
+      return config;
+    }
+    const entry: { token?: DinteroAccessToken } = {};
+    this.bound.set(config, entry);
+    // A request that says who it is by itself (its own header, `auth`, user:pass in the URL) is left alone.
+    if (config.headers.has('Authorization') || config.auth !== undefined || target.hasUserInfo) return config;
     // (A token never follows a redirect to another origin: axios drops the header on such a hop.)
-    const token = await this.tokens.getToken();
-    config.headers.set('Authorization', `Bearer ${token.accessToken}`);
-    this.sentTokens.set(config, token);
-    return config;
+    const withToken = (token: DinteroAccessToken) => {
+      entry.token = token;
+      config.headers.set('Authorization', `Bearer ${token.accessToken}`);
+      return config;
+    };
+    // The usual case needs no promise; otherwise wait for the shared fetch. No token, no
+    // request: the caller gets the typed token error, and Dintero gets nothing.
+    const held = this.tokens.peekToken();
+    return held ? withToken(held) : this.tokens.getToken().then(withToken);
   }
 
   private onResponse(response: AxiosResponse): AxiosResponse {
-    this.sentTokens.delete(response.config);
-    return this.isAllowed(response.config) ? redactResponse(response) : response;
+    return this.isBound(response.config) ? redactResponse(response) : response;
   }
 
   private async onError(instance: AxiosInstance, error: unknown): Promise<AxiosResponse> {
     if (!axios.isAxiosError(error) || !error.config) throw error;
     const config = error.config as AuthorizedConfig;
-    const sent = this.sentTokens.get(config);
-    this.sentTokens.delete(config);
-    if (!this.isAllowed(config)) throw error;
+    if (!this.isBound(config)) throw error;
+    const sent = this.bound.get(config)?.token;
     if (sent && error.response?.status === 401 && !config[RESENT]) {
       this.tokens.invalidate(sent);
       const resend: AuthorizedConfig = { ...config, headers: config.headers.concat(), [RESENT]: true };

@@ -86,13 +86,19 @@ export class DinteroTokenService implements OnApplicationBootstrap, OnModuleDest
   /** A usable token: at once when one is held, otherwise after the (shared) fetch. */
   getToken(): Promise<DinteroAccessToken> {
     if (this.closed) return Promise.reject(new DinteroTokenUnavailableError('shutdown'));
-    const token = this.usableToken();
-    if (token) {
-      // The refresh timer does this too; a late timer (a busy or suspended loop) must not matter.
-      if (!this.inFlight && this.clock.now() >= token.timeline.refreshAt) this.pump();
-      return Promise.resolve(token);
-    }
-    return this.wait();
+    const token = this.peekToken();
+    return token ? Promise.resolve(token) : this.wait();
+  }
+
+  /**
+   * The usable token held right now, or undefined: never waits, and starts no request beyond a
+   * refresh that is already due. For hot paths that can do without a promise.
+   */
+  peekToken(): DinteroAccessToken | undefined {
+    const token = this.closed ? undefined : this.usableToken();
+    // The refresh timer does this too; a late timer (a busy or suspended loop) must not matter.
+    if (token && !this.inFlight && this.clock.now() >= token.timeline.refreshAt) this.pump();
+    return token;
   }
 
   /** The bearer string of {@link getToken}. */

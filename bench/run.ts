@@ -1,0 +1,56 @@
+/**
+ * `npm run bench`: runs every scenario in a process of its own, then writes docs/BENCHMARKS.md
+ * from their results.
+ */
+import { spawnSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { machine, table } from './support/stats.js';
+
+const SCENARIOS = [
+  { file: 'cold-start.bench.js', result: 'cold-start' },
+  { file: 'steady-load.bench.js', result: 'steady-load' },
+  { file: 'overhead.bench.js', result: 'overhead' },
+  { file: 'memory.bench.js', result: 'memory', args: ['--expose-gc'] },
+];
+const only = process.argv.slice(2);
+
+const started = Date.now();
+for (const scenario of SCENARIOS) {
+  if (only.length > 0 && !only.includes(scenario.result)) continue;
+  const script = fileURLToPath(new URL(`./${scenario.file}`, import.meta.url));
+  const run = spawnSync(process.execPath, [...(scenario.args ?? []), script], { stdio: 'inherit' });
+  if (run.status !== 0) throw new Error(`${scenario.file} failed (exit ${run.status})`);
+}
+const seconds = Math.round((Date.now() - started) / 1000);
+
+interface Result {
+  title: string;
+  machine: Record<string, unknown>;
+  parameters: Record<string, unknown>;
+  rows: Record<string, unknown>[];
+  notes: string[];
+}
+const results = SCENARIOS.map(
+  (scenario) => JSON.parse(readFileSync(fileURLToPath(new URL(`../results/${scenario.result}.json`, import.meta.url)), 'utf8')) as Result,
+);
+const facts = machine();
+const sections = results.map((result) =>
+  [
+    `## ${result.title}`,
+    '',
+    `Measured ${String(result.machine.date)} at commit ${String(result.machine.commit)}. Parameters: \`${JSON.stringify(result.parameters)}\`.`,
+    '',
+    table(result.rows),
+    '',
+    ...result.notes,
+  ].join('\n'),
+);
+// Only the part between the markers is generated; the reading of the numbers around it is written by hand.
+const docPath = fileURLToPath(new URL('../../docs/BENCHMARKS.md', import.meta.url));
+const [START, END] = ['<!-- results:start -->', '<!-- results:end -->'];
+const doc = readFileSync(docPath, 'utf8');
+if (!doc.includes(START) || !doc.includes(END)) throw new Error(`docs/BENCHMARKS.md needs the ${START} and ${END} markers`);
+const generated = `Machine: ${String(facts.cpu)}, ${String(facts.cores)} cores, ${String(facts.memoryGiB)} GiB, Node ${String(facts.node)}. Whole run: ${seconds} s.\n\n${sections.join('\n\n')}`;
+writeFileSync(docPath, `${doc.slice(0, doc.indexOf(START) + START.length)}\n${generated}\n${doc.slice(doc.indexOf(END))}`);
+console.log(`\nWrote docs/BENCHMARKS.md (${seconds} s).`);
