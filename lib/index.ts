@@ -21,6 +21,7 @@ export type {
 export type { DinteroAuthConfig, RefreshTiming, RetryTiming } from './options/dintero-auth.config.js';
 export { ClientCredentials } from './options/client-credentials.js';
 export { normalizeOptions } from './options/normalize-options.js';
+export { DINTERO_ENV_VARIABLES, dinteroOptionsFromEnv } from './options/options-from-env.js';
 export {
   DinteroAuthConfigError,
   DinteroAuthError,

@@ -14,6 +14,9 @@ export type FakeCommand =
 const fake = await new FakeDinteroServer({ tokenLifetimeSeconds: 3600, recordRequests: false }).start();
 process.send!({ ready: true, baseUrl: fake.baseUrl });
 
+// If the benchmark dies, so does its fake.
+process.on('disconnect', () => process.exit(0));
+
 process.on('message', (message: FakeCommand) => {
   const reply = (value: unknown) => process.send!({ id: message.id, value });
   switch (message.cmd) {

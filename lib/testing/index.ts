@@ -1,3 +1,5 @@
+export { DinteroAuthTestingModule } from './dintero-auth-testing.module.js';
+export type { DinteroAuthTestingOptions, TestTokenSource } from './dintero-auth-testing.module.js';
 export { FakeDinteroServer } from './fake-dintero.server.js';
 export { FAKE_DINTERO_CLIENT } from './fake-dintero.types.js';
 export { FakeCheckout, FakeCheckoutError } from './fake-checkout.js';

@@ -11,6 +11,7 @@ import {
 import type { DinteroAuthConfig } from '../options/dintero-auth.config.js';
 import type { TokenGrant } from './access-token.js';
 import { MAX_TOKEN_LIFETIME_SECONDS } from './refresh-policy.js';
+import { traceTokenRequest } from './token-tracing.js';
 
 /**
  * The one HTTP call to Dintero's token endpoint: sends the client-credentials grant, validates
@@ -39,7 +40,11 @@ export class TokenEndpointClient {
   }
 
   /** Requests a token; rejects only with a {@link DinteroAuthError}. */
-  async requestToken(signal: AbortSignal): Promise<TokenGrant> {
+  requestToken(signal: AbortSignal): Promise<TokenGrant> {
+    return traceTokenRequest(this.config.tokenUrl, () => this.send(signal));
+  }
+
+  private async send(signal: AbortSignal): Promise<TokenGrant> {
     let response: AxiosResponse<unknown>;
     try {
       response = await this.http.post(

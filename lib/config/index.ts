@@ -1,0 +1,1 @@
+export { dinteroConfig } from './dintero.config.js';

@@ -1,0 +1,1 @@
+export { DinteroAuthHealthIndicator } from './dintero-auth.health.js';

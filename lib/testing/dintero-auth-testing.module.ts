@@ -1,0 +1,50 @@
+import { type DynamicModule, Module } from '@nestjs/common';
+import { DinteroAuthModule } from '../dintero-auth.module.js';
+import type { DinteroAuthModuleOptions } from '../interfaces/dintero-auth-options.interface.js';
+import type { TokenGrant } from '../token/access-token.js';
+import { TokenEndpointClient } from '../token/token-endpoint.client.js';
+
+/** Where test tokens come from: one fixed string, or a function called for each token request. */
+export type TestTokenSource = string | (() => string | Promise<string>);
+
+/** Options of {@link DinteroAuthTestingModule.withToken}. */
+export interface DinteroAuthTestingOptions extends Partial<DinteroAuthModuleOptions> {
+  /** Lifetime of each test token, in seconds. Default 3600. */
+  tokenLifetimeSeconds?: number;
+  /** Register globally, like `isGlobal` on the real module. Default false. */
+  isGlobal?: boolean;
+}
+
+/**
+ * `DinteroAuthModule` for unit tests, with tokens from your script instead of Dintero: the
+ * real `DinteroTokenService`, `DinteroHttpService` and interceptor, and no token request ever
+ * leaving the process.
+ *
+ * ```ts
+ * Test.createTestingModule({ imports: [DinteroAuthTestingModule.withToken('test-token'), PaymentsModule] })
+ * ```
+ */
+@Module({})
+export class DinteroAuthTestingModule {
+  static withToken(source: TestTokenSource, options: DinteroAuthTestingOptions = {}): DynamicModule {
+    const { tokenLifetimeSeconds = 3600, isGlobal = false, ...overrides } = options;
+    const real = DinteroAuthModule.forRoot({
+      accountId: 'T00000000',
+      clientId: 'test-client',
+      clientSecret: 'test-secret',
+      ...overrides,
+      isGlobal,
+    });
+    const scripted = {
+      requestToken: async (): Promise<TokenGrant> => ({
+        accessToken: typeof source === 'string' ? source : await source(),
+        expiresInSeconds: tokenLifetimeSeconds,
+      }),
+    };
+    return {
+      ...real,
+      // Registered after the module's own provider of the same token, so it replaces it.
+      providers: [...(real.providers ?? []), { provide: TokenEndpointClient, useValue: scripted }],
+    };
+  }
+}
