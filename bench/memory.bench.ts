@@ -31,7 +31,9 @@ const transactionId = await fake.send<string>({ cmd: 'transaction' });
 const path = `/transactions/${transactionId}`;
 const ours = await startOurClient(fake.baseUrl, fake.client);
 const token = await ours.tokens.getAccessToken();
-const staticClient = axios.create({ baseURL: fake.baseUrl, headers: { Authorization: `Bearer ${token}` } });
+// The same defaults as the module's own instance (headers, timeout), with the header set by hand.
+const defaults = ours.http.axiosRef.defaults;
+const staticClient = axios.create({ ...defaults, headers: { ...defaults.headers, Authorization: `Bearer ${token}` } } as never);
 // Warm-up: JIT, sockets, caches.
 await hammer(staticClient, path, 5_000);
 await hammer(ours.http.axiosRef, path, 5_000);

@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { DinteroAuthModule } from 'nestjs-dintero-auth';
 import { DinteroTarget } from './dintero/dintero-target.js';
 import { DinteroTargetModule } from './dintero/dintero-target.module.js';
+import { HealthModule } from './health/health.module.js';
 import { PaymentsModule } from './payments/payments.module.js';
 import { AuthStatusController } from './status/auth-status.controller.js';
 
@@ -17,6 +18,7 @@ import { AuthStatusController } from './status/auth-status.controller.js';
       useFactory: (target: DinteroTarget) => target.options,
     }),
     PaymentsModule,
+    HealthModule,
   ],
   controllers: [AuthStatusController],
 })

@@ -166,6 +166,11 @@ describe('the status endpoint and the page', () => {
     expect(answer.text).not.toContain(token.accessToken);
   });
 
+  it('/health is up while a token is held', async () => {
+    const answer = await request(server).get('/health').expect(200);
+    expect(answer.body.info.dintero).toMatchObject({ status: 'up' });
+  });
+
   it('serves the shop page and its scripts', async () => {
     const page = await request(server).get('/').expect(200);
     expect(page.text).toContain('Pay with Dintero');
