@@ -1,8 +1,8 @@
 import { existsSync, mkdirSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freePort } from '../support/free-port.js';
 import { type SampleApp, startSampleApp } from './sample-app.harness.js';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -15,13 +15,6 @@ let sample: SampleApp;
 let browser: Browser;
 let origin: string;
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 describe.skipIf(!available)('the shop page in a real browser', () => {
   beforeAll(async () => {

@@ -1,8 +1,8 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
+import { freePort } from '../support/free-port.js';
 
 // `npm start` builds the package, then runs this entry point; `npm test` builds both first.
 const ENTRY = fileURLToPath(new URL('../../sample-app/dist/main.js', import.meta.url));
@@ -14,13 +14,6 @@ afterEach(() => {
   for (const child of children.splice(0)) child.kill('SIGKILL');
 });
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 /** Runs the built sample app with exactly `env` (plus PATH), collecting its output. */
 function run(env: Record<string, string>): { child: ChildProcess; output: () => string; exit: Promise<number | string | null> } {
