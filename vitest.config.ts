@@ -11,6 +11,7 @@ export default defineConfig({
     alias: [
       { find: /^nestjs-dintero-auth\/testing$/, replacement: fileURLToPath(new URL('./lib/testing/index.ts', import.meta.url)) },
       { find: /^nestjs-dintero-auth\/health$/, replacement: fileURLToPath(new URL('./lib/health/index.ts', import.meta.url)) },
+      { find: /^nestjs-dintero-auth\/redis$/, replacement: fileURLToPath(new URL('./lib/redis/index.ts', import.meta.url)) },
       { find: /^nestjs-dintero-auth\/config$/, replacement: fileURLToPath(new URL('./lib/config/index.ts', import.meta.url)) },
       { find: /^nestjs-dintero-auth$/, replacement: fileURLToPath(new URL('./lib/index.ts', import.meta.url)) },
     ],

@@ -7,7 +7,10 @@ import { normalizeOptions } from './options/normalize-options.js';
 import { createDinteroAxios } from './http/dintero-axios.factory.js';
 import { DinteroAuthInterceptor } from './http/dintero-auth.interceptor.js';
 import { DinteroHttpService } from './http/dintero-http.service.js';
+import { SharedTokenSource } from './store/shared-token.source.js';
 import { systemClock } from './token/clock.js';
+import { TokenEventBus } from './token/token-event-bus.js';
+import { DINTERO_TOKEN_SOURCE, type TokenSource } from './token/token-source.js';
 import { DinteroTokenService } from './token/dintero-token.service.js';
 import { TokenEndpointClient } from './token/token-endpoint.client.js';
 
@@ -31,6 +34,15 @@ import { TokenEndpointClient } from './token/token-endpoint.client.js';
       provide: TokenEndpointClient,
       useFactory: (config: DinteroAuthConfig) => new TokenEndpointClient(config),
       inject: [DINTERO_AUTH_CONFIG],
+    },
+    { provide: TokenEventBus, useFactory: () => new TokenEventBus() },
+    {
+      // Straight to Dintero, or through the store shared with other replicas. The store stays
+      // out of the config object: it may hold a Redis password, and the config is safe to log.
+      provide: DINTERO_TOKEN_SOURCE,
+      useFactory: (config: DinteroAuthConfig, options: DinteroAuthModuleOptions, endpoint: TokenEndpointClient, bus: TokenEventBus): TokenSource =>
+        options.store ? new SharedTokenSource(config, options.store, endpoint, bus) : endpoint,
+      inject: [DINTERO_AUTH_CONFIG, DINTERO_AUTH_MODULE_OPTIONS, TokenEndpointClient, TokenEventBus],
     },
     DinteroTokenService,
     DinteroAuthInterceptor,

@@ -43,3 +43,5 @@ export type { DinteroTokenStatus } from './token/dintero-token.status.js';
 export { DinteroAuthInterceptor } from './http/dintero-auth.interceptor.js';
 export { DinteroHttpService } from './http/dintero-http.service.js';
 export { RedactedRequest } from './http/redact-axios.js';
+export type { DinteroTokenLease, DinteroTokenStore } from './store/dintero-token.store.js';
+export { MemoryTokenStore } from './store/memory-token.store.js';

@@ -1,4 +1,5 @@
 import type { Agent as HttpAgent } from 'node:http';
+import type { DinteroTokenStore } from '../store/dintero-token.store.js';
 
 /** When a token is refreshed and how long it is handed out. Fractions are of the token's lifetime. */
 export interface DinteroRefreshOptions {
@@ -69,6 +70,12 @@ export interface DinteroAuthModuleOptions {
    * axios would send the request, token included, to an http proxy in plain text.
    */
   httpsAgent?: HttpAgent;
+  /**
+   * A store shared by replicas (e.g. `RedisTokenStore`): one token request per cluster instead
+   * of one per replica, encrypted at rest. Each replica still keeps the token in memory, so no
+   * API call ever waits on the store. A failing store only means each replica fetches its own.
+   */
+  store?: DinteroTokenStore;
   /**
    * Allow plain `http://` base URLs, and only to loopback hosts (127.0.0.1, ::1, localhost):
    * for tests and the fake server. Default `false`.

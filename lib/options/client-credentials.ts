@@ -1,3 +1,4 @@
+import { hkdfSync } from 'node:crypto';
 import { inspect } from 'node:util';
 
 const REDACTED = '[ClientCredentials clientId=%s secret=<redacted>]';
@@ -21,6 +22,14 @@ export class ClientCredentials {
   /** `Basic base64(client_id:client_secret)`, as RFC 7617 and Dintero's `clientAuth` scheme ask. */
   basicAuthorization(): string {
     return `Basic ${Buffer.from(`${this.clientId}:${this.#secret}`, 'utf8').toString('base64')}`;
+  }
+
+  /**
+   * A 32-byte key derived from the secret with HKDF-SHA256: whoever lacks the secret cannot
+   * derive it, and each `salt`/`info` pair gives an unrelated key.
+   */
+  deriveKey(salt: string, info: string): Buffer {
+    return Buffer.from(hkdfSync('sha256', this.#secret, salt, info, 32));
   }
 
   /** True when `text` contains the secret, so callers can scrub server-provided text. */

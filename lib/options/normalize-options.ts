@@ -37,6 +37,7 @@ const KNOWN_KEYS = new Set<string>([
   'systemVersion',
   'apiTimeoutMs',
   'httpsAgent',
+  'store',
 ]);
 const LOOPBACK_HOSTS = new Set(['127.0.0.1', '[::1]', 'localhost']);
 
@@ -78,6 +79,11 @@ export function normalizeOptions(input: DinteroAuthModuleOptions): DinteroAuthCo
   const apiOrigins = readApiOrigins(options.apiOrigins, allowInsecureLoopback, issues);
   const systemName = readHeaderText(options, 'systemName', PACKAGE_NAME, issues);
   const systemVersion = readHeaderText(options, 'systemVersion', PACKAGE_VERSION, issues);
+  const store = options.store;
+  const storeMethods = ['get', 'set', 'acquireLease'];
+  if (store !== undefined && !(isRecord(store) && storeMethods.every((name) => typeof store[name] === 'function'))) {
+    issues.push({ path: 'store', problem: 'must be a DinteroTokenStore (get, set and acquireLease methods), e.g. a RedisTokenStore' });
+  }
   const httpsAgent = options.httpsAgent;
   if (httpsAgent !== undefined && !(httpsAgent instanceof HttpAgent)) {
     issues.push({ path: 'httpsAgent', problem: 'must be an http(s).Agent, such as https.Agent or a proxy agent' });

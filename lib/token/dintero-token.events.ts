@@ -3,6 +3,8 @@ import type { DinteroAuthError } from '../errors/dintero-auth.errors.js';
 /** A token was obtained while none was usable (the first one, or after expiry or invalidation). */
 export interface DinteroTokenAcquiredEvent {
   readonly type: 'acquired';
+  /** `endpoint`: fetched from Dintero; `store`: taken over from another replica through the store. */
+  readonly source: 'endpoint' | 'store';
   readonly fingerprint: string;
   readonly expiresAt: Date;
   readonly refreshAt: Date;
@@ -11,6 +13,7 @@ export interface DinteroTokenAcquiredEvent {
 /** A usable token was replaced ahead of time by a fresh one. */
 export interface DinteroTokenRefreshedEvent {
   readonly type: 'refreshed';
+  readonly source: 'endpoint' | 'store';
   readonly fingerprint: string;
   readonly previousFingerprint: string;
   readonly expiresAt: Date;
@@ -41,10 +44,23 @@ export interface DinteroTokenInvalidatedEvent {
   readonly fingerprint: string;
 }
 
+/** The shared token store failed: this replica fetches on its own until it works again. */
+export interface DinteroTokenStoreFailedEvent {
+  readonly type: 'store-failed';
+  readonly message: string;
+}
+
+/** The shared token store works again: this replica shares tokens again. */
+export interface DinteroTokenStoreRecoveredEvent {
+  readonly type: 'store-recovered';
+}
+
 /** Everything `DinteroTokenService.events$` reports. No event ever holds a token. */
 export type DinteroTokenEvent =
   | DinteroTokenAcquiredEvent
   | DinteroTokenRefreshedEvent
   | DinteroTokenRefreshFailedEvent
   | DinteroTokenExpiredEvent
-  | DinteroTokenInvalidatedEvent;
+  | DinteroTokenInvalidatedEvent
+  | DinteroTokenStoreFailedEvent
+  | DinteroTokenStoreRecoveredEvent;

@@ -6,7 +6,7 @@ import {
   type OnApplicationShutdown,
   type OnModuleDestroy,
 } from '@nestjs/common';
-import { BehaviorSubject, Observable, Subject, filter } from 'rxjs';
+import { BehaviorSubject, Observable, filter } from 'rxjs';
 import { DINTERO_AUTH_CONFIG, DINTERO_CLOCK, LOGGER_CONTEXT } from '../dintero-auth.constants.js';
 import {
   DinteroAuthError,
@@ -19,7 +19,8 @@ import type { Clock, TimerHandle } from './clock.js';
 import type { DinteroTokenEvent } from './dintero-token.events.js';
 import type { DinteroTokenStatus } from './dintero-token.status.js';
 import { backoffDelay, planTimeline } from './refresh-policy.js';
-import { TokenEndpointClient } from './token-endpoint.client.js';
+import { TokenEventBus } from './token-event-bus.js';
+import { DINTERO_TOKEN_SOURCE, type TokenSource } from './token-source.js';
 
 interface Waiter {
   readonly resolve: (token: DinteroAccessToken) => void;
@@ -52,7 +53,6 @@ export class DinteroTokenService implements OnApplicationBootstrap, OnModuleDest
 
   private readonly logger = new Logger(LOGGER_CONTEXT);
   private readonly current = new BehaviorSubject<DinteroAccessToken | undefined>(undefined);
-  private readonly events = new Subject<DinteroTokenEvent>();
   private readonly waiters = new Set<Waiter>();
   private subscribers = 0;
   private inFlight: AbortController | undefined;
@@ -66,10 +66,11 @@ export class DinteroTokenService implements OnApplicationBootstrap, OnModuleDest
 
   constructor(
     @Inject(DINTERO_AUTH_CONFIG) private readonly config: DinteroAuthConfig,
-    @Inject(TokenEndpointClient) private readonly endpoint: TokenEndpointClient,
+    @Inject(DINTERO_TOKEN_SOURCE) private readonly source: TokenSource,
     @Inject(DINTERO_CLOCK) private readonly clock: Clock,
+    @Inject(TokenEventBus) private readonly bus: TokenEventBus,
   ) {
-    this.events$ = this.events.asObservable();
+    this.events$ = bus.events$;
     this.token$ = new Observable<DinteroAccessToken>((subscriber) => {
       this.subscribers += 1;
       const inner = this.current
@@ -205,7 +206,7 @@ export class DinteroTokenService implements OnApplicationBootstrap, OnModuleDest
     this.inFlight = controller;
     const sentAt = this.clock.now();
     const sentAtWall = this.clock.wallNow();
-    this.endpoint.requestToken(controller.signal).then(
+    this.source.requestToken(controller.signal).then(
       (grant) => this.onGrant(controller, grant, sentAt, sentAtWall),
       (error: unknown) => this.onFailure(controller, asAuthError(error)),
     );
@@ -215,7 +216,10 @@ export class DinteroTokenService implements OnApplicationBootstrap, OnModuleDest
     if (this.inFlight !== controller) return;
     this.inFlight = undefined;
     const lifetimeMs = grant.expiresInSeconds * 1000;
-    const timeline = planTimeline(sentAt, lifetimeMs, this.config.refresh, Math.random());
+    // A token shared by another replica was requested before this attempt: its life counts from then.
+    const ageMs = grant.obtainedAtWallMs === undefined ? 0 : Math.max(0, this.clock.wallNow() - grant.obtainedAtWallMs);
+    const startedAt = ageMs > 0 ? Math.min(sentAt, this.clock.now() - ageMs) : sentAt;
+    const timeline = planTimeline(startedAt, lifetimeMs, this.config.refresh, Math.random());
     const roundTripMs = this.clock.now() - sentAt;
     if (this.clock.now() >= timeline.usableUntil) {
       this.onFailure(
@@ -225,7 +229,7 @@ export class DinteroTokenService implements OnApplicationBootstrap, OnModuleDest
       );
       return;
     }
-    const token = new DinteroAccessToken(grant, timeline, sentAtWall);
+    const token = new DinteroAccessToken(grant, timeline, grant.obtainedAtWallMs ?? sentAtWall);
     this.expireIfStale();
     const previous = this.usableToken();
     this.failures = 0;
@@ -234,12 +238,14 @@ export class DinteroTokenService implements OnApplicationBootstrap, OnModuleDest
     this.clearTimer('retryTimer');
     this.install(token);
 
+    const source = grant.source ?? 'endpoint';
+    const from = source === 'store' ? ' (from the shared store)' : '';
     if (previous) {
-      this.emit({ type: 'refreshed', fingerprint: token.fingerprint, previousFingerprint: previous.fingerprint, expiresAt: token.expiresAt, refreshAt: token.refreshAt });
-      this.logger.debug(`Token refreshed: ${previous.fingerprint} -> ${token.fingerprint}, expires ${token.expiresAt.toISOString()}`);
+      this.emit({ type: 'refreshed', source, fingerprint: token.fingerprint, previousFingerprint: previous.fingerprint, expiresAt: token.expiresAt, refreshAt: token.refreshAt });
+      this.logger.debug(`Token refreshed${from}: ${previous.fingerprint} -> ${token.fingerprint}, expires ${token.expiresAt.toISOString()}`);
     } else {
-      this.emit({ type: 'acquired', fingerprint: token.fingerprint, expiresAt: token.expiresAt, refreshAt: token.refreshAt });
-      this.logger.debug(`Token acquired: ${token.fingerprint}, expires ${token.expiresAt.toISOString()}`);
+      this.emit({ type: 'acquired', source, fingerprint: token.fingerprint, expiresAt: token.expiresAt, refreshAt: token.refreshAt });
+      this.logger.debug(`Token acquired${from}: ${token.fingerprint}, expires ${token.expiresAt.toISOString()}`);
     }
     for (const waiter of [...this.waiters]) this.settle(waiter, token);
   }
@@ -345,7 +351,7 @@ export class DinteroTokenService implements OnApplicationBootstrap, OnModuleDest
   }
 
   private emit(event: DinteroTokenEvent): void {
-    if (!this.closed) this.events.next(event);
+    if (!this.closed) this.bus.emit(event);
   }
 
   private shutdown(): void {
@@ -359,7 +365,7 @@ export class DinteroTokenService implements OnApplicationBootstrap, OnModuleDest
     const error = new DinteroTokenUnavailableError('shutdown');
     for (const waiter of [...this.waiters]) this.settle(waiter, error);
     this.current.complete();
-    this.events.complete();
+    this.bus.complete();
   }
 }
 

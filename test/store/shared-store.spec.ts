@@ -1,0 +1,185 @@
+/**
+ * Replicas sharing one token through Redis: separate Nest apps in one process, each with its own
+ * Redis connection, against the real Redis of this machine (REDIS_URL).
+ */
+import { type ChildProcess, fork } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import type { Redis } from 'ioredis';
+import { firstValueFrom } from 'rxjs';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { type DinteroAuthModuleOptions, type DinteroTokenEvent, type DinteroTokenStore } from '../../lib/index.js';
+import { RedisTokenStore } from '../../lib/redis/index.js';
+import { FAKE_DINTERO_CLIENT, type FakeDinteroClient, FakeDinteroServer } from '../../lib/testing/index.js';
+import { authorizedTransaction } from '../support/checkout.js';
+import { recordEvents } from '../support/events.js';
+import { inspectRedis, REDIS_URL } from '../support/redis.js';
+import { TcpProxy } from '../support/tcp-proxy.js';
+import { eventually, fakeOptions, startTokenApp, type TokenApp } from '../support/token-app.js';
+
+const SECOND: FakeDinteroClient = { accountId: 'T87654321', clientId: 'second-client', clientSecret: 'second-secret-value' };
+let fake: FakeDinteroServer;
+let apps: TokenApp[] = [];
+let raw: Redis;
+
+beforeEach(async () => {
+  // A fresh fake per test: a new port is a new base URL, so a new store namespace.
+  fake = await new FakeDinteroServer({ clients: [FAKE_DINTERO_CLIENT, SECOND] }).start();
+  raw = inspectRedis();
+});
+afterEach(async () => {
+  await Promise.all(apps.map((app) => app.close()));
+  apps = [];
+  await fake.stop();
+  raw.disconnect();
+});
+
+async function replica(overrides: Partial<DinteroAuthModuleOptions> = {}, store: DinteroTokenStore = new RedisTokenStore({ url: REDIS_URL! })) {
+  const app = await startTokenApp(fakeOptions(fake, { store, ...overrides }));
+  apps.push(app);
+  return app;
+}
+
+const acquiredFrom = (events: DinteroTokenEvent[]) =>
+  events.flatMap((event) => (event.type === 'acquired' || event.type === 'refreshed' ? [event.source] : []));
+
+describe.skipIf(!REDIS_URL)('shared token store on Redis', () => {
+  it('a cold start of 20 replicas makes one token request, and all hold the same token', async () => {
+    const replicas = await Promise.all(Array.from({ length: 20 }, () => replica()));
+    const events = replicas.map((app) => recordEvents(app.tokens.events$));
+    const tokens = await Promise.all(replicas.map((app) => app.tokens.getToken()));
+    expect(fake.tokenRequestCount).toBe(1);
+    expect(new Set(tokens.map((token) => token.accessToken)).size).toBe(1);
+    expect(events.flatMap(acquiredFrom).sort()).toEqual(['endpoint', ...Array<string>(19).fill('store')]);
+  });
+
+  it.skipIf(!existsSync(fileURLToPath(new URL('../../dist/redis/index.js', import.meta.url))))(
+    'a cold start of 6 replicas in separate processes makes one token request',
+    async () => {
+      const children: ChildProcess[] = Array.from({ length: 6 }, () =>
+        fork(fileURLToPath(new URL('../fixtures/redis-replica.mjs', import.meta.url)), {
+          env: {
+            ...process.env,
+            ACCOUNT_ID: FAKE_DINTERO_CLIENT.accountId,
+            CLIENT_ID: FAKE_DINTERO_CLIENT.clientId,
+            CLIENT_SECRET: FAKE_DINTERO_CLIENT.clientSecret,
+            BASE_URL: fake.baseUrl,
+            REDIS_URL,
+          },
+          stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+        }),
+      );
+      // Let every replica boot and connect, then ask all at once.
+      await new Promise((resolve) => setTimeout(resolve, 1_500));
+      const fingerprints = children.map((child) => new Promise<string>((resolve) => child.once('message', (message) => resolve(message as string))));
+      for (const child of children) child.send('go');
+      const seen = await Promise.all(fingerprints);
+      await Promise.all(children.map((child) => new Promise((resolve) => (child.exitCode === null ? child.once('exit', resolve) : resolve(null)))));
+      expect(new Set(seen).size).toBe(1);
+      expect(fake.tokenRequestCount).toBe(1);
+    },
+  );
+
+  it('10 token lifetimes of load across 5 replicas cost about one token request per lifetime', async () => {
+    fake.tokenLifetimeSeconds = 1;
+    const replicas = await Promise.all(Array.from({ length: 5 }, () => replica()));
+    const events = replicas.map((app) => recordEvents(app.tokens.events$));
+    const end = Date.now() + 10_000;
+    await Promise.all(
+      replicas.map(async (app) => {
+        while (Date.now() < end) {
+          await app.tokens.getToken();
+          await new Promise((resolve) => setTimeout(resolve, 20));
+        }
+      }),
+    );
+    // One per refresh period (75-85 % of a 1 s lifetime) is 12 or 13 in 10 s; alone, the five
+    // replicas would make over 60. Some slack for a loaded machine, where polls run late.
+    expect(fake.tokenRequestCount).toBeGreaterThanOrEqual(10);
+    expect(fake.tokenRequestCount).toBeLessThanOrEqual(20);
+    expect(events.flat().filter((event) => event.type === 'expired')).toEqual([]);
+    console.log(`5 replicas, 10 s of 1 s tokens: ${fake.tokenRequestCount} token requests`);
+  });
+
+  it('when the leader dies mid-refresh, another replica fetches once its lease has run out', async () => {
+    const dying = new RedisTokenStore({ url: REDIS_URL! });
+    // A leader that dies never releases its lease.
+    const neverReleases: DinteroTokenStore = {
+      get: (key) => dying.get(key),
+      set: (key, value, ttl) => dying.set(key, value, ttl),
+      acquireLease: async (key, ttl) => ((await dying.acquireLease(key, ttl)) ? { release: () => Promise.resolve() } : undefined),
+      close: () => dying.close(),
+    };
+    fake.injectTokenFault({ type: 'delay', ms: 30_000 }, 1);
+    const leader = await replica({ requestTimeoutMs: 1_000 }, neverReleases);
+    void leader.tokens.getToken().catch(() => undefined);
+    await eventually(() => fake.tokenRequestCount === 1, 5_000, 'the leader to start fetching');
+    await leader.close();
+    apps = apps.filter((app) => app !== leader);
+
+    const leaseMs = 1_000 + 5_000;
+    const started = Date.now();
+    const followers = await Promise.all(Array.from({ length: 3 }, () => replica({ requestTimeoutMs: 1_000, acquireTimeoutMs: 10_000 })));
+    const tokens = await Promise.all(followers.map((app) => app.tokens.getToken()));
+    expect(new Set(tokens.map((token) => token.accessToken)).size).toBe(1);
+    expect(fake.tokenRequestCount).toBe(2);
+    expect(Date.now() - started).toBeLessThan(leaseMs + 1_000);
+  });
+
+  it('a Redis that goes away is a cache miss: no API call fails, the fallback shows in events, sharing resumes', async () => {
+    const proxy = await new TcpProxy('127.0.0.1', Number(new URL(REDIS_URL!).port || 6379)).start();
+    const app = await replica({}, new RedisTokenStore({ url: `redis://127.0.0.1:${proxy.port}`, commandTimeoutMs: 200 }));
+    const events = recordEvents(app.tokens.events$);
+    const transactionId = await authorizedTransaction(app.http, fake);
+
+    await proxy.cut();
+    for (let call = 0; call < 5; call += 1) {
+      app.tokens.invalidate();
+      const { data } = await firstValueFrom(app.http.get<{ id: string }>(`/transactions/${transactionId}`));
+      expect(data.id).toBe(transactionId);
+    }
+    expect(events.filter((event) => event.type === 'store-failed')).toHaveLength(1);
+
+    await proxy.restore();
+    let recovered = false;
+    for (let tries = 0; tries < 40 && !recovered; tries += 1) {
+      app.tokens.invalidate();
+      await app.tokens.getToken();
+      recovered = events.some((event) => event.type === 'store-recovered');
+      if (!recovered) await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    expect(recovered).toBe(true);
+    await proxy.cut();
+  });
+
+  it('a replica with no Redis at all works on its own and says so', async () => {
+    const app = await replica({}, new RedisTokenStore({ url: 'redis://127.0.0.1:1', commandTimeoutMs: 200 }));
+    const events = recordEvents(app.tokens.events$);
+    const token = await app.tokens.getToken();
+    expect(fake.verifyToken(token.accessToken)).toBeDefined();
+    expect(events.map((event) => event.type)).toEqual(['store-failed', 'acquired']);
+  });
+
+  it('stores the token encrypted: Redis never holds it in plain text', async () => {
+    const app = await replica();
+    const token = await app.tokens.getToken();
+    const keys = await raw.keys('dintero-auth:*:token');
+    const values = await Promise.all(keys.map((key) => raw.get(key)));
+    const ours = values.filter((value): value is string => value !== null);
+    expect(ours.length).toBeGreaterThanOrEqual(1);
+    for (const value of ours) {
+      expect(value).not.toContain(token.accessToken);
+      expect(Buffer.from(value, 'base64').toString('utf8')).not.toContain(token.accessToken.slice(0, 20));
+    }
+  });
+
+  it('two accounts on one Redis never see each other\'s token', async () => {
+    const first = await replica();
+    const second = await replica({ accountId: SECOND.accountId, clientId: SECOND.clientId, clientSecret: SECOND.clientSecret });
+    const [a, b] = await Promise.all([first.tokens.getToken(), second.tokens.getToken()]);
+    expect(a.accessToken).not.toBe(b.accessToken);
+    expect(fake.verifyToken(a.accessToken)?.aud).toMatch(/T12345678$/);
+    expect(fake.verifyToken(b.accessToken)?.aud).toMatch(/T87654321$/);
+    expect(fake.tokenRequestCount).toBe(2);
+  });
+});

@@ -1,0 +1,65 @@
+import { randomBytes } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DinteroAuthConfigError, MemoryTokenStore, normalizeOptions } from '../../lib/index.js';
+import { TokenCipher } from '../../lib/store/token-cipher.js';
+import { storeNamespace } from '../../lib/store/shared-token.source.js';
+import type { FakeDinteroServer } from '../../lib/testing/index.js';
+import { fakeOptions, startFake, startTokenApp, type TokenApp } from '../support/token-app.js';
+
+describe('TokenCipher', () => {
+  const cipher = new TokenCipher(randomBytes(32));
+
+  it('round-trips, and a value never looks the same twice', () => {
+    const sealed = cipher.seal('the token', 'key-a');
+    expect(cipher.open(sealed, 'key-a')).toBe('the token');
+    expect(cipher.seal('the token', 'key-a')).not.toBe(sealed);
+    expect(Buffer.from(sealed, 'base64').toString('utf8')).not.toContain('the token');
+  });
+
+  it('refuses another key, another association, or a changed byte', () => {
+    const sealed = cipher.seal('the token', 'key-a');
+    expect(new TokenCipher(randomBytes(32)).open(sealed, 'key-a')).toBeUndefined();
+    expect(cipher.open(sealed, 'key-b')).toBeUndefined();
+    const tampered = Buffer.from(sealed, 'base64');
+    tampered[tampered.length - 1] = tampered.at(-1)! ^ 1;
+    expect(cipher.open(tampered.toString('base64'), 'key-a')).toBeUndefined();
+    expect(cipher.open('short', 'key-a')).toBeUndefined();
+  });
+});
+
+describe('store keys', () => {
+  const base = { accountId: 'T12345678', clientId: 'id', clientSecret: 'secret' };
+
+  it('change with anything that makes a token valid, but not with the secret', () => {
+    const namespace = storeNamespace(normalizeOptions(base));
+    expect(storeNamespace(normalizeOptions({ ...base, clientSecret: 'rotated' }))).toBe(namespace);
+    for (const change of [{ accountId: 'T87654321' }, { clientId: 'other' }, { audience: 'https://api.dintero.com/v1/accounts/T1' }, { baseUrl: 'https://example.com/v1' }]) {
+      expect(storeNamespace(normalizeOptions({ ...base, ...change }))).not.toBe(namespace);
+    }
+  });
+
+  it('the store option must look like a store', () => {
+    expect(() => normalizeOptions({ ...base, store: {} as never })).toThrow(DinteroAuthConfigError);
+    expect(() => normalizeOptions({ ...base, store: new MemoryTokenStore() })).not.toThrow();
+  });
+});
+
+describe('MemoryTokenStore shared by apps in one process', () => {
+  let fake: FakeDinteroServer;
+  const apps: TokenApp[] = [];
+  beforeAll(async () => {
+    fake = await startFake();
+  });
+  afterAll(async () => {
+    await Promise.all(apps.map((app) => app.close()));
+    await fake.stop();
+  });
+
+  it('behaves as a cluster: 5 apps, one token request', async () => {
+    const store = new MemoryTokenStore();
+    for (let i = 0; i < 5; i += 1) apps.push(await startTokenApp(fakeOptions(fake, { store })));
+    const tokens = await Promise.all(apps.map((app) => app.tokens.getToken()));
+    expect(new Set(tokens.map((token) => token.accessToken)).size).toBe(1);
+    expect(fake.tokenRequestCount).toBe(1);
+  });
+});
