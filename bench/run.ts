@@ -12,6 +12,7 @@ const SCENARIOS = [
   { file: 'steady-load.bench.js', result: 'steady-load' },
   { file: 'overhead.bench.js', result: 'overhead' },
   { file: 'memory.bench.js', result: 'memory', args: ['--expose-gc'] },
+  { file: 'replicas.bench.js', result: 'replicas' },
 ];
 const only = process.argv.slice(2);
 

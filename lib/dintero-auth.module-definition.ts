@@ -1,10 +1,32 @@
-import { ConfigurableModuleBuilder } from '@nestjs/common';
+import { ConfigurableModuleBuilder, type DynamicModule } from '@nestjs/common';
+import { getDinteroHttpServiceToken, getDinteroTokenServiceToken } from './dintero-auth.names.js';
+import { DinteroHttpService } from './http/dintero-http.service.js';
 import type { DinteroAuthModuleOptions } from './interfaces/dintero-auth-options.interface.js';
+import { DinteroTokenService } from './token/dintero-token.service.js';
 
 /** Registration-time extras that shape the module itself, not the token client. */
 export interface DinteroAuthModuleExtras {
   /** Register the module globally, so feature modules need not import it. Default `false`. */
   isGlobal?: boolean;
+  /**
+   * Names this registration (an account, a merchant), for apps that hold several: inject its
+   * services with `@InjectDinteroTokens(name)` and `@InjectDinteroHttp(name)`.
+   */
+  name?: string;
+}
+
+/** Adds the named aliases of a registration's services, and exports them. */
+function withName(definition: DynamicModule, name: string | undefined): DynamicModule {
+  if (name === undefined) return definition;
+  const aliases = [
+    { provide: getDinteroTokenServiceToken(name), useExisting: DinteroTokenService },
+    { provide: getDinteroHttpServiceToken(name), useExisting: DinteroHttpService },
+  ];
+  return {
+    ...definition,
+    providers: [...(definition.providers ?? []), ...aliases],
+    exports: [...(definition.exports ?? []), ...aliases.map((alias) => alias.provide)],
+  };
 }
 
 export const {
@@ -15,8 +37,8 @@ export const {
 } = new ConfigurableModuleBuilder<DinteroAuthModuleOptions>({ moduleName: 'DinteroAuth' })
   .setClassMethodName('forRoot')
   .setFactoryMethodName('createDinteroAuthOptions')
-  .setExtras<DinteroAuthModuleExtras>({ isGlobal: false }, (definition, extras) => ({
-    ...definition,
+  .setExtras<DinteroAuthModuleExtras>({ isGlobal: false, name: undefined }, (definition, extras) => ({
+    ...withName(definition, extras.name),
     global: extras.isGlobal,
   }))
   .build();

@@ -1,4 +1,10 @@
 export { DinteroAuthModule } from './dintero-auth.module.js';
+export {
+  InjectDinteroHttp,
+  InjectDinteroTokens,
+  getDinteroHttpServiceToken,
+  getDinteroTokenServiceToken,
+} from './dintero-auth.names.js';
 export type { DinteroAuthModuleExtras } from './dintero-auth.module-definition.js';
 export {
   DINTERO_AUTH_ASYNC_OPTIONS_TYPE,

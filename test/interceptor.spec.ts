@@ -339,3 +339,45 @@ describe('isolation', () => {
     }
   });
 });
+
+describe('named registrations', () => {
+  it('one module holds two accounts and injects each by name', async () => {
+    const { InjectDinteroHttp, InjectDinteroTokens } = await import('../lib/index.js');
+
+    @Injectable()
+    class Marketplace {
+      constructor(
+        @InjectDinteroHttp('norway') readonly norway: DinteroHttpService,
+        @InjectDinteroHttp('sweden') readonly sweden: DinteroHttpService,
+        @InjectDinteroTokens('sweden') readonly swedenTokens: { getToken(): Promise<{ accessToken: string }> },
+      ) {}
+    }
+    const moduleRef = await Test.createTestingModule({
+      imports: [
+        DinteroAuthModule.forRoot({ ...fakeOptions(fake), name: 'norway' }),
+        DinteroAuthModule.forRoot({
+          ...fakeOptions(fake),
+          accountId: SECOND_CLIENT.accountId,
+          clientId: SECOND_CLIENT.clientId,
+          clientSecret: SECOND_CLIENT.clientSecret,
+          name: 'sweden',
+        }),
+      ],
+      providers: [Marketplace],
+    })
+      .setLogger(new CaptureLogger())
+      .compile();
+    await moduleRef.init();
+    try {
+      const marketplace = moduleRef.get(Marketplace);
+      expect(marketplace.norway).not.toBe(marketplace.sweden);
+      const a = await firstValueFrom(marketplace.norway.post<{ id: string }>('/sessions-profile', sessionBody()));
+      const b = await firstValueFrom(marketplace.sweden.post<{ id: string }>('/sessions-profile', sessionBody()));
+      expect(a.data.id.startsWith(`${FAKE_DINTERO_CLIENT.accountId}.`)).toBe(true);
+      expect(b.data.id.startsWith(`${SECOND_CLIENT.accountId}.`)).toBe(true);
+      expect(fake.apiRequests.at(-1)!.headers.authorization).toBe(`Bearer ${(await marketplace.swedenTokens.getToken()).accessToken}`);
+    } finally {
+      await moduleRef.close();
+    }
+  });
+});
