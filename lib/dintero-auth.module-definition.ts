@@ -29,12 +29,7 @@ function withName(definition: DynamicModule, name: string | undefined): DynamicM
   };
 }
 
-export const {
-  ConfigurableModuleClass: DinteroAuthConfigurableModule,
-  MODULE_OPTIONS_TOKEN: DINTERO_AUTH_MODULE_OPTIONS,
-  OPTIONS_TYPE: DINTERO_AUTH_OPTIONS_TYPE,
-  ASYNC_OPTIONS_TYPE: DINTERO_AUTH_ASYNC_OPTIONS_TYPE,
-} = new ConfigurableModuleBuilder<DinteroAuthModuleOptions>({ moduleName: 'DinteroAuth' })
+const definition = new ConfigurableModuleBuilder<DinteroAuthModuleOptions>({ moduleName: 'DinteroAuth' })
   .setClassMethodName('forRoot')
   .setFactoryMethodName('createDinteroAuthOptions')
   .setExtras<DinteroAuthModuleExtras>({ isGlobal: false, name: undefined }, (definition, extras) => ({
@@ -42,3 +37,12 @@ export const {
     global: extras.isGlobal,
   }))
   .build();
+
+/** The base class that gives `DinteroAuthModule` its `forRoot()` and `forRootAsync()`. */
+export const DinteroAuthConfigurableModule = definition.ConfigurableModuleClass;
+/** Injection token of the options as given to `forRoot()` or made by the `forRootAsync()` factory. */
+export const DINTERO_AUTH_MODULE_OPTIONS = definition.MODULE_OPTIONS_TOKEN;
+/** The type of `forRoot()`'s argument (for `typeof`: it has no value at run time). */
+export const DINTERO_AUTH_OPTIONS_TYPE = definition.OPTIONS_TYPE;
+/** The type of `forRootAsync()`'s argument (for `typeof`: it has no value at run time). */
+export const DINTERO_AUTH_ASYNC_OPTIONS_TYPE = definition.ASYNC_OPTIONS_TYPE;

@@ -44,7 +44,16 @@ export type {
 export { DinteroAccessToken } from './token/access-token.js';
 export type { Clock, TimerHandle } from './token/clock.js';
 export { DinteroTokenService } from './token/dintero-token.service.js';
-export type { DinteroTokenEvent } from './token/dintero-token.events.js';
+export type {
+  DinteroTokenAcquiredEvent,
+  DinteroTokenEvent,
+  DinteroTokenExpiredEvent,
+  DinteroTokenInvalidatedEvent,
+  DinteroTokenRefreshedEvent,
+  DinteroTokenRefreshFailedEvent,
+  DinteroTokenStoreFailedEvent,
+  DinteroTokenStoreRecoveredEvent,
+} from './token/dintero-token.events.js';
 export type { DinteroTokenStatus } from './token/dintero-token.status.js';
 export { DinteroAuthInterceptor } from './http/dintero-auth.interceptor.js';
 export { DinteroHttpService } from './http/dintero-http.service.js';

@@ -150,7 +150,7 @@ describe('outages', () => {
     app.clock.advance(4_000);
     await refreshed;
     expect((await app.tokens.getToken()).accessToken).not.toBe(first.accessToken);
-    expect(app.tokens.lastFailure).toBeUndefined();
+    expect(app.tokens.status().lastError).toBeUndefined();
   });
 
   it('past the usable time, callers get a typed error quickly instead of hanging', async () => {

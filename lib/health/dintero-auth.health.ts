@@ -17,6 +17,7 @@ export class DinteroAuthHealthIndicator {
     @Inject(HealthIndicatorService) private readonly health: HealthIndicatorService,
   ) {}
 
+  /** The indicator's result under `key` (default `dintero`); never waits for a token request. */
   isHealthy(key = 'dintero'): HealthIndicatorResult {
     const indicator = this.health.check(key);
     const { token, lastError, consecutiveFailures, nextAttemptAt } = this.tokens.status();

@@ -26,6 +26,7 @@ export interface DinteroAuthTestingOptions extends Partial<DinteroAuthModuleOpti
  */
 @Module({})
 export class DinteroAuthTestingModule {
+  /** The module with tokens from `source`; `options` as for `forRoot()`, all optional. */
   static withToken(source: TestTokenSource, options: DinteroAuthTestingOptions = {}): DynamicModule {
     const { tokenLifetimeSeconds = 3600, isGlobal = false, ...overrides } = options;
     const real = DinteroAuthModule.forRoot({

@@ -11,9 +11,11 @@ export type FakeTransactionStatus =
   | 'DECLINED'
   | 'FAILED';
 
-type Json = Record<string, unknown>;
+/** A JSON object as the fake keeps it. */
+export type Json = Record<string, unknown>;
 
-interface TransactionEvent {
+/** One entry of a transaction's history, in Dintero's shape. */
+export interface TransactionEvent {
   id: string;
   event: 'AUTHORIZE' | 'CAPTURE' | 'REFUND' | 'VOID';
   transaction_status: FakeTransactionStatus;
@@ -78,6 +80,7 @@ export class FakeCheckout {
   private readonly sessions = new Map<string, FakeSession>();
   private readonly transactions = new Map<string, FakeTransaction>();
 
+  /** Creates a session from a `POST /sessions-profile` body (already validated). */
   createSession(accountId: string, body: Json): FakeSession {
     const id = `${accountId}.${randomBytes(10).toString('hex')}`;
     const session: FakeSession = {
@@ -95,10 +98,12 @@ export class FakeCheckout {
     return session;
   }
 
+  /** The session with this id, if any. */
   session(id: string): FakeSession | undefined {
     return this.sessions.get(id);
   }
 
+  /** The transaction with this id, if any. */
   transaction(id: string): FakeTransaction | undefined {
     return this.transactions.get(id);
   }
@@ -140,6 +145,7 @@ export class FakeCheckout {
     return session;
   }
 
+  /** Captures `amount`; refuses more than is still authorized, or the wrong state. */
   capture(transactionId: string, amount: number): FakeTransaction {
     const transaction = this.requireTransaction(transactionId);
     if (transaction.status !== 'AUTHORIZED' && transaction.status !== 'PARTIALLY_CAPTURED') {
@@ -153,6 +159,7 @@ export class FakeCheckout {
     return transaction;
   }
 
+  /** Refunds `amount`; refuses more than is captured and not yet refunded. */
   refund(transactionId: string, amount: number): FakeTransaction {
     const transaction = this.requireTransaction(transactionId);
     const captured = totalOf(transaction, 'CAPTURE');
@@ -167,6 +174,7 @@ export class FakeCheckout {
     return transaction;
   }
 
+  /** Voids an authorized transaction that nothing has been captured from. */
   void(transactionId: string): FakeTransaction {
     const transaction = this.requireTransaction(transactionId);
     if (transaction.status !== 'AUTHORIZED') {

@@ -3,7 +3,7 @@ export type { DinteroAuthTestingOptions, TestTokenSource } from './dintero-auth-
 export { FakeDinteroServer } from './fake-dintero.server.js';
 export { FAKE_DINTERO_CLIENT } from './fake-dintero.types.js';
 export { FakeCheckout, FakeCheckoutError } from './fake-checkout.js';
-export type { FakeSession, FakeTransaction, FakeTransactionStatus } from './fake-checkout.js';
+export type { FakeSession, FakeTransaction, FakeTransactionStatus, Json, TransactionEvent } from './fake-checkout.js';
 export type {
   FakeApiRequest,
   FakeDinteroClient,

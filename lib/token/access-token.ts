@@ -42,6 +42,7 @@ export class DinteroAccessToken {
    */
   readonly timeline: TokenTimeline;
 
+  /** @internal Made by `DinteroTokenService`. */
   constructor(grant: TokenGrant, timeline: TokenTimeline, sentAtWallMs: number) {
     this.#accessToken = grant.accessToken;
     this.#refreshToken = grant.refreshToken;

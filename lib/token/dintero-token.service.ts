@@ -64,6 +64,7 @@ export class DinteroTokenService implements OnApplicationBootstrap, OnModuleDest
   private expiryTimer: TimerHandle | undefined;
   private closed = false;
 
+  /** @internal Made by the module's injector. */
   constructor(
     @Inject(DINTERO_AUTH_CONFIG) private readonly config: DinteroAuthConfig,
     @Inject(DINTERO_TOKEN_SOURCE) private readonly source: TokenSource,
@@ -129,11 +130,6 @@ export class DinteroTokenService implements OnApplicationBootstrap, OnModuleDest
     this.logger.debug(`Token ${current.fingerprint} invalidated`);
     this.pump();
     return true;
-  }
-
-  /** The last failure since the last success, for health reports. */
-  get lastFailure(): DinteroAuthError | undefined {
-    return this.lastError;
   }
 
   /**
