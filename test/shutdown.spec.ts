@@ -1,17 +1,13 @@
-import { type ChildProcess, fork } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import type { ChildProcess } from 'node:child_process';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { DinteroTokenUnavailableError } from '../lib/index.js';
-import { FAKE_DINTERO_CLIENT, type FakeDinteroServer } from '../lib/testing/index.js';
+import type { FakeDinteroServer } from '../lib/testing/index.js';
+import { BUILT, forkFixture } from './support/fixture-process.js';
 import { nextEvent } from './support/events.js';
 import { ManualClock } from './support/manual-clock.js';
 import { eventually, fakeOptions, startFake, startTokenApp } from './support/token-app.js';
 
 let fake: FakeDinteroServer;
-// The child runs the built package, as a user's process would; `npm test` builds first.
-const BUILT = fileURLToPath(new URL('../dist/index.js', import.meta.url));
-if (!existsSync(BUILT)) console.warn(`SKIPPED: the process-exit test needs a build (${BUILT}); run npm run build`);
 
 beforeAll(async () => {
   fake = await startFake(100);
@@ -21,20 +17,6 @@ afterEach(() => {
   fake.resetCounts();
 });
 afterAll(() => fake.stop());
-
-/** Runs a fixture against this file's fake server, with an IPC channel. */
-function forkFixture(name: string): ChildProcess {
-  return fork(fileURLToPath(new URL(`./fixtures/${name}`, import.meta.url)), {
-    env: {
-      ...process.env,
-      ACCOUNT_ID: FAKE_DINTERO_CLIENT.accountId,
-      CLIENT_ID: FAKE_DINTERO_CLIENT.clientId,
-      CLIENT_SECRET: FAKE_DINTERO_CLIENT.clientSecret,
-      BASE_URL: fake.baseUrl,
-    },
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-  });
-}
 
 /** The child's exit code, or null if it had to be killed after `ms`. */
 function exitWithin(child: ChildProcess, ms: number): Promise<number | null> {
@@ -51,8 +33,8 @@ function exitWithin(child: ChildProcess, ms: number): Promise<number | null> {
 }
 
 describe('shutdown', () => {
-  it.skipIf(!existsSync(BUILT))('after app.close() with a request in flight, the process exits by itself', async () => {
-    const child = forkFixture('close-then-exit.mjs');
+  it.skipIf(!BUILT)('after app.close() with a request in flight, the process exits by itself', async () => {
+    const child = forkFixture('close-then-exit.mjs', fake);
     const messages: unknown[] = [];
     child.on('message', (message) => {
       messages.push(message);
@@ -66,9 +48,9 @@ describe('shutdown', () => {
     expect(exitCode, 'the child was still alive 10 s after app.close()').toBe(0);
   });
 
-  it.skipIf(!existsSync(BUILT))('a script awaiting a token during an outage gets a typed error before it exits', async () => {
+  it.skipIf(!BUILT)('a script awaiting a token during an outage gets a typed error before it exits', async () => {
     fake.injectTokenFault({ type: 'status', status: 503 });
-    const child = forkFixture('await-token-during-outage.mjs');
+    const child = forkFixture('await-token-during-outage.mjs', fake);
     const messages: unknown[] = [];
     child.on('message', (message) => messages.push(message));
     const exitCode = await exitWithin(child, 10_000);

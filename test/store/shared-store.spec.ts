@@ -2,9 +2,6 @@
  * Replicas sharing one token through Redis: separate Nest apps in one process, each with its own
  * Redis connection, against the real Redis of this machine (REDIS_URL).
  */
-import { type ChildProcess, fork } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import type { Redis } from 'ioredis';
 import { firstValueFrom } from 'rxjs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -15,6 +12,7 @@ import { authorizedTransaction } from '../support/checkout.js';
 import { recordEvents } from '../support/events.js';
 import { inspectRedis, REDIS_URL } from '../support/redis.js';
 import { TcpProxy } from '../support/tcp-proxy.js';
+import { BUILT, forkFixture } from '../support/fixture-process.js';
 import { eventually, fakeOptions, startTokenApp, type TokenApp } from '../support/token-app.js';
 
 const SECOND: FakeDinteroClient = { accountId: 'T87654321', clientId: 'second-client', clientSecret: 'second-secret-value' };
@@ -53,22 +51,8 @@ describe.skipIf(!REDIS_URL)('shared token store on Redis', () => {
     expect(events.flatMap(acquiredFrom).sort()).toEqual(['endpoint', ...Array<string>(19).fill('store')]);
   });
 
-  it.skipIf(!existsSync(fileURLToPath(new URL('../../dist/redis/index.js', import.meta.url))))(
-    'a cold start of 6 replicas in separate processes makes one token request',
-    async () => {
-      const children: ChildProcess[] = Array.from({ length: 6 }, () =>
-        fork(fileURLToPath(new URL('../fixtures/redis-replica.mjs', import.meta.url)), {
-          env: {
-            ...process.env,
-            ACCOUNT_ID: FAKE_DINTERO_CLIENT.accountId,
-            CLIENT_ID: FAKE_DINTERO_CLIENT.clientId,
-            CLIENT_SECRET: FAKE_DINTERO_CLIENT.clientSecret,
-            BASE_URL: fake.baseUrl,
-            REDIS_URL,
-          },
-          stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-        }),
-      );
+  it.skipIf(!BUILT)('a cold start of 6 replicas in separate processes makes one token request', async () => {
+      const children = Array.from({ length: 6 }, () => forkFixture('redis-replica.mjs', fake, { REDIS_URL: REDIS_URL! }));
       // Let every replica boot and connect, then ask all at once.
       await new Promise((resolve) => setTimeout(resolve, 1_500));
       const fingerprints = children.map((child) => new Promise<string>((resolve) => child.once('message', (message) => resolve(message as string))));
@@ -77,8 +61,7 @@ describe.skipIf(!REDIS_URL)('shared token store on Redis', () => {
       await Promise.all(children.map((child) => new Promise((resolve) => (child.exitCode === null ? child.once('exit', resolve) : resolve(null)))));
       expect(new Set(seen).size).toBe(1);
       expect(fake.tokenRequestCount).toBe(1);
-    },
-  );
+  });
 
   it('10 token lifetimes of load across 5 replicas cost about one token request per lifetime', async () => {
     fake.tokenLifetimeSeconds = 1;
