@@ -52,15 +52,15 @@ describe.skipIf(!REDIS_URL)('shared token store on Redis', () => {
   });
 
   it.skipIf(!BUILT)('a cold start of 6 replicas in separate processes makes one token request', async () => {
-      const children = Array.from({ length: 6 }, () => forkFixture('redis-replica.mjs', fake, { REDIS_URL: REDIS_URL! }));
-      // Let every replica boot and connect, then ask all at once.
-      await new Promise((resolve) => setTimeout(resolve, 1_500));
-      const fingerprints = children.map((child) => new Promise<string>((resolve) => child.once('message', (message) => resolve(message as string))));
-      for (const child of children) child.send('go');
-      const seen = await Promise.all(fingerprints);
-      await Promise.all(children.map((child) => new Promise((resolve) => (child.exitCode === null ? child.once('exit', resolve) : resolve(null)))));
-      expect(new Set(seen).size).toBe(1);
-      expect(fake.tokenRequestCount).toBe(1);
+    const children = Array.from({ length: 6 }, () => forkFixture('redis-replica.mjs', fake, { REDIS_URL: REDIS_URL! }));
+    // Let every replica boot and connect, then ask all at once.
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    const fingerprints = children.map((child) => new Promise<string>((resolve) => child.once('message', (message) => resolve(message as string))));
+    for (const child of children) child.send('go');
+    const seen = await Promise.all(fingerprints);
+    await Promise.all(children.map((child) => new Promise((resolve) => (child.exitCode === null ? child.once('exit', resolve) : resolve(null)))));
+    expect(new Set(seen).size).toBe(1);
+    expect(fake.tokenRequestCount).toBe(1);
   });
 
   it('10 token lifetimes of load across 5 replicas cost about one token request per lifetime', async () => {
