@@ -1,5 +1,7 @@
 import { ConfigurableModuleBuilder, type DynamicModule } from '@nestjs/common';
+import { DINTERO_AUTH_CONFIG } from './dintero-auth.constants.js';
 import { getDinteroHttpServiceToken, getDinteroTokenServiceToken } from './dintero-auth.names.js';
+import { DinteroAuthInterceptor } from './http/dintero-auth.interceptor.js';
 import { DinteroHttpService } from './http/dintero-http.service.js';
 import type { DinteroAuthModuleOptions } from './interfaces/dintero-auth-options.interface.js';
 import { DinteroTokenService } from './token/dintero-token.service.js';
@@ -15,25 +17,27 @@ export interface DinteroAuthModuleExtras {
   name?: string;
 }
 
-/** Adds the named aliases of a registration's services, and exports them. */
-function withName(definition: DynamicModule, name: string | undefined): DynamicModule {
-  if (name === undefined) return definition;
+/**
+ * What a registration exports: its services by class, or, when named, only by name. Several
+ * named registrations in one scope then never answer a plain `DinteroTokenService` with
+ * whichever came last: that injection fails at start-up, saying what is missing.
+ */
+function withExports(definition: DynamicModule, name: string | undefined): DynamicModule {
+  if (name === undefined) {
+    return { ...definition, exports: [DinteroTokenService, DinteroHttpService, DinteroAuthInterceptor, DINTERO_AUTH_CONFIG] };
+  }
   const aliases = [
     { provide: getDinteroTokenServiceToken(name), useExisting: DinteroTokenService },
     { provide: getDinteroHttpServiceToken(name), useExisting: DinteroHttpService },
   ];
-  return {
-    ...definition,
-    providers: [...(definition.providers ?? []), ...aliases],
-    exports: [...(definition.exports ?? []), ...aliases.map((alias) => alias.provide)],
-  };
+  return { ...definition, providers: [...(definition.providers ?? []), ...aliases], exports: aliases.map((alias) => alias.provide) };
 }
 
 const definition = new ConfigurableModuleBuilder<DinteroAuthModuleOptions>({ moduleName: 'DinteroAuth' })
   .setClassMethodName('forRoot')
   .setFactoryMethodName('createDinteroAuthOptions')
   .setExtras<DinteroAuthModuleExtras>({ isGlobal: false, name: undefined }, (definition, extras) => ({
-    ...withName(definition, extras.name),
+    ...withExports(definition, extras.name),
     global: extras.isGlobal,
   }))
   .build();

@@ -58,6 +58,6 @@ import { TokenEndpointClient } from './token/token-endpoint.client.js';
       inject: [DINTERO_AUTH_CONFIG, DinteroAuthInterceptor],
     },
   ],
-  exports: [DinteroTokenService, DinteroHttpService, DinteroAuthInterceptor, DINTERO_AUTH_CONFIG],
+  // Exports are set per registration (by class, or by name): see dintero-auth.module-definition.ts.
 })
 export class DinteroAuthModule extends DinteroAuthConfigurableModule {}

@@ -25,6 +25,8 @@ export class RedisTokenStore implements DinteroTokenStore {
   private readonly client: Redis;
   private readonly owned: boolean;
   private readonly commandTimeoutMs: number;
+  /** One wait for the connection, shared by every command issued meanwhile. */
+  private connecting: Promise<void> | undefined;
 
   constructor(options: RedisTokenStoreOptions) {
     if (!options.client && !options.url) throw new Error('RedisTokenStore needs a client or a url');
@@ -69,11 +71,16 @@ export class RedisTokenStore implements DinteroTokenStore {
 
   /** Runs a command once the connection is up (a fresh client is still connecting), both bounded. */
   private async run<T>(command: () => Promise<T>): Promise<T> {
-    if (this.client.status !== 'ready') await this.bounded(this.ready());
+    if (this.client.status !== 'ready') {
+      this.connecting ??= this.ready().finally(() => (this.connecting = undefined));
+      await this.bounded(this.connecting);
+    }
     return this.bounded(command());
   }
 
   private ready(): Promise<void> {
+    // A client made with lazyConnect waits for its first connect().
+    if (this.client.status === 'wait') this.client.connect().catch(() => undefined);
     return new Promise((resolve, reject) => {
       const done = (error?: Error) => {
         this.client.off('ready', onReady);

@@ -19,6 +19,9 @@ interface StoredToken {
 /** How often a replica looks whether the leader has stored the new token. */
 const POLL_MS = 50;
 
+/** Wall clocks of replicas on different hosts differ a little: a token this much "from the future" is still fresh. */
+const CLOCK_SKEW_TOLERANCE_MS = 5_000;
+
 /** Registrations using each store: the last one to shut down closes it. */
 const storeUsers = new WeakMap<DinteroTokenStore, number>();
 
@@ -46,6 +49,8 @@ export class SharedTokenSource implements TokenSource, OnApplicationShutdown {
   private readonly leaseMs: number;
   private storeDown = false;
   private closed = false;
+  /** A lease kept a moment after a failed fetch; given back at once on shutdown. */
+  private heldLease: { timer: NodeJS.Timeout; release: () => Promise<void> } | undefined;
 
   constructor(
     private readonly config: DinteroAuthConfig,
@@ -64,35 +69,42 @@ export class SharedTokenSource implements TokenSource, OnApplicationShutdown {
   async onApplicationShutdown(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    if (this.heldLease) {
+      clearTimeout(this.heldLease.timer);
+      await this.attempt(this.heldLease.release);
+      this.heldLease = undefined;
+    }
     const left = (storeUsers.get(this.store) ?? 1) - 1;
     storeUsers.set(this.store, left);
     if (left === 0) await this.store.close?.().catch(() => undefined);
   }
 
-  async requestToken(signal: AbortSignal): Promise<TokenGrant> {
-    const giveUpAt = Date.now() + this.leaseMs * 2;
+  async requestToken(signal: AbortSignal, unwanted: ReadonlySet<string> = new Set()): Promise<TokenGrant> {
+    // Past one lease and a bit (jittered, so that followers do not all give up together), the
+    // wait fails like a slow request: the service's own backoff then spaces the next try.
+    const giveUpAt = Date.now() + this.leaseMs * (1.5 + Math.random() * 0.5);
     for (;;) {
       if (signal.aborted) throw new DinteroTokenNetworkError('aborted');
       const stored = await this.attempt(() => this.read());
-      if (stored === 'failed') return this.endpoint.requestToken(signal);
-      if (stored && this.isFresh(stored)) return this.toGrant(stored);
+      if (stored === 'failed') return this.endpoint.requestToken(signal, unwanted);
+      if (stored && this.isFresh(stored, unwanted)) return this.toGrant(stored);
 
       const lease = await this.attempt(() => this.store.acquireLease(this.leaseKey, this.leaseMs));
-      if (lease === 'failed') return this.endpoint.requestToken(signal);
-      if (lease) return this.fetchAsLeader(signal, lease.release.bind(lease));
+      if (lease === 'failed') return this.endpoint.requestToken(signal, unwanted);
+      if (lease) return this.fetchAsLeader(signal, unwanted, lease.release.bind(lease));
 
       // Another replica is fetching: wait for its token, bounded by its lease.
-      if (Date.now() > giveUpAt) return this.endpoint.requestToken(signal);
+      if (Date.now() > giveUpAt) throw new DinteroTokenNetworkError('timeout', 'SHARED_FETCH_WAIT');
       await this.sleep(POLL_MS, signal);
     }
   }
 
-  private async fetchAsLeader(signal: AbortSignal, release: () => Promise<void>): Promise<TokenGrant> {
-    let failed = false;
+  private async fetchAsLeader(signal: AbortSignal, unwanted: ReadonlySet<string>, release: () => Promise<void>): Promise<TokenGrant> {
+    let holdFor = 0;
     try {
       // The previous leader may have stored a token between our read and our lease.
       const stored = await this.attempt(() => this.read());
-      if (stored !== 'failed' && stored && this.isFresh(stored)) return this.toGrant(stored);
+      if (stored !== 'failed' && stored && this.isFresh(stored, unwanted)) return this.toGrant(stored);
       const obtainedAtWallMs = Date.now();
       const grant = await this.endpoint.requestToken(signal);
       const record: StoredToken = { accessToken: grant.accessToken, expiresInSeconds: grant.expiresInSeconds, obtainedAtWallMs };
@@ -100,20 +112,34 @@ export class SharedTokenSource implements TokenSource, OnApplicationShutdown {
       await this.attempt(() => this.store.set(this.tokenKey, sealed, grant.expiresInSeconds * 1000));
       return { ...grant, obtainedAtWallMs, source: 'endpoint' };
     } catch (error) {
-      failed = true;
+      // A failing endpoint keeps the lease for its backoff (Retry-After, if it sent one): the
+      // replicas waiting on it then wait too, instead of trying one right after another.
+      const retryAfterMs = (error as { retryAfterMs?: unknown }).retryAfterMs;
+      holdFor = Math.min(this.config.retry.maxDelayMs, Math.max(this.config.retry.initialDelayMs, typeof retryAfterMs === 'number' ? retryAfterMs : 0));
       throw error;
     } finally {
-      // After a failure the lease is kept a moment, so the replicas waiting on it do not all
-      // hit a failing endpoint one right after another.
-      if (failed) setTimeout(() => void this.attempt(release), this.config.retry.initialDelayMs).unref();
+      if (holdFor > 0 && !signal.aborted && !this.closed) this.holdLease(release, holdFor);
       else await this.attempt(release);
     }
   }
 
-  /** Usable by a replica that is refreshing: younger than the start of its refresh window. */
-  private isFresh(stored: StoredToken): boolean {
+  private holdLease(release: () => Promise<void>, ms: number): void {
+    const timer = setTimeout(() => {
+      this.heldLease = undefined;
+      void this.attempt(release);
+    }, ms);
+    timer.unref();
+    this.heldLease = { timer, release };
+  }
+
+  /**
+   * Good for a replica that needs a token: not one it is replacing, and younger than the start
+   * of its refresh window (so that it does not refresh again at once).
+   */
+  private isFresh(stored: StoredToken, unwanted: ReadonlySet<string>): boolean {
+    if (unwanted.has(stored.accessToken)) return false;
     const age = Date.now() - stored.obtainedAtWallMs;
-    return age >= 0 && age < stored.expiresInSeconds * 1000 * this.config.refresh.windowStart;
+    return age > -CLOCK_SKEW_TOLERANCE_MS && age < stored.expiresInSeconds * 1000 * this.config.refresh.windowStart;
   }
 
   private toGrant(stored: StoredToken): TokenGrant {
@@ -142,7 +168,7 @@ export class SharedTokenSource implements TokenSource, OnApplicationShutdown {
       }
       return result;
     } catch (error) {
-      if (!this.storeDown) {
+      if (!this.storeDown && !this.closed) {
         this.storeDown = true;
         const message = error instanceof Error ? error.message : String(error);
         this.logger.warn(`Token store failed (${message}): fetching tokens without it until it works again`);

@@ -63,6 +63,8 @@ export class DinteroTokenService implements OnApplicationBootstrap, OnModuleDest
   private refreshTimer: TimerHandle | undefined;
   private expiryTimer: TimerHandle | undefined;
   private closed = false;
+  /** The token last dropped by invalidate(): no source may hand it back. */
+  private refused: string | undefined;
 
   /** @internal Made by the module's injector. */
   constructor(
@@ -125,6 +127,7 @@ export class DinteroTokenService implements OnApplicationBootstrap, OnModuleDest
   invalidate(token?: DinteroAccessToken | string): boolean {
     const current = this.current.value;
     if (!current || (token !== undefined && !current.matches(token))) return false;
+    this.refused = current.accessToken;
     this.drop(current);
     this.emit({ type: 'invalidated', fingerprint: current.fingerprint });
     this.logger.debug(`Token ${current.fingerprint} invalidated`);
@@ -202,7 +205,9 @@ export class DinteroTokenService implements OnApplicationBootstrap, OnModuleDest
     this.inFlight = controller;
     const sentAt = this.clock.now();
     const sentAtWall = this.clock.wallNow();
-    this.source.requestToken(controller.signal).then(
+    // The token being replaced is not an answer: a shared store may still hold it.
+    const unwanted = new Set([this.current.value?.accessToken, this.refused].filter((token): token is string => token !== undefined));
+    this.source.requestToken(controller.signal, unwanted).then(
       (grant) => this.onGrant(controller, grant, sentAt, sentAtWall),
       (error: unknown) => this.onFailure(controller, asAuthError(error)),
     );
@@ -230,6 +235,7 @@ export class DinteroTokenService implements OnApplicationBootstrap, OnModuleDest
     const previous = this.usableToken();
     this.failures = 0;
     this.lastError = undefined;
+    this.refused = undefined;
     this.nextAttemptAt = Number.NEGATIVE_INFINITY;
     this.clearTimer('retryTimer');
     this.install(token);

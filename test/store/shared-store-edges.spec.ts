@@ -1,0 +1,113 @@
+/** The corners of sharing: refused tokens, failing endpoints, leaders that shut down, client quirks. */
+import { Injectable, Module } from '@nestjs/common';
+import { Test } from '@nestjs/testing';
+import { Redis } from 'ioredis';
+import { firstValueFrom } from 'rxjs';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { DinteroAuthModule, DinteroTokenService, MemoryTokenStore } from '../../lib/index.js';
+import { RedisTokenStore } from '../../lib/redis/index.js';
+import { FakeDinteroServer } from '../../lib/testing/index.js';
+import { CaptureLogger } from '../support/capture-logger.js';
+import { authorizedTransaction } from '../support/checkout.js';
+import { recordEvents } from '../support/events.js';
+import { REDIS_URL } from '../support/redis.js';
+import { eventually, fakeOptions, startTokenApp, type TokenApp } from '../support/token-app.js';
+
+let fake: FakeDinteroServer;
+let apps: TokenApp[] = [];
+
+beforeEach(async () => {
+  fake = await new FakeDinteroServer().start();
+});
+afterEach(async () => {
+  await Promise.all(apps.map((app) => app.close()));
+  apps = [];
+  await fake.stop();
+});
+
+async function replica(store: MemoryTokenStore | RedisTokenStore, overrides = {}): Promise<TokenApp> {
+  const app = await startTokenApp(fakeOptions(fake, { store, ...overrides }));
+  apps.push(app);
+  return app;
+}
+
+describe('sharing tokens', () => {
+  it('a token Dintero refused is never handed back from the store; each replica recovers once', async () => {
+    const store = new MemoryTokenStore();
+    const [a, b] = [await replica(store), await replica(store)];
+    const transactionId = await authorizedTransaction(a.http, fake);
+    const first = await b.tokens.getToken();
+    fake.revokeAllTokens();
+
+    const viaA = await firstValueFrom(a.http.get<{ id: string }>(`/transactions/${transactionId}`));
+    const viaB = await firstValueFrom(b.http.get<{ id: string }>(`/transactions/${transactionId}`));
+    expect([viaA.data.id, viaB.data.id]).toEqual([transactionId, transactionId]);
+    expect((await b.tokens.getToken()).accessToken).not.toBe(first.accessToken);
+    expect(fake.tokenRequestCount).toBe(2);
+  });
+
+  it('a failing endpoint is tried once per backoff for the whole cluster, not once per replica', async () => {
+    const store = new MemoryTokenStore();
+    const replicas = await Promise.all(Array.from({ length: 5 }, () => replica(store, { acquireTimeoutMs: 500 })));
+    fake.injectTokenFault({ type: 'status', status: 429, retryAfter: 3 });
+    const outcomes = await Promise.all(replicas.map((app) => app.tokens.getToken().then(() => 'token', (error: { code: string }) => error.code)));
+    expect(outcomes.every((outcome) => outcome === 'DINTERO_TOKEN_UNAVAILABLE' || outcome === 'DINTERO_TOKEN_REQUEST')).toBe(true);
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    // The leader keeps the lease for the Retry-After: nobody else asks meanwhile.
+    expect(fake.tokenRequestCount).toBe(1);
+  });
+
+  it('a leader shut down mid-fetch gives its lease back at once', async () => {
+    const store = new MemoryTokenStore();
+    fake.injectTokenFault({ type: 'delay', ms: 10_000 }, 1);
+    // A failed leader would keep its lease for this long; one that shuts down must not.
+    const slowBackoff = { retry: { initialDelayMs: 3_000, maxDelayMs: 3_000 } };
+    const leader = await replica(store, slowBackoff);
+    void leader.tokens.getToken().catch(() => undefined);
+    await eventually(() => fake.tokenRequestCount === 1, 5_000, 'the leader to start fetching');
+    await leader.close();
+    apps = apps.filter((app) => app !== leader);
+
+    const follower = await replica(store, slowBackoff);
+    const started = Date.now();
+    await follower.tokens.getToken();
+    expect(Date.now() - started).toBeLessThan(1_000);
+  });
+
+  it('only named registrations: a plain DinteroTokenService injection fails at start-up instead of picking one', async () => {
+    @Injectable()
+    class Ambiguous {
+      constructor(readonly tokens: DinteroTokenService) {}
+    }
+    @Module({ providers: [Ambiguous] })
+    class NeedsPlain {}
+    const registration = (name: string) => DinteroAuthModule.forRoot({ ...fakeOptions(fake), name });
+    await expect(
+      Test.createTestingModule({ imports: [registration('a'), registration('b')], providers: [Ambiguous] })
+        .setLogger(new CaptureLogger())
+        .compile(),
+    ).rejects.toThrow(/DinteroTokenService/);
+    expect(NeedsPlain).toBeDefined();
+  });
+});
+
+describe.skipIf(!REDIS_URL)('RedisTokenStore with your own client', () => {
+  it('connects a lazyConnect client, and many commands while connecting share one wait', async () => {
+    const warnings: string[] = [];
+    const onWarning = (warning: Error) => warnings.push(warning.name);
+    process.on('warning', onWarning);
+    const client = new Redis(REDIS_URL!, { lazyConnect: true });
+    try {
+      const store = new RedisTokenStore({ client });
+      await Promise.all(Array.from({ length: 15 }, (_, i) => store.get(`review:none:${i}`)));
+      const app = await replica(store);
+      const events = recordEvents(app.tokens.events$);
+      await app.tokens.getToken();
+      expect(events.filter((event) => event.type === 'store-failed')).toEqual([]);
+      expect(warnings).not.toContain('MaxListenersExceededWarning');
+    } finally {
+      process.off('warning', onWarning);
+      client.disconnect();
+    }
+  });
+});
