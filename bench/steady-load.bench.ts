@@ -1,6 +1,6 @@
 /**
  * Scenario 2, steady load across expiry: a constant request rate through each client to a
- * fake API endpoint while tokens live 2 s, for 11 lifetimes. Counts requests that waited for a
+ * fake API endpoint while tokens live 2 s, for 10 lifetimes. Counts requests that waited for a
  * token fetch, 401s and token requests; latency percentiles after a warm-up lifetime.
  */
 import axios, { type AxiosInstance } from 'axios';
@@ -15,6 +15,7 @@ import { percentile, round } from './support/stats.js';
 
 const LIFETIME_S = 2;
 const LIFETIMES = 10;
+const WARM_UP_RUN_LIFETIMES = 2;
 const RATE_PER_S = 200;
 const WARM_UP_MS = LIFETIME_S * 1000;
 
@@ -85,7 +86,7 @@ const VARIANTS: Variant[] = [
   { ...staticHeader, name: 'static header (again, for noise)' },
 ];
 
-async function run(variant: Variant): Promise<Record<string, unknown>> {
+async function run(variant: Variant, lifetimes = LIFETIMES): Promise<Record<string, unknown>> {
   await fake.send({ cmd: 'lifetime', seconds: LIFETIME_S });
   const { client, waited, close } = await variant.setup();
   await fake.send({ cmd: 'reset' });
@@ -93,7 +94,7 @@ async function run(variant: Variant): Promise<Record<string, unknown>> {
   let failed = 0;
   let waitedAtWarmUp = 0;
   const started = performance.now();
-  const total = RATE_PER_S * LIFETIME_S * LIFETIMES;
+  const total = RATE_PER_S * LIFETIME_S * lifetimes;
   const inFlight: Promise<void>[] = [];
   for (let i = 0; i < total; i += 1) {
     // Open loop: requests leave on schedule whether or not earlier ones have finished.
@@ -127,6 +128,9 @@ async function run(variant: Variant): Promise<Record<string, unknown>> {
   };
 }
 
+// A discarded first run: the first client measured in a fresh process would also pay for JIT
+// and first connections, which is not what this scenario compares.
+await run({ ...staticHeader, name: 'warm-up' }, WARM_UP_RUN_LIFETIMES);
 const rows: Record<string, unknown>[] = [];
 for (const variant of VARIANTS) rows.push(await run(variant));
 await fake.stop();
@@ -136,6 +140,6 @@ report(
   { tokenLifetimeSeconds: LIFETIME_S, lifetimes: LIFETIMES, ratePerSecond: RATE_PER_S, warmUpMs: WARM_UP_MS },
   rows,
   [
-    `Targets for nestjs-dintero-auth: 0 waits and 0 401s after warm-up, one token request per refresh period (about ${LIFETIMES} in ${LIFETIMES} lifetimes), p99 within the two static-header runs' noise. For axios-auth-refresh, "waited" counts the requests that got a 401 and were retried.`,
+    `Targets for nestjs-dintero-auth: 0 waits and 0 401s after warm-up, one token request per refresh period (12 or 13 in ${LIFETIMES} lifetimes, refreshing at 75-85 % of each), p99 within the two static-header runs' noise. For axios-auth-refresh, "waited" counts the requests that got a 401 and were retried.`,
   ],
 );
