@@ -1,6 +1,6 @@
 import axios, { type AxiosRequestConfig } from 'axios';
 import { describe, expect, it } from 'vitest';
-import { requestTarget, resolveRequestUrl } from '../lib/http/request-url.js';
+import { requestTarget } from '../lib/http/request-url.js';
 
 const CASES: AxiosRequestConfig[] = [
   { baseURL: 'https://checkout.dintero.com/v1', url: '/sessions/x' },
@@ -25,23 +25,20 @@ const CASES: AxiosRequestConfig[] = [
   { baseURL: 'not a url', url: '/x' },
 ];
 
-describe('resolveRequestUrl', () => {
+describe('requestTarget', () => {
   it.each(CASES)('resolves %j to the origin axios.getUri() gives', (config) => {
-    const ours = resolveRequestUrl(config);
     let expected: URL | undefined;
     try {
       expected = new URL(axios.getUri(config));
     } catch {
       expected = undefined;
     }
-    expect(ours?.origin).toBe(expected?.origin);
-    expect(ours?.username).toBe(expected?.username);
     const target = requestTarget(config);
     expect(target?.origin).toBe(expected?.origin);
     expect(target?.hasUserInfo ?? false).toBe(expected ? expected.username !== '' || expected.password !== '' : false);
   });
 
   it('gives undefined for a relative URL without a base', () => {
-    expect(resolveRequestUrl({ url: '/v1/x' })).toBeUndefined();
+    expect(requestTarget({ url: '/v1/x' })).toBeUndefined();
   });
 });

@@ -69,7 +69,7 @@ export class DinteroTokenRequestError extends DinteroAuthError {
 }
 
 /** Statuses worth trying again: the server is busy, overloaded or failing, not refusing us. */
-export function isRetryableStatus(status: number): boolean {
+function isRetryableStatus(status: number): boolean {
   return status === 408 || status === 429 || status >= 500;
 }
 

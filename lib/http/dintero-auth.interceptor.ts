@@ -1,5 +1,5 @@
 import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
-import axios, { type AxiosError, type AxiosInstance, type AxiosResponse, type InternalAxiosRequestConfig } from 'axios';
+import axios, { type AxiosInstance, type AxiosResponse, type InternalAxiosRequestConfig } from 'axios';
 import { DINTERO_AUTH_CONFIG } from '../dintero-auth.constants.js';
 import type { DinteroAuthConfig } from '../options/dintero-auth.config.js';
 import type { DinteroAccessToken } from '../token/access-token.js';
@@ -124,7 +124,6 @@ export class DinteroAuthInterceptor implements OnModuleDestroy {
       this.tokens.invalidate(sent);
       const resend: AuthorizedConfig = { ...config, headers: config.headers.concat(), [RESENT]: true };
       resend.headers.delete('Authorization');
-      redactAxiosError(error as AxiosError);
       return instance.request(resend);
     }
     throw redactAxiosError(error);

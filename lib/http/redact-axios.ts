@@ -22,7 +22,7 @@ export class RedactedRequest {
 }
 
 /** Removes credentials from a request config in place: the Authorization header and `auth`. */
-export function redactConfig(config: InternalAxiosRequestConfig | undefined): void {
+function redactConfig(config: InternalAxiosRequestConfig | undefined): void {
   if (!config) return;
   config.headers?.delete?.('Authorization');
   if (config.auth) config.auth = { username: config.auth.username, password: '<redacted>' };

@@ -49,9 +49,3 @@ export function requestTarget(config: AxiosRequestConfig): RequestTarget | undef
   }
   return baseTargets.get(base);
 }
-
-/** The full URL axios will request (without params); for tests of {@link requestTarget}. */
-export function resolveRequestUrl(config: AxiosRequestConfig): URL | undefined {
-  const url = config.url ?? '';
-  return parse(config.baseURL && (!ABSOLUTE_URL.test(url) || config.allowAbsoluteUrls === false) ? combine(config.baseURL, url) : url);
-}

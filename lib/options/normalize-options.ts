@@ -6,7 +6,7 @@ import { ClientCredentials } from './client-credentials.js';
 import type { DinteroAuthConfig, RefreshTiming, RetryTiming } from './dintero-auth.config.js';
 
 /** Largest delay a Node timer can hold (2^31 - 1 ms, about 24.8 days). */
-export const MAX_TIMER_MS = 2_147_483_647;
+const MAX_TIMER_MS = 2_147_483_647;
 
 const DEFAULT_REFRESH: RefreshTiming = {
   windowStart: 0.75,
@@ -45,7 +45,7 @@ type Issues = DinteroAuthConfigIssue[];
 type Raw = Record<string, unknown>;
 
 /** Default audience for an account: the one Dintero's own examples use. */
-export function defaultAudience(accountId: string): string {
+function defaultAudience(accountId: string): string {
   return `https://api.dintero.com/v1/accounts/${accountId}`;
 }
 
