@@ -12,6 +12,7 @@ import {
   DinteroAuthError,
   DinteroTokenResponseError,
   DinteroTokenUnavailableError,
+  type DinteroTokenWaitContext,
 } from '../errors/dintero-auth.errors.js';
 import type { DinteroAuthConfig } from '../options/dintero-auth.config.js';
 import { DinteroAccessToken, type TokenGrant } from './access-token.js';
@@ -192,7 +193,7 @@ export class DinteroTokenService implements OnApplicationBootstrap, OnModuleDest
       const waiter: Waiter = { resolve, reject, deadline: this.clock.now() + this.config.acquireTimeoutMs };
       // Kept alive: someone awaits this promise, so the process must not exit before it settles.
       waiter.timer = this.clock.setTimer(
-        () => this.settle(waiter, new DinteroTokenUnavailableError('timeout', this.lastError)),
+        () => this.settle(waiter, new DinteroTokenUnavailableError('timeout', this.lastError, this.waitContext())),
         this.config.acquireTimeoutMs,
         true,
       );
@@ -335,7 +336,7 @@ export class DinteroTokenService implements OnApplicationBootstrap, OnModuleDest
     const last = this.lastError;
     for (const waiter of [...this.waiters]) {
       if (waiter.deadline >= nextAttemptAt) continue;
-      this.settle(waiter, last && !last.retryable ? last : new DinteroTokenUnavailableError('backoff', last));
+      this.settle(waiter, last && !last.retryable ? last : new DinteroTokenUnavailableError('backoff', last, this.waitContext()));
     }
   }
 
@@ -402,6 +403,10 @@ export class DinteroTokenService implements OnApplicationBootstrap, OnModuleDest
     const timer = this[name];
     if (timer) this.clock.clearTimer(timer);
     this[name] = undefined;
+  }
+
+  private waitContext(): DinteroTokenWaitContext {
+    return { tokenUrl: this.config.tokenUrl, acquireTimeoutMs: this.config.acquireTimeoutMs };
   }
 
   /** Keeps the latest round trips: the refresh point makes room for the slowest of them. */
