@@ -253,7 +253,7 @@ export class DinteroTokenService implements OnApplicationBootstrap, OnModuleDest
     this.lastAttemptAt = sentAt;
     // The token being replaced is not an answer: a shared store may still hold it.
     const unwanted = new Set([this.current.value?.accessToken, this.refused].filter((token): token is string => token !== undefined));
-    this.source.requestToken(controller.signal, unwanted).then(
+    this.source.requestToken(controller.signal, unwanted, this.refused).then(
       (grant) => this.onGrant(controller, grant, sentAt, sentAtWall),
       (error: unknown) => this.onFailure(controller, asAuthError(error)),
     );
