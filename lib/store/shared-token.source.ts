@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
 import { Logger, type OnApplicationShutdown } from '@nestjs/common';
 import { LOGGER_CONTEXT } from '../dintero-auth.constants.js';
 import { DinteroTokenNetworkError } from '../errors/dintero-auth.errors.js';
@@ -65,6 +66,10 @@ export class SharedTokenSource implements TokenSource, OnApplicationShutdown {
   /** The newest generation this replica has taken: nothing older is taken after it. */
   private newestGeneration = 0;
   private readonly generations = new Map<string, number>();
+  /** Rung when the store says a token landed; one source has one request in flight at a time. */
+  private readonly doorbell = new Doorbell();
+  /** Listening for stored tokens, from the first request on: settles undefined when the store cannot tell. */
+  private watching: Promise<(() => void) | undefined> | undefined;
   /** A lease kept after a failed fetch, for the backoff; given back at once on shutdown. */
   private heldLease: { timer: NodeJS.Timeout; lease: DinteroTokenLease } | undefined;
 
@@ -87,6 +92,7 @@ export class SharedTokenSource implements TokenSource, OnApplicationShutdown {
     if (this.closed) return;
     this.closed = true;
     await this.letGo();
+    (await this.watching)?.();
     const left = (storeUsers.get(this.store) ?? 1) - 1;
     storeUsers.set(this.store, left);
     if (left === 0) await this.store.close?.().catch(() => undefined);
@@ -96,31 +102,28 @@ export class SharedTokenSource implements TokenSource, OnApplicationShutdown {
     if (refused !== undefined) await this.refuse(refused);
     // Past one lease and a bit (jittered, so that followers do not all give up together), the
     // wait fails like a slow request: the service's own backoff then spaces the next try.
-    const giveUpAt = Date.now() + this.leaseMs * (1.5 + Math.random() * 0.5);
-    const doorbell = new Doorbell();
-    let unwatch: (() => void) | 'unwatched' | 'failed' = 'unwatched';
-    try {
-      for (;;) {
-        if (signal.aborted) throw new DinteroTokenNetworkError('aborted');
-        const stored = await this.attempt(() => this.read());
-        if (stored === 'failed') return this.endpoint.requestToken(signal, unwanted);
-        if (stored && this.isFresh(stored, unwanted)) return this.take(stored);
+    const giveUpAt = performance.now() + this.leaseMs * (1.5 + Math.random() * 0.5);
+    // Listening starts alongside the first read, so that a replica that must wait is already listening.
+    this.watching ??= this.watch(() => this.doorbell.ring());
+    let listening: boolean | undefined;
+    for (;;) {
+      if (signal.aborted) throw new DinteroTokenNetworkError('aborted');
+      const stored = await this.attempt(() => this.read());
+      if (stored === 'failed') return this.endpoint.requestToken(signal, unwanted);
+      if (stored && this.isFresh(stored, unwanted)) return this.take(stored);
 
-        const lease = await this.attempt(() => this.store.acquireLease(this.leaseKey, this.leaseMs));
-        if (lease === 'failed') return this.endpoint.requestToken(signal, unwanted);
-        if (lease) return await this.fetchAsLeader(signal, unwanted, lease);
+      const lease = await this.attempt(() => this.store.acquireLease(this.leaseKey, this.leaseMs));
+      if (lease === 'failed') return this.endpoint.requestToken(signal, unwanted);
+      if (lease) return this.fetchAsLeader(signal, unwanted, lease);
 
-        // Another replica is fetching: wait for its token, bounded by its lease.
-        if (Date.now() > giveUpAt) throw new DinteroTokenNetworkError('timeout', 'SHARED_FETCH_WAIT');
-        if (unwatch === 'unwatched') {
-          // Listening first, then reading again: a token stored in between is not missed.
-          unwatch = (await this.watch(() => doorbell.ring())) ?? 'failed';
-          continue;
-        }
-        await doorbell.wait(unwatch === 'failed' ? POLL_MS : WATCHED_POLL_MS, signal);
+      // Another replica is fetching: wait for its token, bounded by its lease.
+      if (performance.now() > giveUpAt) throw new DinteroTokenNetworkError('timeout', 'SHARED_FETCH_WAIT');
+      if (listening === undefined) {
+        // Once listening, read again: a token stored before the subscription took is not missed.
+        listening = (await this.watching) !== undefined;
+        continue;
       }
-    } finally {
-      if (typeof unwatch === 'function') unwatch();
+      await this.doorbell.wait(listening ? WATCHED_POLL_MS : POLL_MS, signal);
     }
   }
 
