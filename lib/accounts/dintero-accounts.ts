@@ -90,11 +90,8 @@ export class DinteroAccounts implements OnModuleDestroy, OnApplicationShutdown {
       this.touch(entry);
       return Promise.resolve(entry.runtime.account);
     }
-    try {
-      return (entry ?? this.open(accountId)).opening.then((runtime) => runtime.account);
-    } catch (error) {
-      return Promise.reject(error as Error);
-    }
+    if (!entry && this.state !== 'open') return Promise.reject(new DinteroTokenUnavailableError('shutdown'));
+    return (entry ?? this.open(accountId)).opening.then((runtime) => runtime.account);
   }
 
   /**
@@ -126,7 +123,7 @@ export class DinteroAccounts implements OnModuleDestroy, OnApplicationShutdown {
     if (this.state !== 'open') return;
     this.state = 'draining';
     this.stopSweep();
-    await Promise.all([...this.entries.values()].map((entry) => entry.runtime?.onModuleDestroy()));
+    await Promise.all([...this.entries.values()].map((entry) => entry.runtime?.onModuleDestroy() ?? Promise.resolve()));
   }
 
   async onApplicationShutdown(): Promise<void> {
@@ -136,7 +133,7 @@ export class DinteroAccounts implements OnModuleDestroy, OnApplicationShutdown {
     for (const abort of [...this.pendingResolves]) abort();
     const held = [...this.entries.values()];
     this.entries.clear();
-    await Promise.all(held.map((entry) => entry.runtime?.onApplicationShutdown()));
+    await Promise.all(held.map((entry) => entry.runtime?.onApplicationShutdown() ?? Promise.resolve()));
     await Promise.all([...this.closing]);
     await this.store?.close?.().catch(() => undefined);
     this.subject.complete();
@@ -194,12 +191,8 @@ export class DinteroAccounts implements OnModuleDestroy, OnApplicationShutdown {
       // Kept alive: a caller awaits this answer.
       const timer = this.clock.setTimer(() => finish(() => reject(new DinteroAccountResolveError(accountId, 'timeout', { timeoutMs }))), timeoutMs, true);
       this.pendingResolves.add(abort);
-      let answer: Promise<DinteroAccountCredentials | undefined | null>;
-      try {
-        answer = Promise.resolve(this.config.resolveCredentials(accountId));
-      } catch (cause) {
-        answer = Promise.reject(cause as Error);
-      }
+      // The executor turns a resolver that throws at once into a rejection too.
+      const answer = new Promise<DinteroAccountCredentials | undefined | null>((settle) => settle(this.config.resolveCredentials(accountId)));
       // A late answer after the time-out lands here and is dropped.
       answer.then(
         (credentials) => finish(() => resolve(credentials)),
