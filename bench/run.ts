@@ -13,6 +13,7 @@ const SCENARIOS = [
   { file: 'overhead.bench.js', result: 'overhead' },
   { file: 'memory.bench.js', result: 'memory', args: ['--expose-gc'] },
   { file: 'replicas.bench.js', result: 'replicas' },
+  { file: 'accounts.bench.js', result: 'accounts', args: ['--expose-gc'] },
 ];
 const only = process.argv.slice(2);
 
