@@ -10,7 +10,8 @@ export interface DinteroAccountCredentials {
 
 /**
  * Looks up the credentials of an account (a database, a secret manager): `undefined` when the
- * account is unknown. Called once per account while it is held, never concurrently for one account.
+ * account is unknown. Called once each time the account is opened, shared by every `get()` that
+ * waits meanwhile; after a failure or a time-out, the next `get()` calls it again.
  */
 export type DinteroCredentialsResolver = (
   accountId: string,

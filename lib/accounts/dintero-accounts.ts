@@ -1,3 +1,4 @@
+import { inspect } from 'node:util';
 import type { OnApplicationShutdown, OnModuleDestroy } from '@nestjs/common';
 import { type Observable, Subject } from 'rxjs';
 import { ACCOUNT_ID_PATTERN } from '../dintero-auth.constants.js';
@@ -117,6 +118,15 @@ export class DinteroAccounts implements OnModuleDestroy, OnApplicationShutdown {
       if (entry.runtime) statuses.push({ ...entry.runtime.account.tokens.status(), accountId: entry.accountId });
     }
     return statuses;
+  }
+
+  /** A summary: the registry holds the store (which may hold a Redis password) and every account's client. */
+  toJSON(): { accounts: number } {
+    return { accounts: this.entries.size };
+  }
+
+  [inspect.custom](): string {
+    return `DinteroAccounts { accounts: ${this.entries.size} }`;
   }
 
   async onModuleDestroy(): Promise<void> {

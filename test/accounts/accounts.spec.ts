@@ -228,11 +228,14 @@ describe('DinteroAccounts: accounts stay apart', () => {
 
     // Nothing a program may log holds a secret or a token.
     const token = (await a!.tokens.getToken()).accessToken;
-    const output = [inspect(events, { depth: 10 }), JSON.stringify(events), inspect(accounts.status(), { depth: 10 }), JSON.stringify(accounts.status()), inspect(accounts, { depth: 4 })].join('\n');
+    const output = [inspect(events, { depth: 10 }), JSON.stringify(events), inspect(accounts.status(), { depth: 10 }), JSON.stringify(accounts.status())].join('\n');
     for (const secret of [token, A.clientSecret, 'wrong-secret-for-b', C.clientSecret, Buffer.from(`${A.clientId}:${A.clientSecret}`).toString('base64')]) {
       expect(output).not.toContain(secret);
     }
     expect(app.logger.lines.join('\n')).not.toContain(token);
+    // The registry holds every client and the store: it shows a summary only.
+    expect(inspect(accounts, { depth: 10 })).toBe('DinteroAccounts { accounts: 3 }');
+    expect(JSON.stringify(accounts)).toBe('{"accounts":3}');
   });
 });
 
