@@ -60,6 +60,29 @@ describe.skipIf(!REDIS_URL)('accounts on a shared Redis store', () => {
     for (const key of keys) expect(await raw.get(key)).toBeTruthy();
   });
 
+  it('3 replicas x 3 accounts under load for 4 token lifetimes: about one token request per account per refresh period', async () => {
+    fake.tokenLifetimeSeconds = 1;
+    const replicas = await Promise.all([replica(), replica(), replica()]);
+    const end = Date.now() + 4_000;
+    await Promise.all(
+      replicas.flatMap((app) =>
+        MERCHANTS.map(async ({ accountId }) => {
+          while (Date.now() < end) {
+            await (await app.accounts.get(accountId)).tokens.getToken();
+            await new Promise((resolve) => setTimeout(resolve, 20));
+          }
+        }),
+      ),
+    );
+    // One per refresh period (75-85 % of a 1 s lifetime) is 5 or 6 per account in 4 s; alone,
+    // each replica would make as many again. Some slack for a loaded machine.
+    const perAccount = new Map(MERCHANTS.map(({ accountId }) => [accountId, fake.tokenRequests.filter((request) => request.path.includes(accountId)).length]));
+    for (const count of perAccount.values()) {
+      expect(count).toBeGreaterThanOrEqual(4);
+      expect(count).toBeLessThanOrEqual(9);
+    }
+  });
+
   it('closing every account leaves the store open for the next ones', async () => {
     const app = await replica();
     const events: DinteroAccountEvent[] = [];
