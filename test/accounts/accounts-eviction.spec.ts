@@ -8,28 +8,34 @@ import { capacityEvictions, idleEvictions, nextIdleCheckAt } from '../../lib/acc
 import type { FakeDinteroServer } from '../../lib/testing/index.js';
 import { ManualClock } from '../support/manual-clock.js';
 import { eventually } from '../support/token-app.js';
+import { HoldingProxy } from './holding-proxy.js';
 import { type AccountsApp, CredentialsTable, merchant, platformOptions, startAccountsApp, startPlatformFake } from './accounts-app.js';
 
 const [A, B, C] = [merchant(0), merchant(1), merchant(2)];
 const IDLE_MS = 60_000;
 let fake: FakeDinteroServer;
+let proxy: HoldingProxy;
 let app: AccountsApp | undefined;
 
 beforeAll(async () => {
   fake = await startPlatformFake(3);
+  proxy = await new HoldingProxy(fake.baseUrl).start();
 });
 afterEach(async () => {
   await app?.close();
   app = undefined;
-  fake.clearTokenFaults();
+  proxy.release();
   fake.resetCounts();
 });
-afterAll(() => fake.stop());
+afterAll(async () => {
+  await proxy.stop();
+  await fake.stop();
+});
 
 async function start(overrides: Partial<DinteroAccountsModuleOptions> = {}) {
   const clock = new ManualClock();
   const table = new CredentialsTable([A, B, C]);
-  app = await startAccountsApp(platformOptions(fake, table, { idleTimeoutMs: IDLE_MS, ...overrides }), clock);
+  app = await startAccountsApp(platformOptions(fake, table, { baseUrl: proxy.baseUrl, idleTimeoutMs: IDLE_MS, ...overrides }), clock);
   const closed: DinteroAccountEvent[] = [];
   app.accounts.events$.subscribe((event) => event.type === 'account-closed' && closed.push(event));
   return { accounts: app.accounts, clock, table, closed };
@@ -63,10 +69,12 @@ describe('eviction by idle time', () => {
     // The caller waits for its token longer than the account stays idle.
     const { accounts, clock, closed } = await start({ acquireTimeoutMs: IDLE_MS * 10 });
     const account = await accounts.get(A.accountId);
-    fake.injectTokenFault({ type: 'delay', ms: 1_000 }, 1);
+    proxy.hold();
     const calling = account.http.axiosRef.get('/sessions/none', { validateStatus: () => true });
-    await eventually(() => fake.tokenRequestCount === 1, 5_000, 'the token request');
+    await eventually(() => proxy.held === 1, 5_000, 'the token request, held');
     clock.advance(IDLE_MS * 2);
+    expect(accounts.size).toBe(1);
+    proxy.release();
     expect((await calling).status).toBe(404);
     expect(accounts.size).toBe(1);
     expect(await accounts.get(A.accountId)).toBe(account);
@@ -95,11 +103,12 @@ describe('eviction by count', () => {
   it('skips an account with a call in flight, and is back within maxAccounts once it ends', async () => {
     const { accounts, closed } = await start({ maxAccounts: 1 });
     const a = await accounts.get(A.accountId);
-    fake.injectTokenFault({ type: 'delay', ms: 1_000 }, 1);
+    proxy.hold();
     const calling = a.http.axiosRef.get('/sessions/none', { validateStatus: () => true });
-    await eventually(() => fake.tokenRequestCount === 1, 5_000, 'the token request');
+    await eventually(() => proxy.held === 1, 5_000, 'the token request, held');
     await accounts.get(B.accountId);
     expect(accounts.size).toBe(2);
+    proxy.release();
     expect((await calling).status).toBe(404);
     await eventually(() => closed.length === 1, 5_000, 'one account closed');
     // B was used before A's call ended: B is the least recently used.

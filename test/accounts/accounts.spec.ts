@@ -21,6 +21,7 @@ import {
 } from '../../lib/index.js';
 import type { FakeDinteroServer } from '../../lib/testing/index.js';
 import { ManualClock } from '../support/manual-clock.js';
+import { HoldingProxy } from './holding-proxy.js';
 import { eventually } from '../support/token-app.js';
 import { type AccountsApp, CredentialsTable, merchant, platformOptions, startAccountsApp, startPlatformFake } from './accounts-app.js';
 
@@ -211,8 +212,9 @@ describe('DinteroAccounts: accounts stay apart', () => {
 
     // B is refused (401), C meets an outage (503): A is served throughout.
     await expect(b!.tokens.getToken()).rejects.toMatchObject({ constructor: DinteroTokenRequestError, status: 401 });
-    fake.injectTokenFault({ type: 'status', status: 503 }, 1);
-    await expect(c!.tokens.getToken()).rejects.toBeInstanceOf(DinteroTokenUnavailableError);
+    // Retry-After sets the backoff's floor: C's next attempt is a minute away, whatever the jitter.
+    fake.injectTokenFault({ type: 'status', status: 503, retryAfter: 60 }, 1);
+    await expect(c!.tokens.getToken()).rejects.toMatchObject({ constructor: DinteroTokenUnavailableError, reason: 'backoff' });
     expect(await call(a!)).toBe(A.accountId);
 
     const status = new Map(accounts.status().map((entry) => [entry.accountId, entry]));
@@ -241,15 +243,17 @@ describe('DinteroAccounts: accounts stay apart', () => {
 
 describe('DinteroAccounts: forget', () => {
   it('lets a call waiting for its token finish, then closes the account; the next get resolves anew', async () => {
+    const proxy = await new HoldingProxy(fake.baseUrl).start();
     const table = new CredentialsTable([A]);
-    const app = await start(table);
+    const app = await start(table, { baseUrl: proxy.baseUrl });
     const events = record(app);
     const account = await app.accounts.get(A.accountId);
-    fake.injectTokenFault({ type: 'delay', ms: 1_500 }, 1);
+    proxy.hold();
     const calling = call(account);
-    await eventually(() => fake.tokenRequestCount === 1, 5_000, 'the token request');
+    await eventually(() => proxy.held === 1, 5_000, 'the token request, held');
     const forgotten = app.accounts.forget(A.accountId);
     expect(app.accounts.size).toBe(0);
+    proxy.release();
     expect(await calling).toBe(A.accountId);
     expect(await forgotten).toBe(true);
     expect(events.filter((event) => event.type === 'account-closed')).toEqual([{ type: 'account-closed', accountId: A.accountId, reason: 'forgotten' }]);
@@ -259,6 +263,7 @@ describe('DinteroAccounts: forget', () => {
     expect(again).not.toBe(account);
     expect(table.callsFor(A.accountId)).toBe(2);
     expect(await app.accounts.forget(merchant(3).accountId)).toBe(false);
+    await proxy.stop();
   });
 
   it('forgotten while its credentials are being resolved, an account is resolved anew for its waiters', async () => {
