@@ -30,12 +30,15 @@ export function withDeadline(
   let body: Readable | undefined;
   const timer = clock.setTimer(() => {
     expired = true;
-    controller.abort();
+    // The body first: aborting would fail it with a plain cancel error.
     body?.destroy(timeoutError(deadlineMs, config));
+    controller.abort();
   }, deadlineMs);
   const release = () => {
     clock.clearTimer(timer);
     upstream?.removeEventListener?.('abort', forward);
+    // axios turns any error of a call whose signal is aborted into a cancel error: give its own back.
+    config.signal = upstream;
   };
 
   return send().then(
