@@ -11,7 +11,7 @@ import type { DinteroAuthConfig } from '../options/dintero-auth.config.js';
 import type { DinteroAccessToken } from '../token/access-token.js';
 import type { Clock } from '../token/clock.js';
 import { DinteroTokenService } from '../token/dintero-token.service.js';
-import { withDeadline } from './api-deadline.js';
+import { CallDeadline } from './api-deadline.js';
 import { DinteroAgents } from './dintero-agents.js';
 import { redactAxiosError, redactResponse } from './redact-axios.js';
 import { guardRedirects, type RedirectTrail } from './redirect-guard.js';
@@ -36,10 +36,6 @@ function isReplayable(data: unknown): boolean {
 
 function isUnauthorized(error: unknown): boolean {
   return axios.isAxiosError(error) && error.response?.status === 401;
-}
-
-function redacted(error: unknown): never {
-  throw axios.isAxiosError(error) ? redactAxiosError(error) : error;
 }
 
 /**
@@ -102,8 +98,9 @@ export class DinteroAuthInterceptor implements OnApplicationShutdown {
     if (existing) return existing;
     const original = instance.defaults.adapter;
     let active = true;
+    let next: AxiosAdapter | undefined;
     const adapter: AxiosAdapter = (config) => {
-      const next = resolveAdapter(original, config);
+      next ??= resolveAdapter(original, config);
       return active ? this.send(config, next, options) : next(config);
     };
     instance.defaults.adapter = adapter;
@@ -127,44 +124,66 @@ export class DinteroAuthInterceptor implements OnApplicationShutdown {
     config.proxy = false;
     config.httpAgent ??= this.agents.http;
     config.httpsAgent ??= this.agents.https;
-    const trail: RedirectTrail = { origin: target.origin };
-    config.beforeRedirect = guardRedirects(trail, config.beforeRedirect);
+    const call: BoundCall = { config, next, origin: target.origin, trail: { origin: target.origin }, deadline: undefined };
+    config.beforeRedirect = guardRedirects(call.trail, config.beforeRedirect);
     // A request that says who it is by itself (its own header, `auth`, user:pass in the URL) is left alone.
-    const ownCredentials = config.headers.has('Authorization') || config.auth !== undefined || target.hasUserInfo;
-    const exchange = (token: DinteroAccessToken | undefined) => {
-      const call = () => (token ? this.sendWithToken(config, next, token, trail, target.origin) : next(config));
-      const sent = options.deadlineMs === undefined ? call() : withDeadline(config, this.clock, options.deadlineMs, call);
-      return sent.then(redactResponse, redacted);
-    };
-    if (ownCredentials) return exchange(undefined);
+    if (config.headers.has('Authorization') || config.auth !== undefined || target.hasUserInfo) return this.exchange(call, options);
     // The usual case needs no promise; otherwise wait for the shared fetch. No token, no
     // request: the caller gets the typed token error, and Dintero gets nothing.
     const held = this.tokens.peekToken();
-    return held ? exchange(held) : this.tokens.getToken().then(exchange);
+    if (held) return this.exchange(call, options, held);
+    return this.tokens.getToken().then((token) => this.exchange(call, options, token));
   }
 
-  private sendWithToken(
-    config: InternalAxiosRequestConfig,
-    next: AxiosAdapter,
-    token: DinteroAccessToken,
-    trail: RedirectTrail,
-    origin: string,
-  ): Promise<AxiosResponse> {
-    config.headers.set('Authorization', `Bearer ${token.accessToken}`);
-    return next(config).catch(async (error: unknown) => {
-      if (!isUnauthorized(error)) throw error;
-      const verdict = judgeUnauthorized({
-        answeredByAllowedOrigin: this.config.allowedOrigins.has(trail.origin),
-        canResend: isReplayable(config.data),
-        sentIsCurrent: this.tokens.peekToken()?.matches(token) ?? false,
-        sentAgeMs: this.clock.now() - token.timeline.sentAt,
-      });
-      if (verdict === 'return') throw error;
-      if (verdict === 'invalidate') this.tokens.invalidate(token);
-      const successor = await this.tokens.getToken();
-      trail.origin = origin;
-      config.headers.set('Authorization', `Bearer ${successor.accessToken}`);
-      return next(config);
-    });
+  private exchange(call: BoundCall, options: ProtectOptions, token?: DinteroAccessToken): Promise<AxiosResponse> {
+    if (options.deadlineMs !== undefined) call.deadline = new CallDeadline(call.config, this.clock, options.deadlineMs);
+    return this.dispatch(call, token).then(
+      (response) => this.answered(call, response),
+      (error: unknown) => (token && isUnauthorized(error) ? this.afterUnauthorized(call, token, error) : this.failed(call, error)),
+    );
   }
+
+  private dispatch(call: BoundCall, token: DinteroAccessToken | undefined): Promise<AxiosResponse> {
+    if (token) call.config.headers.set('Authorization', `Bearer ${token.accessToken}`);
+    return call.next(call.config);
+  }
+
+  private answered(call: BoundCall, response: AxiosResponse): AxiosResponse {
+    return redactResponse(call.deadline ? call.deadline.settle(response) : response);
+  }
+
+  private failed(call: BoundCall, error: unknown): never {
+    const surfaced = call.deadline ? call.deadline.fail(error) : error;
+    throw axios.isAxiosError(surfaced) ? redactAxiosError(surfaced) : surfaced;
+  }
+
+  /** A 401 on a request that carried our token: resend once, or hand it back (see judgeUnauthorized). */
+  private async afterUnauthorized(call: BoundCall, sent: DinteroAccessToken, error: unknown): Promise<AxiosResponse> {
+    const verdict = judgeUnauthorized({
+      answeredByAllowedOrigin: this.config.allowedOrigins.has(call.trail.origin),
+      canResend: isReplayable(call.config.data),
+      sentIsCurrent: this.tokens.peekToken()?.matches(sent) ?? false,
+      sentAgeMs: this.clock.now() - sent.timeline.sentAt,
+    });
+    if (verdict === 'return') return this.failed(call, error);
+    if (verdict === 'invalidate') this.tokens.invalidate(sent);
+    try {
+      const successor = await this.tokens.getToken();
+      call.trail.origin = call.origin;
+      return this.answered(call, await this.dispatch(call, successor));
+    } catch (resent: unknown) {
+      return this.failed(call, resent);
+    }
+  }
+}
+
+/** One request on its way to an allowed origin. */
+interface BoundCall {
+  readonly config: InternalAxiosRequestConfig;
+  readonly next: AxiosAdapter;
+  /** Where it was sent first. */
+  readonly origin: string;
+  /** Where it went last (redirects). */
+  readonly trail: RedirectTrail;
+  deadline: CallDeadline | undefined;
 }
