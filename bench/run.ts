@@ -13,6 +13,7 @@ const SCENARIOS = [
   { file: 'overhead.bench.js', result: 'overhead' },
   { file: 'memory.bench.js', result: 'memory', args: ['--expose-gc'] },
   { file: 'replicas.bench.js', result: 'replicas' },
+  { file: 'burst.bench.js', result: 'burst' },
 ];
 const only = process.argv.slice(2);
 
