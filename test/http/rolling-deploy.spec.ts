@@ -1,15 +1,14 @@
-import { type ChildProcess, fork } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { request as httpRequest } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { fileURLToPath } from 'node:url';
 import { type BeforeApplicationShutdown, Controller, Get, Injectable, Module, Param } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import axios from 'axios';
 import { firstValueFrom } from 'rxjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DinteroAuthInterceptor, DinteroAuthModule, DinteroHttpService } from '../../lib/index.js';
-import { FAKE_DINTERO_CLIENT, type FakeDinteroServer } from '../../lib/testing/index.js';
-import { BUILT } from '../support/fixture-process.js';
+import type { FakeDinteroServer } from '../../lib/testing/index.js';
+import { BUILT, forkFixture } from '../support/fixture-process.js';
 import { eventually, fakeOptions, startFake, startTokenApp } from '../support/token-app.js';
 import { LoopbackApi } from './support/loopback-api.js';
 
@@ -109,16 +108,7 @@ describe('a rolling deploy', () => {
   );
 
   it.skipIf(!BUILT)('after app.close(), the keep-alive sockets and deadline timers of both clients let the process exit', async () => {
-    const child: ChildProcess = fork(fileURLToPath(new URL('./fixtures/calls-then-exit.mjs', import.meta.url)), {
-      env: {
-        ...process.env,
-        ACCOUNT_ID: FAKE_DINTERO_CLIENT.accountId,
-        CLIENT_ID: FAKE_DINTERO_CLIENT.clientId,
-        CLIENT_SECRET: FAKE_DINTERO_CLIENT.clientSecret,
-        BASE_URL: fake.baseUrl,
-      },
-      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-    });
+    const child: ChildProcess = forkFixture('calls-then-exit.mjs', fake);
     const messages: unknown[] = [];
     child.on('message', (message) => messages.push(message));
     const exitCode = await new Promise<number | null>((resolve) => {
