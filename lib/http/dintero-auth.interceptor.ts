@@ -16,6 +16,7 @@ import { DinteroAgents } from './dintero-agents.js';
 import { redactAxiosError, redactResponse } from './redact-axios.js';
 import { guardRedirects, type RedirectTrail } from './redirect-guard.js';
 import { requestTarget } from './request-url.js';
+import { SlicedDispatch } from './sliced-dispatch.js';
 import { judgeUnauthorized } from './unauthorized-policy.js';
 
 type AdapterSetting = AxiosRequestConfig['adapter'];
@@ -54,6 +55,7 @@ export class DinteroAuthInterceptor implements OnApplicationShutdown {
   private readonly attached = new WeakMap<AxiosInstance, () => void>();
   private readonly detachers = new Set<() => void>();
   private readonly agents: DinteroAgents;
+  private readonly waited = new SlicedDispatch();
 
   constructor(
     @Inject(DINTERO_AUTH_CONFIG) private readonly config: DinteroAuthConfig,
@@ -132,7 +134,7 @@ export class DinteroAuthInterceptor implements OnApplicationShutdown {
     // request: the caller gets the typed token error, and Dintero gets nothing.
     const held = this.tokens.peekToken();
     if (held) return this.exchange(call, options, held);
-    return this.tokens.getToken().then((token) => this.exchange(call, options, token));
+    return this.tokens.getToken().then((token) => this.waited.run(() => this.exchange(call, options, token)));
   }
 
   private exchange(call: BoundCall, options: ProtectOptions, token?: DinteroAccessToken): Promise<AxiosResponse> {
