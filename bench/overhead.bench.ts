@@ -71,23 +71,23 @@ for (const pair of PAIRS) {
   await throughput(pair.ours, 500); // warm-up: JIT and connections for both
   await throughput(pair.twin, 500);
 }
+const ratios = new Map<string, number[]>(PAIRS.map((pair) => [pair.name, []]));
 const rows: Record<string, unknown>[] = [];
-const medians: { label: string; value: number }[] = [];
-for (const pair of PAIRS) {
-  const ratios: number[] = [];
-  for (let roundIndex = 1; roundIndex <= ROUNDS; roundIndex += 1) {
-    // Alternate which goes first, so drift in the machine's state falls on both.
+for (let roundIndex = 1; roundIndex <= ROUNDS; roundIndex += 1) {
+  // Every pair in every round, and which of a pair goes first alternates, so that drift in
+  // the machine's state falls on all of them alike.
+  for (const pair of PAIRS) {
     const oursFirst = roundIndex % 2 === 1;
     const first = await throughput(oursFirst ? pair.ours : pair.twin, ROUND_MS);
     const second = await throughput(oursFirst ? pair.twin : pair.ours, ROUND_MS);
     const [oursRate, twinRate] = oursFirst ? [first, second] : [second, first];
-    ratios.push(oursRate / twinRate);
+    ratios.get(pair.name)!.push(oursRate / twinRate);
     rows.push({ path: pair.name, round: roundIndex, 'req/s ours': round(oursRate, 0), 'req/s static twin': round(twinRate, 0), ratio: round(oursRate / twinRate, 3) });
   }
-  const median = percentile(ratios, 0.5);
-  medians.push({ label: pair.name, value: median });
-  rows.push({ path: pair.name, round: 'median of rounds', 'req/s ours': '', 'req/s static twin': '', ratio: round(median, 3) });
 }
+const medians = PAIRS.map((pair) => ({ label: pair.name, value: percentile(ratios.get(pair.name)!, 0.5) }));
+rows.sort((a, b) => PAIRS.findIndex((pair) => pair.name === a.path) - PAIRS.findIndex((pair) => pair.name === b.path));
+for (const { label, value } of medians) rows.push({ path: label, round: 'median of rounds', 'req/s ours': '', 'req/s static twin': '', ratio: round(value, 3) });
 await ours.app.close();
 await fake.stop();
 barChart('overhead-ratios', {
