@@ -71,8 +71,7 @@ for (const pair of PAIRS) {
   await throughput(pair.ours, 500); // warm-up: JIT and connections for both
   await throughput(pair.twin, 500);
 }
-const ratios = new Map<string, number[]>(PAIRS.map((pair) => [pair.name, []]));
-const rows: Record<string, unknown>[] = [];
+const runs = new Map<string, { ours: number; twin: number }[]>(PAIRS.map((pair) => [pair.name, []]));
 for (let roundIndex = 1; roundIndex <= ROUNDS; roundIndex += 1) {
   // Every pair in every round, and which of a pair goes first alternates, so that drift in
   // the machine's state falls on all of them alike.
@@ -80,14 +79,21 @@ for (let roundIndex = 1; roundIndex <= ROUNDS; roundIndex += 1) {
     const oursFirst = roundIndex % 2 === 1;
     const first = await throughput(oursFirst ? pair.ours : pair.twin, ROUND_MS);
     const second = await throughput(oursFirst ? pair.twin : pair.ours, ROUND_MS);
-    const [oursRate, twinRate] = oursFirst ? [first, second] : [second, first];
-    ratios.get(pair.name)!.push(oursRate / twinRate);
-    rows.push({ path: pair.name, round: roundIndex, 'req/s ours': round(oursRate, 0), 'req/s static twin': round(twinRate, 0), ratio: round(oursRate / twinRate, 3) });
+    runs.get(pair.name)!.push(oursFirst ? { ours: first, twin: second } : { ours: second, twin: first });
   }
 }
-const medians = PAIRS.map((pair) => ({ label: pair.name, value: percentile(ratios.get(pair.name)!, 0.5) }));
-rows.sort((a, b) => PAIRS.findIndex((pair) => pair.name === a.path) - PAIRS.findIndex((pair) => pair.name === b.path));
-for (const { label, value } of medians) rows.push({ path: label, round: 'median of rounds', 'req/s ours': '', 'req/s static twin': '', ratio: round(value, 3) });
+const rows = PAIRS.map((pair) => {
+  const pairRuns = runs.get(pair.name)!;
+  const ratios = pairRuns.map((run) => run.ours / run.twin);
+  return {
+    path: pair.name,
+    'req/s ours (median)': round(percentile(pairRuns.map((run) => run.ours), 0.5), 0),
+    'req/s static twin (median)': round(percentile(pairRuns.map((run) => run.twin), 0.5), 0),
+    'ratio per round': ratios.map((ratio) => ratio.toFixed(2)).join(' '),
+    'median ratio': round(percentile(ratios, 0.5), 3),
+  };
+});
+const medians = rows.map((row) => ({ label: row.path, value: row['median ratio'] }));
 await ours.app.close();
 await fake.stop();
 barChart('overhead-ratios', {
