@@ -139,7 +139,14 @@ export class DinteroAuthInterceptor implements OnApplicationShutdown {
 
   private exchange(call: BoundCall, options: ProtectOptions, token?: DinteroAccessToken): Promise<AxiosResponse> {
     if (options.deadlineMs !== undefined) call.deadline = new CallDeadline(call.config, this.clock, options.deadlineMs);
-    return this.dispatch(call, token).then(
+    let sent: Promise<AxiosResponse>;
+    try {
+      sent = this.dispatch(call, token);
+    } catch (error) {
+      // An adapter that throws instead of rejecting still gets its deadline released and its error redacted.
+      sent = Promise.reject(error instanceof Error ? error : new Error(String(error)));
+    }
+    return sent.then(
       (response) => this.answered(call, response),
       (error: unknown) => (token && isUnauthorized(error) ? this.afterUnauthorized(call, token, error) : this.failed(call, error)),
     );
