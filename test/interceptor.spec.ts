@@ -111,6 +111,15 @@ describe('DinteroHttpService', () => {
     expect(fake.apiRequests).toHaveLength(0);
   });
 
+  it('1,000 concurrent first calls on an empty cache: one token request, every call answered with the token', async () => {
+    const { http } = await start();
+    const results = await Promise.all(Array.from({ length: 1_000 }, () => firstValueFrom(http.post('/sessions-profile', sessionBody()))));
+    expect(results.every((result) => result.status === 200)).toBe(true);
+    expect(fake.tokenRequestCount).toBe(1);
+    expect(fake.apiRequests).toHaveLength(1_000);
+    expect(new Set(fake.apiRequests.map((request) => request.headers.authorization)).size).toBe(1);
+  });
+
   it('does not send a request at all when no token can be had', async () => {
     const { http } = await start();
     fake.injectTokenFault({ type: 'status', status: 401, code: 'invalid_client' });
