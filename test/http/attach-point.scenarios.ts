@@ -134,6 +134,10 @@ export function describeAttachPoint(lib: AxiosStatic): void {
         expect(api.received.map((request) => request.authorization)).toEqual([`Bearer ${token}`]);
         expect(proxy.clearText).not.toContain(token);
         expect(proxy.clearText).not.toMatch(/authorization/i);
+        // The proxy is in effect for this axios version: a request to a foreign origin goes through it.
+        await client.get(`${foreign.origin()}/via-proxy`).catch(() => undefined);
+        expect(proxy.clearText).toContain('/via-proxy');
+        expect(foreign.received).toHaveLength(0);
         trusting.destroy();
       });
     });
