@@ -10,8 +10,8 @@ import {
   type DinteroAuthModuleOptions,
   DinteroHttpService,
   DinteroTokenRequestError,
-  PACKAGE_NAME,
 } from '../lib/index.js';
+import { PACKAGE_NAME } from '../lib/dintero-auth.constants.js';
 import { FAKE_DINTERO_CLIENT, type FakeDinteroClient, FakeDinteroServer } from '../lib/testing/index.js';
 import { CaptureLogger } from './support/capture-logger.js';
 import { authorizedTransaction, sessionBody } from './support/checkout.js';
@@ -308,7 +308,8 @@ describe('isolation', () => {
     class MerchantB {
       constructor(readonly http: DinteroHttpService) {}
     }
-    @Module({ imports: [DinteroAuthModule.forRoot(fakeOptions(fake))], providers: [MerchantA], exports: [MerchantA] })
+    // Unnamed registrations local to their modules: each module's providers see their own.
+    @Module({ imports: [DinteroAuthModule.forRoot({ ...fakeOptions(fake), isGlobal: false })], providers: [MerchantA], exports: [MerchantA] })
     class ModuleA {}
     @Module({
       imports: [
@@ -317,6 +318,7 @@ describe('isolation', () => {
           accountId: SECOND_CLIENT.accountId,
           clientId: SECOND_CLIENT.clientId,
           clientSecret: SECOND_CLIENT.clientSecret,
+          isGlobal: false,
         }),
       ],
       providers: [MerchantB],

@@ -1,1 +1,1 @@
-export { DinteroAuthHealthIndicator } from './dintero-auth.health.js';
+export { DinteroAuthHealthIndicator, InjectDinteroHealthIndicator, getDinteroHealthIndicatorToken } from './dintero-auth.health.js';
