@@ -48,5 +48,6 @@ export type { DinteroTokenStatus } from './token/dintero-token.status.js';
 export { DinteroAuthInterceptor } from './http/dintero-auth.interceptor.js';
 export { DinteroHttpService } from './http/dintero-http.service.js';
 export { RedactedRequest } from './http/redact-axios.js';
+export type { AxiosInstanceLike, AxiosInterceptorManagerLike } from './interfaces/axios-instance-like.interface.js';
 export type { DinteroTokenLease, DinteroTokenStore } from './store/dintero-token.store.js';
 export { MemoryTokenStore } from './store/memory-token.store.js';

@@ -1,6 +1,7 @@
 import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
 import axios, { type AxiosInstance, type AxiosResponse, type InternalAxiosRequestConfig } from 'axios';
 import { DINTERO_AUTH_CONFIG } from '../dintero-auth.constants.js';
+import type { AxiosInstanceLike } from '../interfaces/axios-instance-like.interface.js';
 import type { DinteroAuthConfig } from '../options/dintero-auth.config.js';
 import type { DinteroAccessToken } from '../token/access-token.js';
 import { DinteroTokenService } from '../token/dintero-token.service.js';
@@ -30,6 +31,7 @@ export class DinteroAuthInterceptor implements OnModuleDestroy {
    */
   private readonly bound = new WeakMap<InternalAxiosRequestConfig, { token?: DinteroAccessToken } | null>();
 
+  /** @internal Made by the module's injector. */
   constructor(
     @Inject(DINTERO_AUTH_CONFIG) private readonly config: DinteroAuthConfig,
     @Inject(DinteroTokenService) private readonly tokens: DinteroTokenService,
@@ -39,8 +41,8 @@ export class DinteroAuthInterceptor implements OnModuleDestroy {
    * Adds the interceptor to `instance`; a second call for the same instance changes nothing.
    * The module detaches it when the application shuts down.
    */
-  attach(instance: AxiosInstance): () => void {
-    const detach = this.install(instance);
+  attach(instance: AxiosInstanceLike): () => void {
+    const detach = this.install(instance as unknown as AxiosInstance);
     this.detachers.add(detach);
     return detach;
   }
