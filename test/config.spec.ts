@@ -114,6 +114,15 @@ describe('dinteroConfig (registerAs)', () => {
     await moduleRef.close();
   });
 
+  it('an invalid variable fails start-up, naming the variable', async () => {
+    Object.assign(process.env, { DINTERO_ACCOUNT_ID: 'X1', DINTERO_CLIENT_ID: 'id', DINTERO_CLIENT_SECRET: 'secret' });
+    await expect(
+      Test.createTestingModule({ imports: [DinteroAuthModule.forRootAsync(dinteroConfig.asProvider())] })
+        .setLogger(new CaptureLogger())
+        .compile(),
+    ).rejects.toThrow(/DINTERO_ACCOUNT_ID: "X1" is not a Dintero account id/);
+  });
+
   it('a missing variable fails start-up, naming it', async () => {
     for (const name of NAMES) delete process.env[name];
     process.env.DINTERO_ACCOUNT_ID = 'T12345678';
