@@ -4,6 +4,7 @@ import { Test } from '@nestjs/testing';
 import request from 'supertest';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { DINTERO_CLOCK } from '../lib/dintero-auth.constants.js';
+import { HealthModule } from './compat/examples/health.module.js';
 import { DinteroAuthHealthIndicator, InjectDinteroHealthIndicator } from '../lib/health/index.js';
 import { DinteroAuthModule, DinteroTokenService, getDinteroTokenServiceToken } from '../lib/index.js';
 import type { FakeDinteroServer } from '../lib/testing/index.js';
@@ -23,24 +24,8 @@ afterEach(() => {
 });
 afterAll(() => fake.stop());
 
-@Controller('health')
-class HealthController {
-  constructor(
-    private readonly health: HealthCheckService,
-    private readonly dintero: DinteroAuthHealthIndicator,
-  ) {}
-
-  @Get()
-  @HealthCheck()
-  check() {
-    return this.health.check([() => this.dintero.isHealthy()]);
-  }
-}
-
-/** As the README has it: the health module apart from the module that registers DinteroAuthModule. */
+/** The README's health module, apart from the module that registers DinteroAuthModule. */
 async function startHealthApp(clock?: ManualClock) {
-  @Module({ imports: [TerminusModule.forRoot({ logger: false })], controllers: [HealthController], providers: [DinteroAuthHealthIndicator] })
-  class HealthModule {}
   @Module({ imports: [DinteroAuthModule.forRoot({ ...fakeOptions(fake), retry: { initialDelayMs: 5_000, maxDelayMs: 5_000 } }), HealthModule] })
   class HealthAppModule {}
   let builder = Test.createTestingModule({ imports: [HealthAppModule] }).setLogger(new CaptureLogger());
@@ -106,12 +91,12 @@ describe('DinteroAuthHealthIndicator', () => {
       controllers: [NamedHealthController],
       providers: [DinteroAuthHealthIndicator.forName('norway'), DinteroAuthHealthIndicator.forName('sweden')],
     })
-    class HealthModule {}
+    class NamedHealthModule {}
     const moduleRef = await Test.createTestingModule({
       imports: [
         DinteroAuthModule.forRoot({ ...fakeOptions(fake), name: 'norway' }),
         DinteroAuthModule.forRoot({ ...fakeOptions(fake), name: 'sweden', clientSecret: 'wrong-secret' }),
-        HealthModule,
+        NamedHealthModule,
       ],
     })
       .setLogger(new CaptureLogger())
