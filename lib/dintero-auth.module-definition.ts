@@ -48,15 +48,15 @@ const SERVICES = [
  * named registrations in one scope then never answer a plain `DinteroTokenService` with
  * whichever came last: that injection fails at start-up, saying what is missing.
  */
-function withRegistration(definition: DynamicModule, extras: Required<Pick<DinteroAuthModuleExtras, 'isGlobal'>> & DinteroAuthModuleExtras): DynamicModule {
-  const { name, isGlobal } = extras;
-  const registration: DinteroRegistration = { name, isGlobal };
+function withRegistration(definition: DynamicModule, registration: DinteroRegistration): DynamicModule {
+  const { name, isGlobal } = registration;
   const aliases =
     name === undefined ? [] : SERVICES.map(({ service, tokenFor }) => ({ provide: tokenFor(name), useExisting: service }));
+  const recorded = { provide: DINTERO_REGISTRATION, useValue: registration };
   return {
     ...definition,
     global: isGlobal,
-    providers: [...(definition.providers ?? []), ...aliases, { provide: DINTERO_REGISTRATION, useValue: registration }, UNIQUE_REGISTRATIONS_CHECK],
+    providers: [...(definition.providers ?? []), ...aliases, recorded, UNIQUE_REGISTRATIONS_CHECK],
     exports: name === undefined ? SERVICES.map(({ service }) => service) : aliases.map((alias) => alias.provide),
   };
 }
@@ -65,7 +65,7 @@ const definition = new ConfigurableModuleBuilder<DinteroAuthModuleOptions>({ mod
   .setClassMethodName('forRoot')
   .setFactoryMethodName('createDinteroAuthOptions')
   .setExtras<DinteroAuthModuleExtras>({ isGlobal: true, name: undefined }, (definition, extras) =>
-    withRegistration(definition, { ...extras, isGlobal: extras.isGlobal ?? true }),
+    withRegistration(definition, { name: extras.name, isGlobal: extras.isGlobal ?? true }),
   )
   .build();
 

@@ -1,6 +1,6 @@
 import { Inject, type InjectionToken } from '@nestjs/common';
 import { ModulesContainer } from '@nestjs/core';
-import { DinteroAuthConfigError } from './errors/dintero-auth.errors.js';
+import { DinteroAuthConfigError, type DinteroAuthConfigIssue } from './errors/dintero-auth.errors.js';
 import { DinteroAuthInterceptor } from './http/dintero-auth.interceptor.js';
 import { DinteroHttpService } from './http/dintero-http.service.js';
 import { DinteroTokenService } from './token/dintero-token.service.js';
@@ -47,25 +47,25 @@ export const DINTERO_REGISTRATION = Symbol('DINTERO_REGISTRATION');
  * or two unnamed global ones (a plain `DinteroTokenService` would then mean either).
  */
 export function assertUniqueRegistrations(modules: ModulesContainer): void {
-  const counts = new Map<string, number>();
+  const issues: DinteroAuthConfigIssue[] = [];
+  const counts = new Map<string | undefined, number>();
   for (const module of modules.values()) {
     const registration = module.providers.get(DINTERO_REGISTRATION)?.instance as DinteroRegistration | undefined;
     if (!registration || (registration.name === undefined && !registration.isGlobal)) continue;
-    const key = registration.name === undefined ? '' : JSON.stringify(registration.name);
-    counts.set(key, (counts.get(key) ?? 0) + 1);
+    const { name } = registration;
+    if (name !== undefined && (typeof name !== 'string' || name.trim() === '')) {
+      issues.push({ path: 'name', problem: 'must be a non-empty string, such as "norway"' });
+    } else counts.set(name, (counts.get(name) ?? 0) + 1);
   }
-  const issues = [...counts].filter(([, count]) => count > 1).map(([key, count]) => duplicateIssue(key, count));
+  for (const [name, count] of counts) {
+    if (count < 2) continue;
+    issues.push(
+      name === undefined
+        ? { path: 'isGlobal', problem: `${count} unnamed global registrations; give each account a name, or all but one isGlobal: false` }
+        : { path: 'name', problem: `${JSON.stringify(name)} is used by ${count} registrations; each name must be unique in an application` },
+    );
+  }
   if (issues.length > 0) throw new DinteroAuthConfigError(issues);
-}
-
-function duplicateIssue(key: string, count: number) {
-  if (key === '') {
-    return {
-      path: 'isGlobal',
-      problem: `${count} unnamed global registrations of DinteroAuthModule; give each account a name, or register all but one with isGlobal: false`,
-    };
-  }
-  return { path: 'name', problem: `${key} is used by ${count} registrations of DinteroAuthModule; each name must be unique in an application` };
 }
 
 /** Provider that runs the check while the application is created, before any token request. */

@@ -215,6 +215,10 @@ describe('named registrations', () => {
     await expect(failure).rejects.toThrow(/name: "norway" is used by 2 registrations/);
   });
 
+  it('an empty name fails at start-up', async () => {
+    await expect(boot([DinteroAuthModule.forRoot({ ...fakeOptions(fake), name: ' ' })])).rejects.toThrow(/name: must be a non-empty string/);
+  });
+
   it('two unnamed global registrations fail at start-up; unnamed ones local to their modules do not', async () => {
     await expect(boot([DinteroAuthModule.forRoot(fakeOptions(fake)), DinteroAuthModule.forRoot(fakeOptions(fake))])).rejects.toThrow(
       /2 unnamed global registrations/,
