@@ -11,7 +11,8 @@ trap 'rm -rf "$work"' EXIT
 # As from a fresh clone, with no dist/: `prepack` builds it, so this is what `npm publish` sends.
 (cd "$root" && rm -rf dist && npm pack --silent --pack-destination "$work" >/dev/null)
 tarball=$(ls "$work"/nestjs-dintero-auth-*.tgz)
-tar -tzf "$tarball" | grep -qx 'package/dist/index.js' || { echo "the packed package has no dist/index.js" >&2; exit 1; }
+contents=$(tar -tzf "$tarball")
+grep -qx 'package/dist/index.js' <<<"$contents" || { echo "the packed package has no dist/index.js" >&2; exit 1; }
 
 runtimes=(node)
 for version in ${COMPAT_NODE_VERSIONS-22 24}; do

@@ -2,7 +2,6 @@ import { Module } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
 import { DinteroAuthModule } from 'nestjs-dintero-auth';
 import { dinteroConfig } from 'nestjs-dintero-auth/config';
-import { HealthModule } from './health.module.js';
 import { PaymentsModule } from './payments.module.js';
 
 @Module({
@@ -11,7 +10,6 @@ import { PaymentsModule } from './payments.module.js';
     // DINTERO_ACCOUNT_ID, DINTERO_CLIENT_ID, DINTERO_CLIENT_SECRET; a missing one stops start-up, naming it
     DinteroAuthModule.forRootAsync(dinteroConfig.asProvider()),
     PaymentsModule, // inject DinteroHttpService, DinteroTokenService anywhere: the module is global
-    HealthModule,
   ],
 })
 export class AppModule {}
