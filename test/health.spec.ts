@@ -3,11 +3,10 @@ import { HealthCheck, HealthCheckService, TerminusModule } from '@nestjs/terminu
 import { Test } from '@nestjs/testing';
 import request from 'supertest';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { DINTERO_CLOCK } from '../lib/dintero-auth.constants.js';
 import { HealthModule } from './compat/examples/health.module.js';
 import { DinteroAuthHealthIndicator, InjectDinteroHealthIndicator } from '../lib/health/index.js';
 import { DinteroAuthModule, DinteroTokenService, getDinteroTokenServiceToken } from '../lib/index.js';
-import type { FakeDinteroServer } from '../lib/testing/index.js';
+import { DINTERO_CLOCK, type FakeDinteroServer } from '../lib/testing/index.js';
 import { CaptureLogger } from './support/capture-logger.js';
 import { ManualClock } from './support/manual-clock.js';
 import { eventually, fakeOptions, startFake } from './support/token-app.js';
