@@ -77,17 +77,27 @@ function configError(run: () => unknown): DinteroAuthConfigError {
   throw new Error('expected a DinteroAuthConfigError');
 }
 
+/** The fake's client in process.env, with `more` variables. */
+function setFakeClientEnv(more: Record<string, string>): void {
+  Object.assign(process.env, {
+    DINTERO_ACCOUNT_ID: FAKE_DINTERO_CLIENT.accountId,
+    DINTERO_CLIENT_ID: FAKE_DINTERO_CLIENT.clientId,
+    DINTERO_CLIENT_SECRET: FAKE_DINTERO_CLIENT.clientSecret,
+    ...more,
+  });
+}
+
+/** The one-line registration, from process.env. */
+function compileFromEnv() {
+  return Test.createTestingModule({ imports: [DinteroAuthModule.forRootAsync(dinteroConfig.asProvider())] })
+    .setLogger(new CaptureLogger())
+    .compile();
+}
+
 describe('dinteroConfig (registerAs)', () => {
   it('wires forRootAsync in one line from the environment', async () => {
-    Object.assign(process.env, {
-      DINTERO_ACCOUNT_ID: FAKE_DINTERO_CLIENT.accountId,
-      DINTERO_CLIENT_ID: FAKE_DINTERO_CLIENT.clientId,
-      DINTERO_CLIENT_SECRET: FAKE_DINTERO_CLIENT.clientSecret,
-      DINTERO_BASE_URL: 'https://checkout.dintero.com/v1',
-    });
-    const moduleRef = await Test.createTestingModule({ imports: [DinteroAuthModule.forRootAsync(dinteroConfig.asProvider())] })
-      .setLogger(new CaptureLogger())
-      .compile();
+    setFakeClientEnv({ DINTERO_BASE_URL: 'https://checkout.dintero.com/v1' });
+    const moduleRef = await compileFromEnv();
     await moduleRef.init();
     const status = moduleRef.get(DinteroTokenService).status();
     expect(status.token).toBeUndefined();
@@ -98,16 +108,8 @@ describe('dinteroConfig (registerAs)', () => {
   });
 
   it('points at the built-in fake from the environment alone', async () => {
-    Object.assign(process.env, {
-      DINTERO_ACCOUNT_ID: FAKE_DINTERO_CLIENT.accountId,
-      DINTERO_CLIENT_ID: FAKE_DINTERO_CLIENT.clientId,
-      DINTERO_CLIENT_SECRET: FAKE_DINTERO_CLIENT.clientSecret,
-      DINTERO_BASE_URL: fake.baseUrl,
-      DINTERO_ALLOW_INSECURE_LOOPBACK: 'true',
-    });
-    const moduleRef = await Test.createTestingModule({ imports: [DinteroAuthModule.forRootAsync(dinteroConfig.asProvider())] })
-      .setLogger(new CaptureLogger())
-      .compile();
+    setFakeClientEnv({ DINTERO_BASE_URL: fake.baseUrl, DINTERO_ALLOW_INSECURE_LOOPBACK: 'true' });
+    const moduleRef = await compileFromEnv();
     await moduleRef.init();
     const token = await moduleRef.get(DinteroTokenService).getToken();
     expect(fake.verifyToken(token.accessToken)).toBeDefined();
@@ -116,21 +118,13 @@ describe('dinteroConfig (registerAs)', () => {
 
   it('an invalid variable fails start-up, naming the variable', async () => {
     Object.assign(process.env, { DINTERO_ACCOUNT_ID: 'X1', DINTERO_CLIENT_ID: 'id', DINTERO_CLIENT_SECRET: 'secret' });
-    await expect(
-      Test.createTestingModule({ imports: [DinteroAuthModule.forRootAsync(dinteroConfig.asProvider())] })
-        .setLogger(new CaptureLogger())
-        .compile(),
-    ).rejects.toThrow(/DINTERO_ACCOUNT_ID: "X1" is not a Dintero account id/);
+    await expect(compileFromEnv()).rejects.toThrow(/DINTERO_ACCOUNT_ID: "X1" is not a Dintero account id/);
   });
 
   it('a missing variable fails start-up, naming it', async () => {
     for (const name of NAMES) delete process.env[name];
     process.env.DINTERO_ACCOUNT_ID = 'T12345678';
     process.env.DINTERO_CLIENT_ID = 'id';
-    await expect(
-      Test.createTestingModule({ imports: [DinteroAuthModule.forRootAsync(dinteroConfig.asProvider())] })
-        .setLogger(new CaptureLogger())
-        .compile(),
-    ).rejects.toThrow(/DINTERO_CLIENT_SECRET: is not set/);
+    await expect(compileFromEnv()).rejects.toThrow(/DINTERO_CLIENT_SECRET: is not set/);
   });
 });
