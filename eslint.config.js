@@ -3,7 +3,7 @@ import eslint from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/', 'coverage/', 'node_modules/', 'sample-app/dist/', 'bench/dist/', 'bench/results/', 'docs/api/', '.scratch/', 'test/compat/'] },
+  { ignores: ['dist/', 'coverage/', 'node_modules/', 'sample-app/dist/', 'bench/dist/', 'bench/results/', 'docs/api/', '.scratch/', '.api-temp/', 'test/compat/'] },
   eslint.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {
@@ -26,6 +26,12 @@ export default tseslint.config(
       ...tseslint.configs.disableTypeChecked.languageOptions,
       globals: { process: 'readonly', console: 'readonly', setTimeout: 'readonly' },
     },
+  },
+  {
+    // Node scripts the package.json scripts run: they report on the console.
+    files: ['scripts/**/*.mjs'],
+    languageOptions: { globals: { URL: 'readonly' } },
+    rules: { 'no-console': 'off' },
   },
   {
     // The sample app's page scripts run in the browser.

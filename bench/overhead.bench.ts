@@ -44,7 +44,9 @@ const path = `/transactions/${transactionId}`;
 const stub: AxiosAdapter = (config) => Promise.resolve({ data: {}, status: 200, statusText: 'OK', headers: {}, config, request: {} });
 const stubStatic = axios.create({ baseURL: fake.baseUrl, adapter: stub, headers: { ...moduleHeaders, Authorization: `Bearer ${token}` } });
 const stubOurs = axios.create({ baseURL: fake.baseUrl, adapter: stub, headers: moduleHeaders });
-ours.app.get(DinteroAuthInterceptor).protect(stubOurs, { deadlineMs: 30_000 });
+// protect() is internal (stripped from the published types): the module's own wiring, reached here on purpose.
+type Protect = { protect(instance: AxiosInstance, options: { deadlineMs: number }): void };
+ours.app.get<DinteroAuthInterceptor, Protect>(DinteroAuthInterceptor).protect(stubOurs, { deadlineMs: 30_000 });
 
 type Call = () => Promise<unknown>;
 const PAIRS: { name: string; ours: Call; twin: Call }[] = [

@@ -1,6 +1,11 @@
-import { Module } from '@nestjs/common';
+import { type DynamicModule, Module } from '@nestjs/common';
 import { DINTERO_AUTH_CONFIG, DINTERO_CLOCK } from './dintero-auth.constants.js';
-import { DINTERO_AUTH_MODULE_OPTIONS, DinteroAuthConfigurableModule } from './dintero-auth.module-definition.js';
+import {
+  DINTERO_AUTH_MODULE_OPTIONS,
+  DinteroAuthConfigurableModule,
+  type DinteroAuthModuleAsyncOptions,
+  type DinteroAuthModuleRegistration,
+} from './dintero-auth.module-definition.js';
 import type { DinteroAuthModuleOptions } from './interfaces/dintero-auth-options.interface.js';
 import type { DinteroAuthConfig } from './options/dintero-auth.config.js';
 import { normalizeOptions } from './options/normalize-options.js';
@@ -18,9 +23,9 @@ import { TokenEndpointClient } from './token/token-endpoint.client.js';
  * Dintero access tokens for a NestJS application, and `DinteroHttpService` to call Dintero with them.
  *
  * `DinteroAuthModule.forRoot({ accountId, clientId, clientSecret })`, or `forRootAsync()` with
- * `useFactory` / `useClass` / `useExisting`, `imports`, `inject` and `isGlobal`. Options are
- * validated once, while the application is created; invalid ones fail start-up with a
- * `DinteroAuthConfigError` that names every bad field.
+ * `useFactory` / `useClass` / `useExisting`, `imports` and `inject`. Global unless `isGlobal: false`;
+ * `name` tells several accounts apart. Options are validated once, while the application is
+ * created; invalid ones fail start-up with a `DinteroAuthConfigError` that names every bad field.
  */
 @Module({
   providers: [
@@ -60,4 +65,14 @@ import { TokenEndpointClient } from './token/token-endpoint.client.js';
   ],
   // Exports are set per registration (by class, or by name): see dintero-auth.module-definition.ts.
 })
-export class DinteroAuthModule extends DinteroAuthConfigurableModule {}
+export class DinteroAuthModule extends DinteroAuthConfigurableModule {
+  /** The module with these options (and `isGlobal`, `name`). */
+  static override forRoot(options: DinteroAuthModuleRegistration): DynamicModule {
+    return super.forRoot(options);
+  }
+
+  /** The module with options made by a factory, a class or an existing provider. */
+  static override forRootAsync(options: DinteroAuthModuleAsyncOptions): DynamicModule {
+    return super.forRootAsync(options);
+  }
+}

@@ -10,8 +10,8 @@ import {
   type DinteroAuthModuleOptions,
   DinteroHttpService,
   DinteroTokenRequestError,
-  PACKAGE_NAME,
 } from '../lib/index.js';
+import { PACKAGE_NAME } from '../lib/dintero-auth.constants.js';
 import { FAKE_DINTERO_CLIENT, type FakeDinteroClient, FakeDinteroServer } from '../lib/testing/index.js';
 import { MIN_TOKEN_AGE_FOR_401_MS } from '../lib/http/unauthorized-policy.js';
 import { CaptureLogger } from './support/capture-logger.js';
@@ -371,7 +371,8 @@ describe('isolation', () => {
     class MerchantB {
       constructor(readonly http: DinteroHttpService) {}
     }
-    @Module({ imports: [DinteroAuthModule.forRoot(fakeOptions(fake))], providers: [MerchantA], exports: [MerchantA] })
+    // Unnamed registrations local to their modules: each module's providers see their own.
+    @Module({ imports: [DinteroAuthModule.forRoot({ ...fakeOptions(fake), isGlobal: false })], providers: [MerchantA], exports: [MerchantA] })
     class ModuleA {}
     @Module({
       imports: [
@@ -380,6 +381,7 @@ describe('isolation', () => {
           accountId: SECOND_CLIENT.accountId,
           clientId: SECOND_CLIENT.clientId,
           clientSecret: SECOND_CLIENT.clientSecret,
+          isGlobal: false,
         }),
       ],
       providers: [MerchantB],

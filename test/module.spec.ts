@@ -4,10 +4,17 @@ import { Test } from '@nestjs/testing';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
   DinteroAuthConfigError,
+  DinteroAuthInterceptor,
   DinteroAuthModule,
   type DinteroAuthModuleOptions,
+  type DinteroAuthOptionsFactory,
+  DinteroHttpService,
   DinteroTokenRequestError,
   DinteroTokenService,
+  getDinteroAuthInterceptorToken,
+  InjectDinteroAuthInterceptor,
+  InjectDinteroHttp,
+  InjectDinteroTokens,
 } from '../lib/index.js';
 import { FAKE_DINTERO_CLIENT, type FakeDinteroServer } from '../lib/testing/index.js';
 import { CaptureLogger } from './support/capture-logger.js';
@@ -41,7 +48,7 @@ async function expectWorkingTokens(tokens: DinteroTokenService): Promise<void> {
 }
 
 @Injectable()
-class OptionsFactory {
+class OptionsFactory implements DinteroAuthOptionsFactory {
   createDinteroAuthOptions(): DinteroAuthModuleOptions {
     return fakeOptions(fake);
   }
@@ -96,7 +103,7 @@ describe('DinteroAuthModule registration', () => {
     await expectWorkingTokens(moduleRef.get(DinteroTokenService));
   });
 
-  it('isGlobal makes the service injectable in modules that do not import it', async () => {
+  it('is global by default: modules that do not import it inject its services', async () => {
     @Injectable()
     class PaymentsService {
       constructor(readonly tokens: DinteroTokenService) {}
@@ -104,11 +111,13 @@ describe('DinteroAuthModule registration', () => {
     @Module({ providers: [PaymentsService] })
     class PaymentsModule {}
 
-    const moduleRef = await boot([DinteroAuthModule.forRoot({ ...fakeOptions(fake), isGlobal: true }), PaymentsModule]);
-    await expectWorkingTokens(moduleRef.get(PaymentsService).tokens);
+    for (const registration of [DinteroAuthModule.forRoot(fakeOptions(fake)), DinteroAuthModule.forRootAsync({ useFactory: () => fakeOptions(fake) })]) {
+      const moduleRef = await boot([registration, PaymentsModule]);
+      await expectWorkingTokens(moduleRef.get(PaymentsService).tokens);
+    }
   });
 
-  it('without isGlobal, a module that does not import it cannot inject the service', async () => {
+  it('with isGlobal: false, a module that does not import it cannot inject the service', async () => {
     @Injectable()
     class PaymentsService {
       constructor(readonly tokens: DinteroTokenService) {}
@@ -117,7 +126,7 @@ describe('DinteroAuthModule registration', () => {
     class PaymentsModule {}
 
     await expect(
-      Test.createTestingModule({ imports: [DinteroAuthModule.forRoot(fakeOptions(fake)), PaymentsModule] })
+      Test.createTestingModule({ imports: [DinteroAuthModule.forRoot({ ...fakeOptions(fake), isGlobal: false }), PaymentsModule] })
         .setLogger(new CaptureLogger())
         .compile(),
     ).rejects.toThrow(/DinteroTokenService/);
@@ -150,5 +159,80 @@ describe('DinteroAuthModule registration', () => {
     await expect(failure).rejects.toBeInstanceOf(DinteroTokenRequestError);
     await expect(failure).rejects.toMatchObject({ status: 401, dinteroCode: 'invalid_client' });
     expect(fake.tokenRequestCount).toBe(1);
+  });
+});
+
+describe('named registrations', () => {
+  it('@InjectDinteroTokens(), @InjectDinteroHttp() and @InjectDinteroAuthInterceptor() without a name mean the unnamed registration', async () => {
+    @Injectable()
+    class PaymentsService {
+      constructor(
+        @InjectDinteroTokens() readonly tokens: DinteroTokenService,
+        @InjectDinteroHttp() readonly http: DinteroHttpService,
+        @InjectDinteroAuthInterceptor() readonly interceptor: DinteroAuthInterceptor,
+      ) {}
+    }
+    const moduleRef = await boot([DinteroAuthModule.forRoot(fakeOptions(fake))], [PaymentsService]);
+    const service = moduleRef.get(PaymentsService);
+    expect(service.tokens).toBe(moduleRef.get(DinteroTokenService));
+    expect(service.http).toBe(moduleRef.get(DinteroHttpService));
+    expect(service.interceptor).toBe(moduleRef.get(DinteroAuthInterceptor));
+  });
+
+  it('each name has its own tokens, client and interceptor, injectable in modules that do not import it', async () => {
+    @Injectable()
+    class Marketplace {
+      constructor(
+        @InjectDinteroTokens('norway') readonly norwayTokens: DinteroTokenService,
+        @InjectDinteroHttp('norway') readonly norwayHttp: DinteroHttpService,
+        @InjectDinteroAuthInterceptor('norway') readonly norwayInterceptor: DinteroAuthInterceptor,
+        @InjectDinteroTokens('sweden') readonly swedenTokens: DinteroTokenService,
+        @InjectDinteroAuthInterceptor('sweden') readonly swedenInterceptor: DinteroAuthInterceptor,
+      ) {}
+    }
+    @Module({ providers: [Marketplace] })
+    class MarketplaceModule {}
+    const moduleRef = await boot([
+      DinteroAuthModule.forRoot({ ...fakeOptions(fake), name: 'norway' }),
+      DinteroAuthModule.forRootAsync({ name: 'sweden', useFactory: () => fakeOptions(fake) }),
+      MarketplaceModule,
+    ]);
+    const market = moduleRef.get(Marketplace);
+    expect(market.norwayTokens).not.toBe(market.swedenTokens);
+    expect(market.norwayInterceptor).not.toBe(market.swedenInterceptor);
+    expect(moduleRef.get(getDinteroAuthInterceptorToken('norway'))).toBe(market.norwayInterceptor);
+    await expectWorkingTokens(market.norwayTokens);
+    await expectWorkingTokens(market.swedenTokens);
+    expect(fake.tokenRequestCount).toBe(2);
+  });
+
+  it('two registrations with one name fail at start-up, naming it', async () => {
+    const failure = boot([
+      DinteroAuthModule.forRoot({ ...fakeOptions(fake), name: 'norway' }),
+      DinteroAuthModule.forRootAsync({ name: 'norway', isGlobal: false, useFactory: () => fakeOptions(fake) }),
+    ]);
+    await expect(failure).rejects.toBeInstanceOf(DinteroAuthConfigError);
+    await expect(failure).rejects.toThrow(/name: "norway" is used by 2 registrations/);
+  });
+
+  it('an empty name fails at start-up', async () => {
+    await expect(boot([DinteroAuthModule.forRoot({ ...fakeOptions(fake), name: ' ' })])).rejects.toThrow(/name: must be a non-empty string/);
+  });
+
+  it('two unnamed global registrations fail at start-up; unnamed ones local to their modules do not', async () => {
+    await expect(boot([DinteroAuthModule.forRoot(fakeOptions(fake)), DinteroAuthModule.forRoot(fakeOptions(fake))])).rejects.toThrow(
+      /2 unnamed global registrations/,
+    );
+
+    @Injectable()
+    class Local {
+      constructor(readonly tokens: DinteroTokenService) {}
+    }
+    @Module({ imports: [DinteroAuthModule.forRoot({ ...fakeOptions(fake), isGlobal: false })], providers: [Local], exports: [Local] })
+    class FirstModule {}
+    @Module({ imports: [DinteroAuthModule.forRoot({ ...fakeOptions(fake), isGlobal: false })], providers: [{ provide: 'second', useClass: Local }] })
+    class SecondModule {}
+    const moduleRef = await boot([FirstModule, SecondModule]);
+    expect(moduleRef.get(Local).tokens).not.toBe(moduleRef.get<Local>('second').tokens);
   });
 });

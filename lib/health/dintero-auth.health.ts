@@ -1,10 +1,22 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, type FactoryProvider } from '@nestjs/common';
 import { type HealthIndicatorResult, HealthIndicatorService } from '@nestjs/terminus';
+import { getDinteroTokenServiceToken } from '../dintero-auth.names.js';
 import { DinteroTokenService } from '../token/dintero-token.service.js';
+
+/** Injection token of the health indicator of the registration named `name` (see `DinteroAuthHealthIndicator.forName`). */
+export function getDinteroHealthIndicatorToken(name: string): string {
+  return `DinteroAuthHealthIndicator:${name}`;
+}
+
+/** Injects the health indicator of the registration named `name`, or, without a name, of the unnamed one. */
+export const InjectDinteroHealthIndicator = (name?: string): PropertyDecorator & ParameterDecorator =>
+  Inject(name === undefined ? DinteroAuthHealthIndicator : getDinteroHealthIndicatorToken(name));
 
 /**
  * A `@nestjs/terminus` health indicator: up while a usable token is held (with its time to
- * expiry), down with the last error's code while none is.
+ * expiry), down with the last error's code while none is. List the class among a module's
+ * providers for the unnamed registration, `DinteroAuthHealthIndicator.forName(name)` for a
+ * named one.
  *
  * Probes are cheap: a held token is read, never fetched. With no token, a probe starts the
  * shared fetch in the background and answers at once; single flight and the backoff after
@@ -12,10 +24,20 @@ import { DinteroTokenService } from '../token/dintero-token.service.js';
  */
 @Injectable()
 export class DinteroAuthHealthIndicator {
+  /** @internal Made by the injector, or by {@link DinteroAuthHealthIndicator.forName}. */
   constructor(
     @Inject(DinteroTokenService) private readonly tokens: DinteroTokenService,
     @Inject(HealthIndicatorService) private readonly health: HealthIndicatorService,
   ) {}
+
+  /** A provider of the indicator of the registration named `name`; inject it with `@InjectDinteroHealthIndicator(name)`. */
+  static forName(name: string): FactoryProvider<DinteroAuthHealthIndicator> {
+    return {
+      provide: getDinteroHealthIndicatorToken(name),
+      useFactory: (tokens: DinteroTokenService, health: HealthIndicatorService) => new DinteroAuthHealthIndicator(tokens, health),
+      inject: [getDinteroTokenServiceToken(name), HealthIndicatorService],
+    };
+  }
 
   /** The indicator's result under `key` (default `dintero`); never waits for a token request. */
   isHealthy(key = 'dintero'): HealthIndicatorResult {

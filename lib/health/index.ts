@@ -1,2 +1,2 @@
-export { DinteroAuthHealthIndicator } from './dintero-auth.health.js';
+export { DinteroAuthHealthIndicator, InjectDinteroHealthIndicator, getDinteroHealthIndicatorToken } from './dintero-auth.health.js';
 export { DinteroAccountsHealthIndicator } from './dintero-accounts.health.js';

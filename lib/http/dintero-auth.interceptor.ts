@@ -7,6 +7,7 @@ import axios, {
   type InternalAxiosRequestConfig,
 } from 'axios';
 import { DINTERO_AUTH_CONFIG, DINTERO_CLOCK } from '../dintero-auth.constants.js';
+import type { AxiosInstanceLike } from '../interfaces/axios-instance-like.interface.js';
 import type { DinteroAuthConfig } from '../options/dintero-auth.config.js';
 import type { DinteroAccessToken } from '../token/access-token.js';
 import type { Clock } from '../token/clock.js';
@@ -57,6 +58,7 @@ export class DinteroAuthInterceptor implements OnApplicationShutdown {
   private readonly agents: DinteroAgents;
   private readonly waited = new SlicedDispatch();
 
+  /** @internal Made by the module's injector. */
   constructor(
     @Inject(DINTERO_AUTH_CONFIG) private readonly config: DinteroAuthConfig,
     @Inject(DinteroTokenService) private readonly tokens: DinteroTokenService,
@@ -70,8 +72,8 @@ export class DinteroAuthInterceptor implements OnApplicationShutdown {
    * nothing. The module detaches it when the application has shut down (after the HTTP server
    * drained), so requests in flight during a rolling deploy keep their token.
    */
-  attach(instance: AxiosInstance): () => void {
-    const detach = this.install(instance, {});
+  attach(instance: AxiosInstanceLike): () => void {
+    const detach = this.install(instance as unknown as AxiosInstance, {});
     this.detachers.add(detach);
     return detach;
   }

@@ -1,6 +1,6 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { DinteroAuthModule } from '../dintero-auth.module.js';
-import type { DinteroAuthModuleOptions } from '../interfaces/dintero-auth-options.interface.js';
+import type { DinteroAuthModuleRegistration } from '../dintero-auth.module-definition.js';
 import type { TokenGrant } from '../token/access-token.js';
 import { TokenEndpointClient } from '../token/token-endpoint.client.js';
 
@@ -8,11 +8,9 @@ import { TokenEndpointClient } from '../token/token-endpoint.client.js';
 export type TestTokenSource = string | (() => string | Promise<string>);
 
 /** Options of {@link DinteroAuthTestingModule.withToken}. */
-export interface DinteroAuthTestingOptions extends Partial<DinteroAuthModuleOptions> {
+export interface DinteroAuthTestingOptions extends Partial<DinteroAuthModuleRegistration> {
   /** Lifetime of each test token, in seconds. Default 3600. */
   tokenLifetimeSeconds?: number;
-  /** Register globally, like `isGlobal` on the real module. Default false. */
-  isGlobal?: boolean;
 }
 
 /**
@@ -23,18 +21,19 @@ export interface DinteroAuthTestingOptions extends Partial<DinteroAuthModuleOpti
  * ```ts
  * Test.createTestingModule({ imports: [DinteroAuthTestingModule.withToken('test-token'), PaymentsModule] })
  * ```
+ *
+ * Global like the real module; `name` stands in for a named registration.
  */
 @Module({})
 export class DinteroAuthTestingModule {
-  /** The module with tokens from `source`; `options` as for `forRoot()`, all optional. */
+  /** The module with tokens from `source`; `options` as for `forRoot()` (`name`, `isGlobal` too), all optional. */
   static withToken(source: TestTokenSource, options: DinteroAuthTestingOptions = {}): DynamicModule {
-    const { tokenLifetimeSeconds = 3600, isGlobal = false, ...overrides } = options;
+    const { tokenLifetimeSeconds = 3600, ...overrides } = options;
     const real = DinteroAuthModule.forRoot({
       accountId: 'T00000000',
       clientId: 'test-client',
       clientSecret: 'test-secret',
       ...overrides,
-      isGlobal,
     });
     const scripted = {
       requestToken: async (): Promise<TokenGrant> => ({

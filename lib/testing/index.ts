@@ -1,3 +1,5 @@
+export { DINTERO_CLOCK } from '../dintero-auth.constants.js';
+export type { Clock, TimerHandle } from '../token/clock.js';
 export { DinteroAuthTestingModule } from './dintero-auth-testing.module.js';
 export type { DinteroAuthTestingOptions, TestTokenSource } from './dintero-auth-testing.module.js';
 export { FakeDinteroServer } from './fake-dintero.server.js';

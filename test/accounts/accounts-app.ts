@@ -1,12 +1,11 @@
 import { Test, type TestingModule } from '@nestjs/testing';
 import {
-  DINTERO_CLOCK,
   type DinteroAccountCredentials,
   DinteroAccounts,
   DinteroAccountsModule,
   type DinteroAccountsModuleOptions,
 } from '../../lib/index.js';
-import { FakeDinteroServer, type FakeDinteroClient } from '../../lib/testing/index.js';
+import { DINTERO_CLOCK, FakeDinteroServer, type FakeDinteroClient } from '../../lib/testing/index.js';
 import { CaptureLogger } from '../support/capture-logger.js';
 import type { ManualClock } from '../support/manual-clock.js';
 

@@ -5,7 +5,7 @@
 import type { Redis } from 'ioredis';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { DinteroAccountEvent, DinteroAccountsModuleOptions } from '../../lib/index.js';
-import { normalizeOptions } from '../../lib/index.js';
+import { normalizeOptions } from '../../lib/options/normalize-options.js';
 import { RedisTokenStore } from '../../lib/redis/index.js';
 import { storeNamespace } from '../../lib/store/shared-token.source.js';
 import type { FakeDinteroClient, FakeDinteroServer } from '../../lib/testing/index.js';

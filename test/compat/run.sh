@@ -1,20 +1,36 @@
 #!/usr/bin/env bash
 # Packs the package as npm would publish it, installs the tarball into a NestJS 11 (CommonJS)
-# and a NestJS 12 (ESM) app, and runs each: boot, token from the fake, an authorized call.
+# and a NestJS 12 (ESM) app, compiles the README's examples (./examples) in each, and runs
+# them (./harness.ts) on this machine's Node and on every version in COMPAT_NODE_VERSIONS
+# (default "22 24"; the runtimes come from the npm registry's `node` package).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
-(cd "$root" && npm pack --silent --pack-destination "$work" >/dev/null)
+# As from a fresh clone, with no dist/: `prepack` builds it, so this is what `npm publish` sends.
+(cd "$root" && rm -rf dist && npm pack --silent --pack-destination "$work" >/dev/null)
 tarball=$(ls "$work"/nestjs-dintero-auth-*.tgz)
+contents=$(tar -tzf "$tarball")
+grep -qx 'package/dist/index.js' <<<"$contents" || { echo "the packed package has no dist/index.js" >&2; exit 1; }
+
+runtimes=(node)
+for version in ${COMPAT_NODE_VERSIONS-22 24}; do
+  npm install --silent --no-audit --no-fund --no-package-lock --prefix "$work/node$version" "node@$version" >/dev/null &
+done
+wait
+for version in ${COMPAT_NODE_VERSIONS-22 24}; do runtimes+=("$work/node$version/node_modules/.bin/node"); done
+
 for app in nest11 nest12; do
   echo "== $app"
-  cp -r "$root/test/compat/$app" "$work/$app"
+  mkdir -p "$work/$app/src"
+  cp "$root/test/compat/$app/package.json" "$root/test/compat/$app/tsconfig.json" "$work/$app/"
+  cp "$root/test/compat/harness.ts" "$work/$app/src/main.ts"
+  cp -r "$root/test/compat/examples" "$work/$app/src/examples"
   (
     cd "$work/$app"
     npm install --silent --no-audit --no-fund --no-package-lock "$tarball"
     npm run --silent build
-    node dist/main.js
+    for runtime in "${runtimes[@]}"; do "$runtime" dist/main.js; done
   )
 done

@@ -4,7 +4,8 @@
  */
 import type { Redis } from 'ioredis';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type DinteroAuthModuleOptions, DinteroTokenUnavailableError, normalizeOptions } from '../../lib/index.js';
+import { type DinteroAuthModuleOptions, DinteroTokenUnavailableError } from '../../lib/index.js';
+import { normalizeOptions } from '../../lib/options/normalize-options.js';
 import { RedisTokenStore } from '../../lib/redis/index.js';
 import { storeNamespace } from '../../lib/store/shared-token.source.js';
 import { FakeDinteroServer } from '../../lib/testing/index.js';

@@ -1,6 +1,6 @@
 import { Test, type TestingModule } from '@nestjs/testing';
+import { DINTERO_CLOCK } from '../../lib/dintero-auth.constants.js';
 import {
-  DINTERO_CLOCK,
   DinteroAuthInterceptor,
   DinteroAuthModule,
   type DinteroAuthModuleOptions,

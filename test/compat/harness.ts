@@ -1,0 +1,115 @@
+// Runs every README example (./examples, copied in by run.sh) in this app, against the
+// built-in fake Dintero: boot, token, an authorized call, shutdown. Any failure exits 1.
+import 'reflect-metadata';
+import { type INestApplicationContext, Module, type Type } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { createRequire } from 'node:module';
+import { DinteroAuthModule, DinteroTokenService, dinteroOptionsFromEnv } from 'nestjs-dintero-auth';
+import { FAKE_DINTERO_CLIENT, FakeDinteroServer } from 'nestjs-dintero-auth/testing';
+import { register } from 'prom-client';
+import { AppModule as FactoryAppModule } from './examples/app-config-factory.module.js';
+import { AppModule } from './examples/app.module.js';
+import { BillingClient } from './examples/billing.client.js';
+import { HealthController, HealthModule } from './examples/health.module.js';
+import { Marketplace, MarketplaceModule } from './examples/marketplace.module.js';
+import { paymentsEndToEnd } from './examples/payments.e2e.js';
+import { PaymentsService } from './examples/payments.service.js';
+import { paymentsTestingModule } from './examples/payments.testing.js';
+import { AppModule as ReplicasAppModule } from './examples/replicas.module.js';
+import { DinteroHeaders } from './examples/token-headers.js';
+import { TokenMetrics } from './examples/token-metrics.js';
+
+function check(condition: boolean, what: string): void {
+  if (!condition) throw new Error(`README example failed: ${what}`);
+}
+
+async function withApp(module: Type, run: (app: INestApplicationContext) => Promise<void>): Promise<void> {
+  const app = await NestFactory.createApplicationContext(module, { logger: false, abortOnError: false });
+  try {
+    await run(app);
+  } finally {
+    await app.close();
+  }
+}
+
+async function main(): Promise<void> {
+  const fake = await new FakeDinteroServer().start();
+  const bearers = () => fake.apiRequests.map((request) => request.headers.authorization);
+  Object.assign(process.env, {
+    DINTERO_ACCOUNT_ID: FAKE_DINTERO_CLIENT.accountId,
+    DINTERO_CLIENT_ID: FAKE_DINTERO_CLIENT.clientId,
+    DINTERO_CLIENT_SECRET: FAKE_DINTERO_CLIENT.clientSecret,
+    DINTERO_BASE_URL: fake.baseUrl,
+    DINTERO_ALLOW_INSECURE_LOOPBACK: 'true',
+  });
+  const ran: string[] = [];
+
+  await withApp(AppModule, async (app) => {
+    const session = await app.get(PaymentsService).createSession(1_000, 'NOK', 'compat');
+    const token = await app.get(DinteroTokenService).getToken();
+    check(session.id.startsWith(`${FAKE_DINTERO_CLIENT.accountId}.`) && bearers().every((bearer) => bearer === `Bearer ${token.accessToken}`), 'quick start call');
+  });
+  ran.push('quick start', 'DinteroHttpService');
+
+  @Module({ imports: [AppModule, HealthModule] })
+  class AppWithHealthModule {}
+  await withApp(AppWithHealthModule, async (app) => {
+    await app.get(DinteroTokenService).getToken();
+    const health = await app.get(HealthController).check();
+    check(health.status === 'ok' && health.info?.dintero?.status === 'up', 'health check');
+  });
+  ran.push('health');
+
+  await withApp(FactoryAppModule, async (app) => {
+    check(app.get(PaymentsService) !== undefined && app.get(DinteroTokenService).status().token === undefined, 'factory configuration');
+  });
+  ran.push('ConfigService factory');
+
+  @Module({ imports: [DinteroAuthModule.forRoot(dinteroOptionsFromEnv())], providers: [DinteroHeaders, BillingClient, TokenMetrics] })
+  class ServicesModule {}
+  await withApp(ServicesModule, async (app) => {
+    const { Authorization } = await app.get(DinteroHeaders).authorization();
+    check(fake.verifyToken(Authorization.replace('Bearer ', '')) !== undefined, 'DinteroTokenService header');
+    const billing = app.get(BillingClient).http;
+    billing.defaults.baseURL = fake.baseUrl;
+    fake.resetCounts();
+    await billing.get('/sessions/none').catch(() => undefined);
+    check(bearers()[0] === Authorization, 'attach() to an axios instance of your own');
+    const metrics = await register.getSingleMetricAsString('dintero_token_events_total');
+    check(metrics.includes('type="acquired"'), 'token metrics');
+  });
+  ran.push('DinteroTokenService', 'attach()', 'events');
+
+  for (const prefix of ['NORWAY', 'SWEDEN']) {
+    process.env[`${prefix}_DINTERO_ACCOUNT_ID`] = FAKE_DINTERO_CLIENT.accountId;
+    process.env[`${prefix}_DINTERO_CLIENT_ID`] = FAKE_DINTERO_CLIENT.clientId;
+    process.env[`${prefix}_DINTERO_CLIENT_SECRET`] = FAKE_DINTERO_CLIENT.clientSecret;
+  }
+  await withApp(MarketplaceModule, async (app) => {
+    const market = app.get(Marketplace);
+    check(market.norway !== market.sweden && market.swedenTokens instanceof DinteroTokenService, 'named registrations');
+  });
+  ran.push('many accounts');
+
+  if (process.env.REDIS_URL) {
+    await withApp(ReplicasAppModule, async (app) => {
+      check(fake.verifyToken((await app.get(DinteroTokenService).getToken()).accessToken) !== undefined, 'shared store');
+    });
+    ran.push('replicas');
+  } else console.log('REDIS_URL is not set: the replicas example was compiled, not run');
+
+  const testing = await paymentsTestingModule();
+  check((await testing.get(DinteroTokenService).getAccessToken()) === 'test-token' && testing.get(PaymentsService) !== undefined, 'testing module');
+  await testing.close();
+  await paymentsEndToEnd();
+  ran.push('testing module', 'fake server');
+
+  await fake.stop();
+  const nest = (createRequire(`${process.cwd()}/`)('@nestjs/core/package.json') as { version: string }).version;
+  console.log(`README examples ok on NestJS ${nest}, Node ${process.versions.node}: ${ran.join(', ')}`);
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
