@@ -1,9 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { FakeCheckout, FakeCheckoutError } from './fake-checkout.js';
-import { checkoutPage, returnLocation } from './fake-checkout.page.js';
-import { operationProblem, sessionProblem } from './fake-checkout.validation.js';
+import { FakeCallbacks } from './fake-callbacks.js';
+import { FakeCheckout } from './fake-checkout.js';
+import { FakeCheckoutApi, type FakeDeferOptions } from './fake-checkout-api.js';
+import { answerHostedCheckout } from './fake-hosted-checkout.js';
+import { errorBody, sendError, sendJson } from './fake-http.js';
 import { FakeJwtSigner, type FakeTokenClaims } from './fake-jwt.js';
 import {
   FAKE_DINTERO_CLIENT,
@@ -17,10 +19,6 @@ import {
 const ACCOUNT_ID = /^[PT]{1}(?=(?:.{3}|.{8})$)[0-9]*$/;
 const TOKEN_PATH = /^\/v1\/accounts\/([^/]+)\/auth\/token$/;
 const VIEW_PATH = /^\/v1\/view\/([^/]+?)(?:\/(pay|cancel))?$/;
-const SYSTEM_HEADERS = ['dintero-system-name', 'dintero-system-version', 'dintero-system-plugin-name', 'dintero-system-plugin-version'];
-
-type Json = Record<string, unknown>;
-type Answer = readonly [status: number, body: unknown];
 
 interface QueuedFault {
   readonly fault: FakeTokenFault;
@@ -40,6 +38,8 @@ export class FakeDinteroServer {
   readonly apiRequests: FakeApiRequest[] = [];
   /** Sessions and transactions, for tests that look behind the API. */
   readonly checkout = new FakeCheckout();
+  /** Callbacks to `callback_url`, delivered as Dintero does (to loopback hosts only). */
+  readonly callbacks: FakeCallbacks;
   /** Lifetime of the tokens issued from now on, in seconds. */
   tokenLifetimeSeconds: number;
 
@@ -58,6 +58,8 @@ export class FakeDinteroServer {
   private apiCount = 0;
   private anonymousApiCount = 0;
   private readonly apiStatuses = new Map<number, number>();
+  private readonly checkoutApi: FakeCheckoutApi;
+  private droppedAnswers = 0;
 
   constructor(options: FakeDinteroServerOptions = {}) {
     this.clients = options.clients ?? [FAKE_DINTERO_CLIENT];
@@ -65,6 +67,14 @@ export class FakeDinteroServer {
     this.requestedPort = options.port ?? 0;
     this.recordRequests = options.recordRequests ?? true;
     this.server = createServer((req, res) => this.handle(req, res));
+    this.callbacks = new FakeCallbacks(options.clock ? { clock: options.clock } : {});
+    this.checkout.onChange((change) => this.callbacks.notify(change));
+    this.checkoutApi = new FakeCheckoutApi({
+      checkout: this.checkout,
+      verifyToken: (token) => this.verifyToken(token),
+      origin: () => this.origin,
+      allowLoopbackCallbacks: options.allowLoopbackCallbacks ?? false,
+    });
   }
 
   /** Starts listening on 127.0.0.1; resolves once the port is known. */
@@ -77,8 +87,9 @@ export class FakeDinteroServer {
     return this;
   }
 
-  /** Stops listening and drops every open connection. */
+  /** Stops listening, drops every open connection and cancels callback deliveries. */
   async stop(): Promise<void> {
+    this.callbacks.close();
     if (!this.server.listening) return;
     const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
     this.server.closeAllConnections();
@@ -179,6 +190,24 @@ export class FakeDinteroServer {
     this.apiFaults.push({ status, code, message, remaining: times });
   }
 
+  /**
+   * Answers the next capture, refund or void calls with `202 Accepted` and an `event-request-id`,
+   * the transaction unchanged; they complete later (see {@link FakeDeferOptions}).
+   */
+  deferOperations(options: FakeDeferOptions = {}): void {
+    this.checkoutApi.deferOperations(options);
+  }
+
+  /** Completes every operation answered with 202; returns how many. */
+  completeDeferredOperations(): number {
+    return this.checkoutApi.completeDeferred();
+  }
+
+  /** Processes the next `times` API requests, then drops the connection instead of answering (a lost answer). */
+  dropApiAnswers(times = 1): void {
+    this.droppedAnswers += times;
+  }
+
   /** Stops every redirect set with {@link redirectApi}. */
   clearRedirects(): void {
     this.redirects.clear();
@@ -204,7 +233,7 @@ export class FakeDinteroServer {
       }
       const view = VIEW_PATH.exec(path);
       if (view) {
-        this.hostedCheckout(req.method ?? 'GET', decodeURIComponent(view[1]!), view[2], res);
+        answerHostedCheckout(this.checkout, req.method ?? 'GET', decodeURIComponent(view[1]!), view[2], body, res);
         return;
       }
       this.apiCount += 1;
@@ -218,97 +247,17 @@ export class FakeDinteroServer {
       }
       const fault = this.apiFaults[0];
       if (fault && --fault.remaining <= 0) this.apiFaults.shift();
-      const [status, answer] = fault ? [fault.status, errorBody(fault.code, fault.message)] : this.api(req, path, body);
-      this.apiStatuses.set(status, (this.apiStatuses.get(status) ?? 0) + 1);
-      sendJson(res, status, answer);
-    });
-  }
-
-  /**
-   * The hosted checkout a payer's browser sees (no token: it is Dintero's own page). Pay
-   * authorizes the whole order; both buttons send the browser back to `return_url` with the
-   * outcome, as Dintero does.
-   */
-  private hostedCheckout(method: string, sessionId: string, action: string | undefined, res: ServerResponse): void {
-    const session = this.checkout.session(sessionId);
-    if (!session) return sendError(res, 404, 'not_found', 'Session not found');
-    if (method === 'GET' && !action) {
-      const html = checkoutPage(session);
-      res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8', 'Content-Length': Buffer.byteLength(html) });
-      res.end(html);
-      return;
-    }
-    if (method !== 'POST' || !action) return sendError(res, 405, 'method_not_allowed', 'Use the buttons on the page');
-    try {
-      const location =
-        action === 'pay'
-          ? returnLocation(session, { transactionId: this.checkout.authorize(session.id).id })
-          : (this.checkout.cancel(session.id), returnLocation(session, { error: 'cancelled' }));
-      res.writeHead(303, { Location: location, 'Content-Length': 0 });
-      res.end();
-    } catch (error) {
-      if (!(error instanceof FakeCheckoutError)) throw error;
-      sendError(res, error.status, error.code, error.message);
-    }
-  }
-
-  /** The Checkout API: bearer token first, as Dintero checks it, then the route. */
-  private api(req: IncomingMessage, path: string, rawBody: string): Answer {
-    const claims = this.bearerClaims(req.headers.authorization);
-    if (!claims) return [401, errorBody('unauthorized', 'A valid, unexpired bearer token is required')];
-    const accountId = /\/accounts\/([PT]\d+)$/.exec(claims.aud)?.[1];
-    if (!accountId) return [403, errorBody('forbidden', 'The token has no account audience')];
-    for (const name of SYSTEM_HEADERS) {
-      const value = req.headers[name];
-      if (typeof value === 'string' && value.length > 120) return [400, errorBody('validation_error', `${name}: at most 120 characters`)];
-    }
-    let body: unknown;
-    try {
-      body = rawBody === '' ? undefined : (JSON.parse(rawBody) as unknown);
-    } catch {
-      return [400, errorBody('validation_error', 'body: is not JSON')];
-    }
-    try {
-      return this.route(req.method ?? 'GET', path, accountId, body);
-    } catch (error) {
-      if (error instanceof FakeCheckoutError) return [error.status, errorBody(error.code, error.message)];
-      throw error;
-    }
-  }
-
-  private route(method: string, path: string, accountId: string, body: unknown): Answer {
-    const owned = (id: string) => id.startsWith(`${accountId}.`);
-    if (method === 'POST' && path === '/v1/sessions-profile') {
-      const problem = sessionProblem(body);
-      if (problem) return [400, errorBody('validation_error', problem)];
-      const session = this.checkout.createSession(accountId, body as Json);
-      return [200, { id: session.id, url: `${this.origin}/v1/view/${session.id}` }];
-    }
-    const session = /^\/v1\/sessions\/([^/]+)$/.exec(path);
-    if (method === 'GET' && session) {
-      const found = this.checkout.session(decodeURIComponent(session[1]!));
-      return found && owned(found.id) ? [200, found] : [404, errorBody('not_found', 'Session not found')];
-    }
-    const transaction = /^\/v1\/transactions\/([^/]+?)(?:\/(capture|refund|void))?$/.exec(path);
-    if (transaction) {
-      const id = decodeURIComponent(transaction[1]!);
-      const operation = transaction[2];
-      if (!owned(id) || !this.checkout.transaction(id)) return [404, errorBody('not_found', 'Transaction not found')];
-      if (method === 'GET' && !operation) return [200, this.checkout.transaction(id)];
-      if (method === 'POST' && operation === 'void') return [200, this.checkout.void(id)];
-      if (method === 'POST' && operation) {
-        const problem = operationProblem(body);
-        if (problem) return [400, errorBody('validation_error', problem)];
-        const amount = (body as { amount: number }).amount;
-        return [200, operation === 'capture' ? this.checkout.capture(id, amount) : this.checkout.refund(id, amount)];
+      const [status, answer, headers] = fault
+        ? [fault.status, errorBody(fault.code, fault.message)]
+        : this.checkoutApi.answer(req.method ?? 'GET', path, req.headers, body);
+      if (this.droppedAnswers > 0) {
+        this.droppedAnswers -= 1;
+        res.socket?.resetAndDestroy();
+        return;
       }
-    }
-    return [404, errorBody('not_found', `No route for ${method} ${path}`)];
-  }
-
-  private bearerClaims(authorization: string | undefined): FakeTokenClaims | undefined {
-    const match = /^Bearer (\S+)$/.exec(authorization ?? '');
-    return match ? this.verifyToken(match[1]!) : undefined;
+      this.apiStatuses.set(status, (this.apiStatuses.get(status) ?? 0) + 1);
+      sendJson(res, status, answer, headers);
+    });
   }
 
   private async handleToken(req: IncomingMessage, res: ServerResponse, path: string, accountId: string, body: string): Promise<void> {
@@ -408,20 +357,6 @@ export class FakeDinteroServer {
     const [id, secret] = [decoded.slice(0, colon), decoded.slice(colon + 1)];
     return this.clients.find((client) => colon > 0 && client.clientId === id && client.clientSecret === secret);
   }
-}
-
-function errorBody(code: string, message: string): { error: { code: string; message: string } } {
-  return { error: { code, message } };
-}
-
-function sendError(res: ServerResponse, status: number, code: string, message: string): void {
-  sendJson(res, status, errorBody(code, message));
-}
-
-function sendJson(res: ServerResponse, status: number, body: unknown): void {
-  const text = JSON.stringify(body);
-  res.writeHead(status, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(text) });
-  res.end(text);
 }
 
 function sleep(ms: number): Promise<void> {

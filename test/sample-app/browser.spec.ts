@@ -55,7 +55,7 @@ describe.skipIf(!available)('the shop page in a real browser', () => {
     if (SCREENSHOTS) await page.screenshot({ path: `${SCREENSHOTS}return.png` });
     await page.click('#refund');
     await expect.poll(() => page.textContent('#status')).toBe('REFUNDED');
-    expect(await page.textContent('#refunded')).toBe('347.00');
+    expect(await page.textContent('#refunded')).toBe('347.00 NOK');
     await page.close();
   });
 });

@@ -24,6 +24,8 @@ const cart = {
 async function authorizedPayment(): Promise<string> {
   const created = await request(server).post('/payments').send(cart).expect(201);
   const { returnUrl } = await payOnFakeCheckout(created.body.checkoutUrl as string, 'pay');
+  // The authorization callback reads the transaction too: let it land before counting requests.
+  await sample.fake.callbacks.settled();
   return returnUrl.searchParams.get('transaction_id')!;
 }
 
@@ -34,7 +36,7 @@ describe('the payment round trip on the fake', () => {
     const sent = JSON.parse(sample.fake.apiRequests.at(-1)!.body) as Record<string, any>;
     expect(sent).toMatchObject({
       profile_id: 'default',
-      url: { return_url: 'http://localhost:3000/payments/return' },
+      url: { return_url: `${sample.origin}/payments/return` },
       order: { amount: 34_700, currency: 'NOK', merchant_reference: created.body.merchantReference, vat_amount: 6_940 },
     });
     expect(sent.order.items.map((item: { line_id: string }) => item.line_id)).toEqual(['1', '2']);
@@ -51,8 +53,8 @@ describe('the payment round trip on the fake', () => {
     expect(back.text).toContain('Payment authorized');
     expect(back.text).toContain('<dd id="status">AUTHORIZED</dd>');
 
-    const partial = await request(server).post(`/payments/${transactionId}/capture`).send({ amount: 10_000 }).expect(200);
-    expect(partial.body).toMatchObject({ status: 'PARTIALLY_CAPTURED', captured: 10_000 });
+    const partial = await request(server).post(`/payments/${transactionId}/capture`).send({ lineIds: ['2'] }).expect(200);
+    expect(partial.body).toMatchObject({ status: 'PARTIALLY_CAPTURED', captured: 4_900 });
     const rest = await request(server).post(`/payments/${transactionId}/capture`).send({}).expect(200);
     expect(rest.body).toMatchObject({ status: 'CAPTURED', captured: 34_700 });
 
@@ -70,6 +72,11 @@ describe('the payment round trip on the fake', () => {
       merchantReference: created.body.merchantReference,
       captured: 34_700,
       refunded: 34_700,
+      lines: [
+        { lineId: '1', description: 'Wool socks', quantity: 2, amount: 29_800, captured: 29_800, refunded: 29_800 },
+        { lineId: '2', description: 'Gift wrapping', quantity: 1, amount: 4_900, captured: 4_900, refunded: 4_900 },
+      ],
+      allowed: { capture: false, refund: false, void: false },
     });
   });
 
@@ -87,22 +94,22 @@ describe('amount checks', () => {
     const transactionId = await authorizedPayment();
     const before = sample.fake.apiRequests.length;
     const refund = await request(server).post(`/payments/${transactionId}/refund`).send({ amount: 100 }).expect(409);
-    expect(refund.body.message).toMatch(/nothing to refund/);
+    expect(refund.body.message).toBe('Cannot refund: nothing is captured (the payment is AUTHORIZED)');
     const capture = await request(server).post(`/payments/${transactionId}/capture`).send({ amount: 34_701 }).expect(400);
     expect(capture.body.message).toMatch(/^amount: 34701 exceeds the 34700 still authorized/);
     // Only the reads that the checks needed reached Dintero: no capture or refund.
     expect(sample.fake.apiRequests.slice(before).map((entry) => entry.method)).toEqual(['GET', 'GET']);
 
-    await request(server).post(`/payments/${transactionId}/capture`).send({ amount: 20_000 }).expect(200);
-    const tooMuch = await request(server).post(`/payments/${transactionId}/refund`).send({ amount: 20_001 }).expect(400);
-    expect(tooMuch.body.message).toMatch(/exceeds the 20000 captured/);
+    await request(server).post(`/payments/${transactionId}/capture`).send({ amount: 29_800 }).expect(200);
+    const tooMuch = await request(server).post(`/payments/${transactionId}/refund`).send({ amount: 29_801 }).expect(400);
+    expect(tooMuch.body.message).toMatch(/exceeds the 29800 captured/);
   });
 
   it('a fully captured payment cannot be captured again', async () => {
     const transactionId = await authorizedPayment();
     await request(server).post(`/payments/${transactionId}/capture`).send({}).expect(200);
     const again = await request(server).post(`/payments/${transactionId}/capture`).send({}).expect(409);
-    expect(again.body.message).toMatch(/CAPTURED transaction cannot be captured/);
+    expect(again.body.message).toBe('Cannot capture: the payment is CAPTURED');
   });
 });
 
@@ -110,7 +117,8 @@ describe('input validation', () => {
   it.each([
     ['amount', { ...cart, amount: '100' }, /amount must be an integer/],
     ['amount', { ...cart, amount: 0 }, /amount must not be less than 1/],
-    ['currency', { ...cart, currency: 'kr' }, /currency must be a three-letter ISO 4217 code/],
+    ['currency', { ...cart, currency: 'kr' }, /currency must be an ISO 4217 code/],
+    ['currency (three letters, not ISO 4217)', { ...cart, currency: 'XYZ' }, /currency must be an ISO 4217 code/],
     ['items.0.vat', { ...cart, items: [{ ...cart.items[0], vat: 'high' }, cart.items[1]] }, /items\.0\.vat must be a number/],
     ['items', { ...cart, amount: 1_000 }, /items: line amounts add up to 34700, not to amount 1000/],
     ['an unknown field', { ...cart, discount: 5 }, /property discount should not exist/],
