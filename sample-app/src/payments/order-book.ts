@@ -44,14 +44,19 @@ export class OrderBook {
     return this.orders.get(merchantReference);
   }
 
-  /** Records what Dintero says of a transaction, on the order it belongs to. */
+  /** Records what Dintero says of a transaction, on the order it belongs to; the same news twice changes nothing. */
   recordTransaction(transaction: DinteroTransaction): void {
     const order = this.orders.get(transaction.merchant_reference) ?? this.created(transaction.merchant_reference, transaction.session_id ?? '');
-    Object.assign(order, { status: transaction.status, transactionId: transaction.id, updatedAt: new Date().toISOString() });
+    this.update(order, transaction.status, transaction.id);
   }
 
   recordCancelled(order: Order): void {
-    Object.assign(order, { status: 'CANCELLED', updatedAt: new Date().toISOString() });
+    this.update(order, 'CANCELLED', order.transactionId);
+  }
+
+  private update(order: Order, status: Order['status'], transactionId: string | undefined): void {
+    if (order.status === status && order.transactionId === transactionId) return;
+    Object.assign(order, { status, transactionId, updatedAt: new Date().toISOString() });
   }
 
   pendingOn(transactionId: string): PendingOperation | undefined {
