@@ -59,7 +59,7 @@ export class FakeDinteroServer {
   private anonymousApiCount = 0;
   private readonly apiStatuses = new Map<number, number>();
   private readonly checkoutApi: FakeCheckoutApi;
-  private droppedAnswers = 0;
+  private readonly drops: { path: RegExp | undefined; applied: boolean; remaining: number }[] = [];
 
   constructor(options: FakeDinteroServerOptions = {}) {
     this.clients = options.clients ?? [FAKE_DINTERO_CLIENT];
@@ -158,6 +158,7 @@ export class FakeDinteroServer {
   clearTokenFaults(): void {
     this.faults.length = 0;
     this.apiFaults.length = 0;
+    this.drops.length = 0;
   }
 
   /** Forgets recorded token and API requests. */
@@ -203,9 +204,13 @@ export class FakeDinteroServer {
     return this.checkoutApi.completeDeferred();
   }
 
-  /** Processes the next `times` API requests, then drops the connection instead of answering (a lost answer). */
-  dropApiAnswers(times = 1): void {
-    this.droppedAnswers += times;
+  /**
+   * Drops the connection of the next `times` API requests to a path matching `path`: before
+   * processing them (a lost request), or with `applied`, after (a lost answer: the operation
+   * happened, the caller cannot know).
+   */
+  dropApiRequests(options: { readonly path?: RegExp; readonly times?: number; readonly applied?: boolean } = {}): void {
+    this.drops.push({ path: options.path, applied: options.applied ?? false, remaining: options.times ?? 1 });
   }
 
   /** Stops every redirect set with {@link redirectApi}. */
@@ -245,19 +250,24 @@ export class FakeDinteroServer {
         res.end();
         return;
       }
+      const drop = this.takeDrop(path);
+      if (drop && !drop.applied) return void res.socket?.resetAndDestroy();
       const fault = this.apiFaults[0];
       if (fault && --fault.remaining <= 0) this.apiFaults.shift();
       const [status, answer, headers] = fault
         ? [fault.status, errorBody(fault.code, fault.message)]
         : this.checkoutApi.answer(req.method ?? 'GET', path, req.headers, body);
-      if (this.droppedAnswers > 0) {
-        this.droppedAnswers -= 1;
-        res.socket?.resetAndDestroy();
-        return;
-      }
+      if (drop) return void res.socket?.resetAndDestroy();
       this.apiStatuses.set(status, (this.apiStatuses.get(status) ?? 0) + 1);
       sendJson(res, status, answer, headers);
     });
+  }
+
+  private takeDrop(path: string): { applied: boolean } | undefined {
+    const index = this.drops.findIndex((drop) => !drop.path || drop.path.test(path));
+    const drop = this.drops[index];
+    if (drop && --drop.remaining <= 0) this.drops.splice(index, 1);
+    return drop;
   }
 
   private async handleToken(req: IncomingMessage, res: ServerResponse, path: string, accountId: string, body: string): Promise<void> {
