@@ -1,0 +1,24 @@
+import { Test, type TestingModule } from '@nestjs/testing';
+import { afterAll, beforeAll, describe } from 'vitest';
+import { DinteroAuthModule, DinteroHttpService } from '../../lib/index.js';
+import { FAKE_DINTERO_CLIENT, FakeDinteroServer } from '../../lib/testing/index.js';
+import { checkoutContract, type ContractTarget } from './checkout.contract.js';
+
+let fake: FakeDinteroServer;
+let moduleRef: TestingModule;
+let target: ContractTarget;
+
+beforeAll(async () => {
+  fake = await new FakeDinteroServer().start();
+  moduleRef = await Test.createTestingModule({
+    imports: [DinteroAuthModule.forRoot({ ...FAKE_DINTERO_CLIENT, baseUrl: fake.baseUrl, allowInsecureLoopback: true })],
+  }).compile();
+  await moduleRef.init();
+  target = { http: moduleRef.get(DinteroHttpService), baseUrl: fake.baseUrl, accountId: FAKE_DINTERO_CLIENT.accountId, profileId: 'default' };
+});
+afterAll(async () => {
+  await moduleRef?.close();
+  await fake?.stop();
+});
+
+describe('the Checkout API contract, against the fake', () => checkoutContract(() => target));
