@@ -33,7 +33,9 @@ describe('the payment round trip on the fake', () => {
   it('create -> pay on the hosted page -> return -> capture -> refund', async () => {
     const created = await request(server).post('/payments').send(cart).expect(201);
     expect(created.body).toMatchObject({ sessionId: expect.stringMatching(/^T12345678\./), merchantReference: expect.any(String) });
-    const sent = JSON.parse(sample.fake.apiRequests.at(-1)!.body) as Record<string, any>;
+    const sessionCall = sample.fake.apiRequests.at(-1)!;
+    expect(sessionCall.headers['dintero-feature-toggles']).toBe('strict-session-amounts');
+    const sent = JSON.parse(sessionCall.body) as Record<string, any>;
     expect(sent).toMatchObject({
       profile_id: 'default',
       url: { return_url: `${sample.origin}/payments/return` },
