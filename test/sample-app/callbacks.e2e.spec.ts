@@ -1,40 +1,25 @@
 import request from 'supertest';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { payOnFakeCheckout, type SampleApp, startSampleApp } from './sample-app.harness.js';
+import { describe, expect, it } from 'vitest';
+import { DEMO_CART, payOnFakeCheckout, useSampleApp } from './sample-app.harness.js';
 
-let sample: SampleApp;
-let server: Parameters<typeof request>[0];
+const sample = useSampleApp();
 
-beforeAll(async () => {
-  sample = await startSampleApp();
-  server = sample.app.getHttpServer() as Parameters<typeof request>[0];
-});
-afterEach(() => sample.fake.clearTokenFaults());
-afterAll(() => sample.app.close());
-
-const cart = {
-  amount: 34_700,
-  currency: 'NOK',
-  items: [
-    { description: 'Wool socks', quantity: 2, amount: 29_800, vat: 25 },
-    { description: 'Gift wrapping', quantity: 1, amount: 4_900, vat: 25 },
-  ],
-};
+const cart = DEMO_CART;
 
 /** Creates a payment and plays the payer, who then closes the tab: the return redirect is never followed. */
 async function payAndCloseTab(button: 'pay' | 'cancel' = 'pay', outcome?: string): Promise<{ merchantReference: string; returnUrl: URL }> {
-  const created = await request(server).post('/payments').send(cart).expect(201);
+  const created = await request(sample.server).post('/payments').send(cart).expect(201);
   const { returnUrl } = await payOnFakeCheckout(created.body.checkoutUrl as string, button, outcome ? { outcome } : {});
   await sample.fake.callbacks.settled();
   return { merchantReference: created.body.merchantReference as string, returnUrl };
 }
 
 const order = async (merchantReference: string): Promise<Record<string, unknown>> =>
-  (await request(server).get(`/payments/orders/${merchantReference}`).expect(200)).body as Record<string, unknown>;
+  (await request(sample.server).get(`/payments/orders/${merchantReference}`).expect(200)).body as Record<string, unknown>;
 
 describe('callbacks from the fake, as Dintero sends them', () => {
   it('the session asks for callbacks on errors and on capture, refund and void', async () => {
-    await request(server).post('/payments').send(cart).expect(201);
+    await request(sample.server).post('/payments').send(cart).expect(201);
     const sent = JSON.parse(sample.fake.apiRequests.at(-1)!.body) as { url: { callback_url: string } };
     const url = new URL(sent.url.callback_url);
     expect(`${url.origin}${url.pathname}`).toBe(`${sample.origin}/payments/callback`);
@@ -64,7 +49,7 @@ describe('callbacks from the fake, as Dintero sends them', () => {
     const recorded = await order(merchantReference);
     const requests = sample.fake.apiRequests.length;
     for (let i = 0; i < 20; i++) {
-      const answer = await request(server).get(`${callback.pathname}${callback.search}`).expect(200);
+      const answer = await request(sample.server).get(`${callback.pathname}${callback.search}`).expect(200);
       expect(answer.body).toEqual({ recorded: 'AUTHORIZED' });
     }
     expect(await order(merchantReference)).toEqual(recorded);
@@ -79,13 +64,13 @@ describe('callbacks from the fake, as Dintero sends them', () => {
     const other = await payAndCloseTab('cancel');
 
     // A forged callback: a real transaction id, another order's reference, an error it did not have.
-    await request(server).get('/payments/callback').query({ transaction_id: transactionId, merchant_reference: other.merchantReference, error: 'failed' }).expect(200);
+    await request(sample.server).get('/payments/callback').query({ transaction_id: transactionId, merchant_reference: other.merchantReference, error: 'failed' }).expect(200);
     expect(await order(merchantReference)).toMatchObject({ status: 'AUTHORIZED', transactionId });
     expect(await order(other.merchantReference)).toMatchObject({ status: 'CANCELLED' });
 
     // An id Dintero does not know is a 4xx (Dintero stops retrying), and nothing is recorded.
-    await request(server).get('/payments/callback').query({ transaction_id: 'T12345678.forged', merchant_reference: merchantReference }).expect(404);
-    await request(server).get('/payments/callback').query({ transaction_id: '../../sessions-profile', merchant_reference: merchantReference }).expect(400);
+    await request(sample.server).get('/payments/callback').query({ transaction_id: 'T12345678.forged', merchant_reference: merchantReference }).expect(404);
+    await request(sample.server).get('/payments/callback').query({ transaction_id: '../../sessions-profile', merchant_reference: merchantReference }).expect(400);
     expect(await order(merchantReference)).toMatchObject({ status: 'AUTHORIZED', transactionId });
   });
 
@@ -111,7 +96,7 @@ describe('callbacks from the fake, as Dintero sends them', () => {
     const { merchantReference, returnUrl } = await payAndCloseTab('pay', 'ON_HOLD');
     const transactionId = returnUrl.searchParams.get('transaction_id')!;
     expect(await order(merchantReference)).toMatchObject({ status: 'ON_HOLD' });
-    const page = await request(server).get(`/payments/return${returnUrl.search}`).expect(200);
+    const page = await request(sample.server).get(`/payments/return${returnUrl.search}`).expect(200);
     expect(page.text).toContain('<h1>Payment on hold</h1>');
     expect(page.text).not.toContain('Payment authorized');
     expect(page.text).toMatch(/<button id="capture" disabled>/);
@@ -126,8 +111,8 @@ describe('callbacks from the fake, as Dintero sends them', () => {
     const { merchantReference, returnUrl } = await payAndCloseTab();
     const transactionId = returnUrl.searchParams.get('transaction_id')!;
     const before = sample.fake.callbacks.attempts.length;
-    await request(server).post(`/payments/${transactionId}/capture`).send({}).expect(200);
-    await request(server).post(`/payments/${transactionId}/refund`).send({ lineIds: ['1'] }).expect(200);
+    await request(sample.server).post(`/payments/${transactionId}/capture`).send({}).expect(200);
+    await request(sample.server).post(`/payments/${transactionId}/refund`).send({ lineIds: ['1'] }).expect(200);
     await sample.fake.callbacks.settled();
     const events = sample.fake.callbacks.attempts.slice(before).map((attempt) => new URL(attempt.url).searchParams.get('event'));
     expect(events).toEqual(['CAPTURE', 'REFUND']);
@@ -137,7 +122,7 @@ describe('callbacks from the fake, as Dintero sends them', () => {
   it('answers 502 while Dintero cannot be asked, so that Dintero retries', async () => {
     const { returnUrl } = await payAndCloseTab();
     sample.fake.injectApiFault(503, 1);
-    await request(server).get(`/payments/callback${returnUrl.search}`).expect(502);
-    await request(server).get(`/payments/callback${returnUrl.search}`).expect(200);
+    await request(sample.server).get(`/payments/callback${returnUrl.search}`).expect(502);
+    await request(sample.server).get(`/payments/callback${returnUrl.search}`).expect(200);
   });
 });

@@ -1,16 +1,8 @@
 import request from 'supertest';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { payOnFakeCheckout, type SampleApp, startSampleApp } from './sample-app.harness.js';
+import { describe, expect, it } from 'vitest';
+import { payOnFakeCheckout, useSampleApp } from './sample-app.harness.js';
 
-let sample: SampleApp;
-let server: Parameters<typeof request>[0];
-
-beforeAll(async () => {
-  sample = await startSampleApp();
-  server = sample.app.getHttpServer() as Parameters<typeof request>[0];
-});
-afterEach(() => sample.fake.clearTokenFaults());
-afterAll(() => sample.app.close());
+const sample = useSampleApp();
 
 const cart = {
   amount: 35_700,
@@ -24,7 +16,7 @@ const cart = {
 
 /** An authorized payment (by card unless told), its callbacks delivered: its transaction id and order reference. */
 async function authorized(product?: string): Promise<{ transactionId: string; merchantReference: string }> {
-  const created = await request(server).post('/payments').send(cart).expect(201);
+  const created = await request(sample.server).post('/payments').send(cart).expect(201);
   const { returnUrl } = await payOnFakeCheckout(created.body.checkoutUrl as string, 'pay', product ? { product } : {});
   await sample.fake.callbacks.settled();
   return { transactionId: returnUrl.searchParams.get('transaction_id')!, merchantReference: created.body.merchantReference as string };
@@ -41,7 +33,7 @@ describe('line items on capture and refund', () => {
   it('an invoice payment: partial capture by lines, then a refund by lines (PARTIALLY_CAPTURED_REFUNDED)', async () => {
     const { transactionId, merchantReference } = await authorized('collector.invoice');
 
-    const capture = await request(server).post(`/payments/${transactionId}/capture`).send({ lineIds: ['1', '2'] }).expect(200);
+    const capture = await request(sample.server).post(`/payments/${transactionId}/capture`).send({ lineIds: ['1', '2'] }).expect(200);
     expect(capture.body).toMatchObject({ status: 'PARTIALLY_CAPTURED', captured: 34_700, allowed: { capture: true, refund: true, void: false } });
     expect(sentOperations(transactionId, 'capture')).toEqual([
       {
@@ -54,7 +46,7 @@ describe('line items on capture and refund', () => {
       },
     ]);
 
-    const refund = await request(server).post(`/payments/${transactionId}/refund`).send({ amount: 4_900 }).expect(200);
+    const refund = await request(sample.server).post(`/payments/${transactionId}/refund`).send({ amount: 4_900 }).expect(200);
     expect(refund.body).toMatchObject({ status: 'PARTIALLY_CAPTURED_REFUNDED', refunded: 4_900, allowed: { capture: false, refund: true, void: false } });
     expect(sentOperations(transactionId, 'refund')).toEqual([
       { amount: 4_900, refund_reference: `${merchantReference}-refund-1`, items: [{ line_id: '2', description: 'Gift wrapping', quantity: 1, amount: 4_900 }] },
@@ -64,17 +56,17 @@ describe('line items on capture and refund', () => {
       [4_900, 4_900],
       [0, 0],
     ]);
-    const page = await request(server).get(`/payments/return?transaction_id=${transactionId}`).expect(200);
+    const page = await request(sample.server).get(`/payments/return?transaction_id=${transactionId}`).expect(200);
     expect(page.text).toContain('<h1>Partly captured, partly refunded</h1>');
   });
 
   it('an amount is captured as the whole lines that make it up, or refused naming the lines', async () => {
     const { transactionId } = await authorized('instabank.finance');
-    const refused = await request(server).post(`/payments/${transactionId}/capture`).send({ amount: 10_000 }).expect(400);
+    const refused = await request(sample.server).post(`/payments/${transactionId}/capture`).send({ amount: 10_000 }).expect(400);
     expect(refused.body.message).toBe('amount: 10000 is not a sum of whole lines left to capture (1: 29800, 2: 4900, 3: 1000); name the lines with lineIds');
-    await request(server).post(`/payments/${transactionId}/capture`).send({ amount: 5_900 }).expect(200);
+    await request(sample.server).post(`/payments/${transactionId}/capture`).send({ amount: 5_900 }).expect(200);
     expect(sentOperations(transactionId, 'capture')[0]!.items.map((item: { line_id: string }) => item.line_id)).toEqual(['2', '3']);
-    const again = await request(server).post(`/payments/${transactionId}/capture`).send({ lineIds: ['2'] }).expect(400);
+    const again = await request(sample.server).post(`/payments/${transactionId}/capture`).send({ lineIds: ['2'] }).expect(400);
     expect(again.body.message).toBe('lineIds: line 2 has nothing left to capture');
   });
 
@@ -91,7 +83,7 @@ describe('202 Accepted', () => {
   it('is polled until Dintero completes it, and sent once', async () => {
     const { transactionId } = await authorized();
     sample.fake.deferOperations({ completeAfterReads: 2 });
-    const answer = await request(server).post(`/payments/${transactionId}/capture`).send({}).expect(200);
+    const answer = await request(sample.server).post(`/payments/${transactionId}/capture`).send({}).expect(200);
     expect(answer.body).toMatchObject({ status: 'CAPTURED', captured: 35_700 });
     expect(answer.body.pending).toBeUndefined();
     expect(sentOperations(transactionId, 'capture')).toHaveLength(1);
@@ -100,25 +92,25 @@ describe('202 Accepted', () => {
   it('still running after the polls: answered as pending, never sent again, done once Dintero completes it', async () => {
     const { transactionId } = await authorized();
     sample.fake.deferOperations();
-    const accepted = await request(server).post(`/payments/${transactionId}/capture`).send({}).expect(202);
+    const accepted = await request(sample.server).post(`/payments/${transactionId}/capture`).send({}).expect(202);
     expect(accepted.body).toMatchObject({
       status: 'AUTHORIZED',
       pending: { operation: 'capture', requestId: expect.any(String) },
       allowed: { capture: false, refund: false, void: false },
     });
-    const page = await request(server).get(`/payments/return?transaction_id=${transactionId}`).expect(200);
+    const page = await request(sample.server).get(`/payments/return?transaction_id=${transactionId}`).expect(200);
     expect(page.text).toContain('Dintero accepted the capture and is still processing it');
     expect(page.text).toContain('<main data-pending="true">');
 
-    const second = await request(server).post(`/payments/${transactionId}/capture`).send({}).expect(409);
+    const second = await request(sample.server).post(`/payments/${transactionId}/capture`).send({}).expect(409);
     expect(second.body.message).toBe(`The capture Dintero accepted (event-request-id ${accepted.body.pending.requestId}) is still pending; it is not sent again`);
     expect(sentOperations(transactionId, 'capture')).toHaveLength(1);
 
     expect(sample.fake.completeDeferredOperations()).toBe(1);
-    const done = await request(server).get(`/payments/${transactionId}`).expect(200);
+    const done = await request(sample.server).get(`/payments/${transactionId}`).expect(200);
     expect(done.body).toMatchObject({ status: 'CAPTURED', allowed: { refund: true } });
     expect(done.body.pending).toBeUndefined();
-    await request(server).post(`/payments/${transactionId}/refund`).send({}).expect(200);
+    await request(sample.server).post(`/payments/${transactionId}/refund`).send({}).expect(200);
   });
 });
 
@@ -126,10 +118,10 @@ describe('references: a retried operation is recognizable', () => {
   it('an answer lost after Dintero captured: the retry finds the capture by its reference and sends nothing', async () => {
     const { transactionId } = await authorized();
     sample.fake.dropApiRequests({ path: /\/capture$/, applied: true });
-    await request(server).post(`/payments/${transactionId}/capture`).send({ lineIds: ['1'] }).expect(502);
+    await request(sample.server).post(`/payments/${transactionId}/capture`).send({ lineIds: ['1'] }).expect(502);
     expect(sample.fake.checkout.transaction(transactionId)!.status).toBe('PARTIALLY_CAPTURED');
 
-    const retry = await request(server).post(`/payments/${transactionId}/capture`).send({ lineIds: ['1'] }).expect(200);
+    const retry = await request(sample.server).post(`/payments/${transactionId}/capture`).send({ lineIds: ['1'] }).expect(200);
     expect(retry.body).toMatchObject({ status: 'PARTIALLY_CAPTURED', captured: 29_800 });
     expect(sentOperations(transactionId, 'capture')).toHaveLength(1);
   });
@@ -137,8 +129,8 @@ describe('references: a retried operation is recognizable', () => {
   it('a capture that never reached Dintero is sent again with the same reference', async () => {
     const { transactionId, merchantReference } = await authorized();
     sample.fake.dropApiRequests({ path: /\/capture$/ });
-    await request(server).post(`/payments/${transactionId}/capture`).send({}).expect(502);
-    await request(server).post(`/payments/${transactionId}/capture`).send({}).expect(200);
+    await request(sample.server).post(`/payments/${transactionId}/capture`).send({}).expect(502);
+    await request(sample.server).post(`/payments/${transactionId}/capture`).send({}).expect(200);
     const sent = sentOperations(transactionId, 'capture');
     expect(sent).toHaveLength(2);
     expect(sent[1]).toEqual(sent[0]);
@@ -147,8 +139,8 @@ describe('references: a retried operation is recognizable', () => {
 
   it('the next capture of the same order gets the next reference', async () => {
     const { transactionId, merchantReference } = await authorized();
-    await request(server).post(`/payments/${transactionId}/capture`).send({ lineIds: ['3'] }).expect(200);
-    await request(server).post(`/payments/${transactionId}/capture`).send({}).expect(200);
+    await request(sample.server).post(`/payments/${transactionId}/capture`).send({ lineIds: ['3'] }).expect(200);
+    await request(sample.server).post(`/payments/${transactionId}/capture`).send({}).expect(200);
     expect(sentOperations(transactionId, 'capture').map((body) => body.capture_reference as string)).toEqual([
       `${merchantReference}-capture-1`,
       `${merchantReference}-capture-2`,
@@ -159,20 +151,20 @@ describe('references: a retried operation is recognizable', () => {
 describe('void', () => {
   it('cancels an authorization with a bodiless call; nothing can follow it', async () => {
     const { transactionId } = await authorized();
-    const voided = await request(server).post(`/payments/${transactionId}/void`).expect(200);
+    const voided = await request(sample.server).post(`/payments/${transactionId}/void`).expect(200);
     expect(voided.body).toMatchObject({ status: 'AUTHORIZATION_VOIDED', allowed: { capture: false, refund: false, void: false } });
     expect(sample.fake.apiRequests.filter((entry) => entry.path.endsWith('/void')).at(-1)!.body).toBe('');
-    const again = await request(server).post(`/payments/${transactionId}/void`).expect(409);
+    const again = await request(sample.server).post(`/payments/${transactionId}/void`).expect(409);
     expect(again.body.message).toBe('Cannot void: the payment is AUTHORIZATION_VOIDED');
-    await request(server).post(`/payments/${transactionId}/capture`).send({}).expect(409);
-    const page = await request(server).get(`/payments/return?transaction_id=${transactionId}`).expect(200);
+    await request(sample.server).post(`/payments/${transactionId}/capture`).send({}).expect(409);
+    const page = await request(sample.server).get(`/payments/return?transaction_id=${transactionId}`).expect(200);
     expect(page.text).toContain('<h1>Authorization voided</h1>');
   });
 
   it('is refused once anything is captured', async () => {
     const { transactionId } = await authorized();
-    await request(server).post(`/payments/${transactionId}/capture`).send({ lineIds: ['3'] }).expect(200);
-    const refused = await request(server).post(`/payments/${transactionId}/void`).expect(409);
+    await request(sample.server).post(`/payments/${transactionId}/capture`).send({ lineIds: ['3'] }).expect(200);
+    const refused = await request(sample.server).post(`/payments/${transactionId}/void`).expect(409);
     expect(refused.body.message).toBe('Cannot void: the payment is PARTIALLY_CAPTURED');
   });
 });

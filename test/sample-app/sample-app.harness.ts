@@ -1,4 +1,6 @@
 import type { INestApplication } from '@nestjs/common';
+import type { Server } from 'node:http';
+import { afterAll, afterEach, beforeAll } from 'vitest';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Test } from '@nestjs/testing';
 import type { FakeDinteroServer } from '../../lib/testing/index.js';
@@ -15,6 +17,32 @@ export interface SampleApp {
   readonly logger: CaptureLogger;
   /** `http://127.0.0.1:{port}`: where the app listens, its PUBLIC_URL (return and callback URLs). */
   readonly origin: string;
+  /** The app's HTTP server, for supertest. */
+  readonly server: Server;
+}
+
+/** The shop page's cart: two lines, 347.00 NOK. */
+export const DEMO_CART = {
+  amount: 34_700,
+  currency: 'NOK',
+  items: [
+    { description: 'Wool socks', quantity: 2, amount: 29_800, vat: 25 },
+    { description: 'Gift wrapping', quantity: 1, amount: 4_900, vat: 25 },
+  ],
+};
+
+/**
+ * One sample app for the tests of a file: started before them, closed after them, with the
+ * fake's injected faults cleared after each. The object is filled in once the app runs.
+ */
+export function useSampleApp(): SampleApp {
+  const sample = {} as { -readonly [K in keyof SampleApp]: SampleApp[K] };
+  beforeAll(async () => {
+    Object.assign(sample, await startSampleApp());
+  });
+  afterEach(() => sample.fake?.clearTokenFaults());
+  afterAll(() => sample.app?.close());
+  return sample;
 }
 
 /**
@@ -22,7 +50,7 @@ export interface SampleApp {
  * listens on a free loopback port so that the fake can call it back. After a 202 it re-reads
  * the transaction at once, three times at most: the fake, not a clock, decides when it is done.
  */
-export async function startSampleApp(options: { pollDelaysMs?: readonly number[] } = {}): Promise<SampleApp> {
+export async function startSampleApp(): Promise<SampleApp> {
   for (const name of ['DINTERO_ACCOUNT_ID', 'DINTERO_CLIENT_ID', 'DINTERO_CLIENT_SECRET', 'DINTERO_PROFILE_ID']) delete process.env[name];
   const port = await freePort();
   const origin = `http://127.0.0.1:${port}`;
@@ -31,14 +59,14 @@ export async function startSampleApp(options: { pollDelaysMs?: readonly number[]
   try {
     const moduleRef = await Test.createTestingModule({ imports: [AppModule] })
       .overrideProvider(OPERATION_POLL_DELAYS_MS)
-      .useValue(options.pollDelaysMs ?? [0, 0, 0])
+      .useValue([0, 0, 0])
       .setLogger(logger)
       .compile();
     const app = setUpApp(moduleRef.createNestApplication<NestExpressApplication>({ logger }));
     await app.listen(port, '127.0.0.1');
     const fake = moduleRef.get(DinteroTarget).fake;
     if (!fake) throw new Error('expected the sample app to start its fake Dintero');
-    return { app, fake, logger, origin };
+    return { app, fake, logger, origin, server: app.getHttpServer() };
   } finally {
     delete process.env.PUBLIC_URL;
   }
