@@ -17,7 +17,8 @@ export interface FakeDeferOptions {
   readonly times?: number;
   /**
    * Complete each one when its transaction has been read this many times since the 202 (the
-   * read that completes it sees the result). Default: only {@link FakeCheckoutApi.completeDeferred}.
+   * read that completes it sees the result). Default: only when the test completes it
+   * (`FakeDinteroServer.completeDeferredOperations()`).
    */
   readonly completeAfterReads?: number;
 }

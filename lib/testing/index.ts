@@ -5,7 +5,10 @@ export { FAKE_DINTERO_CLIENT } from './fake-dintero.types.js';
 export { FakeCheckout, FakeCheckoutError } from './fake-checkout.js';
 export type {
   FakeAuthorizationOutcome,
+  FakeCheckoutChange,
   FakeOperationItem,
+  FakeOperationOptions,
+  FakeOperationRequest,
   FakePaymentProductType,
   FakeSession,
   FakeTransaction,
