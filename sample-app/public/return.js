@@ -3,6 +3,7 @@
 const POLL_MS = 2000;
 const MAX_POLLS = 30;
 let polls = 0;
+let pollTimer;
 
 async function refresh() {
   const html = await (await fetch(window.location.href)).text();
@@ -18,7 +19,8 @@ async function refresh() {
 
 // A payment on hold, or an operation Dintero accepted, is re-read for a while, then left alone.
 function schedulePoll() {
-  if (document.querySelector('main').dataset.pending && polls++ < MAX_POLLS) window.setTimeout(refresh, POLL_MS);
+  window.clearTimeout(pollTimer);
+  if (document.querySelector('main').dataset.pending && polls++ < MAX_POLLS) pollTimer = window.setTimeout(refresh, POLL_MS);
 }
 
 const DONE = { capture: 'Captured.', refund: 'Refunded.', void: 'Authorization voided.' };

@@ -94,6 +94,23 @@ describe.skipIf(!available)('the sample app in a real browser', () => {
     await page.close();
   });
 
+  it('a payment on hold shows as such, and updates itself once Dintero decides', async () => {
+    const { page, failures } = await openPage(900, 640);
+    await page.goto(`${sample.origin}/`);
+    await page.click('#pay');
+    await page.waitForURL(/\/v1\/view\//);
+    await page.selectOption('#outcome', 'ON_HOLD');
+    await page.click('#pay');
+    await page.waitForURL(/\/payments\/return\?transaction_id=/);
+    expect(await page.textContent('h1')).toBe('Payment on hold');
+    expect(await page.isDisabled('#capture')).toBe(true);
+    sample.fake.checkout.settle((await page.textContent('#transaction'))!, 'AUTHORIZED');
+    await page.waitForSelector('h1:text-is("Payment authorized")');
+    expect(await page.isEnabled('#capture')).toBe(true);
+    expect(failures).toEqual([]);
+    await page.close();
+  });
+
   it('at 375 px the cart lines keep space between their cells', async () => {
     const { page } = await openPage(375, 667);
     await page.goto(`${sample.origin}/`);
