@@ -38,7 +38,7 @@ describe('normalizeOptions defaults', () => {
       baseUrl: 'https://checkout.dintero.com/v1',
       tokenUrl: 'https://checkout.dintero.com/v1/accounts/T12345678/auth/token',
       refresh: { windowStart: 0.75, windowEnd: 0.85, safetyMarginFraction: 0.1, safetyMarginMaxMs: 60_000 },
-      retry: { initialDelayMs: 500, maxDelayMs: 30_000 },
+      retry: { initialDelayMs: 500, maxDelayMs: 30_000, demandIntervalMs: 1_000 },
       requestTimeoutMs: 10_000,
       acquireTimeoutMs: 10_000,
       prefetch: false,
@@ -58,14 +58,14 @@ describe('normalizeOptions defaults', () => {
       ...VALID,
       audience: 'https://example.com/aud',
       refresh: { windowStart: 0.5 },
-      retry: { maxDelayMs: 1_000 },
+      retry: { maxDelayMs: 1_000, demandIntervalMs: 250 },
       requestTimeoutMs: 2_000,
       acquireTimeoutMs: 3_000,
       prefetch: true,
     });
     expect(config.audience).toBe('https://example.com/aud');
     expect(config.refresh).toEqual({ windowStart: 0.5, windowEnd: 0.85, safetyMarginFraction: 0.1, safetyMarginMaxMs: 60_000 });
-    expect(config.retry).toEqual({ initialDelayMs: 500, maxDelayMs: 1_000 });
+    expect(config.retry).toEqual({ initialDelayMs: 500, maxDelayMs: 1_000, demandIntervalMs: 250 });
     expect([config.requestTimeoutMs, config.acquireTimeoutMs, config.prefetch]).toEqual([2_000, 3_000, true]);
   });
 

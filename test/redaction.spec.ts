@@ -68,7 +68,7 @@ describe('secrets and tokens stay out of output', () => {
     issued.push((await recovered).accessToken);
     fake.injectTokenFault({ type: 'status', status: 401, message: `bad ${SECRET}` }, 1);
     const denied = await app.tokens.refresh().catch((error: unknown) => error);
-    expect(denied).toMatchObject({ status: 401, dinteroMessage: '<redacted>' });
+    expect(denied).toMatchObject({ status: 401, dinteroMessage: 'bad <redacted>' });
 
     const texts = [...app.logger.lines, ...events.flatMap(renderings), ...renderings(denied)];
     expect(app.logger.at('warn').length).toBeGreaterThanOrEqual(3);

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { DinteroAuthModuleOptions } from '../lib/index.js';
 import type { RefreshTiming, RetryTiming } from '../lib/options/dintero-auth.config.js';
 import { normalizeOptions } from '../lib/options/normalize-options.js';
-import { backoffDelay, planTimeline } from '../lib/token/refresh-policy.js';
+import { backoffDelay, nextAttemptAt, planTimeline, ROUND_TRIP_HEADROOM } from '../lib/token/refresh-policy.js';
 
 const SECOND = 1_000;
 const LIFETIMES: Array<[string, number]> = [
@@ -94,7 +94,7 @@ describe('planTimeline with other valid timings', () => {
 });
 
 describe('backoffDelay', () => {
-  const retry: RetryTiming = { initialDelayMs: 500, maxDelayMs: 30_000 };
+  const retry: RetryTiming = { initialDelayMs: 500, maxDelayMs: 30_000, demandIntervalMs: 1_000 };
   const HIGH = 0.999999;
 
   it.each([
@@ -144,7 +144,54 @@ describe('backoffDelay', () => {
     const delay = backoffDelay(failures, retry, HIGH);
     expect(Number.isFinite(delay)).toBe(true);
     expect(delay).toBeCloseTo(30_000 * HIGH, 6);
-    const huge = { initialDelayMs: 2_147_483_647, maxDelayMs: 2_147_483_647 };
+    const huge = { initialDelayMs: 2_147_483_647, maxDelayMs: 2_147_483_647, demandIntervalMs: 1_000 };
     expect(backoffDelay(failures, huge, HIGH)).toBeCloseTo(2_147_483_647 * HIGH, 0);
+  });
+});
+
+describe('planTimeline with slow round trips', () => {
+  it('a 2 s token over a 400 ms endpoint refreshes early enough for its successor to arrive in time', () => {
+    const t = planTimeline(0, 2_000, DEFAULT_TIMING, 0.5, 400);
+    expect(t.usableUntil).toBe(1_800);
+    // Room for the request and a retry of it before usable-until; never before half the window start.
+    expect(t.refreshAt).toBe(750);
+    expect(t.refreshAt + 2 * 400).toBeLessThan(t.usableUntil);
+  });
+
+  it('a moderately slow endpoint moves the refresh by the headroom it needs, no more', () => {
+    const t = planTimeline(0, 60_000, DEFAULT_TIMING, 0.5, 5_000);
+    expect(t.refreshAt).toBe(t.usableUntil - ROUND_TRIP_HEADROOM * 5_000);
+  });
+
+  it('an hour-long token is refreshed in its window as before: a round trip costs nothing', () => {
+    expect(planTimeline(0, 3_600_000, DEFAULT_TIMING, 0.5, 2_000)).toEqual(planTimeline(0, 3_600_000, DEFAULT_TIMING, 0.5));
+  });
+
+  it('an endpoint slower than the lifetime cannot make refresh-ahead a loop', () => {
+    const t = planTimeline(0, 1_000, DEFAULT_TIMING, 0.5, 60_000);
+    expect(t.refreshAt).toBe(375);
+    expect(t.refreshAt).toBeLessThan(t.usableUntil);
+  });
+});
+
+describe('nextAttemptAt', () => {
+  const retry: RetryTiming = { initialDelayMs: 500, maxDelayMs: 30_000, demandIntervalMs: 1_000 };
+  const after = { backoffUntil: 25_000, lastAttemptAt: 0, retryAfterUntil: Number.NEGATIVE_INFINITY, retryable: true };
+
+  it('nobody waiting: the backoff', () => {
+    expect(nextAttemptAt({ ...after, demand: false }, retry)).toBe(25_000);
+  });
+
+  it('callers waiting: one demand interval after the last attempt, or the backoff if sooner', () => {
+    expect(nextAttemptAt({ ...after, demand: true }, retry)).toBe(1_000);
+    expect(nextAttemptAt({ ...after, demand: true, backoffUntil: 300 }, retry)).toBe(300);
+  });
+
+  it('callers waiting: Retry-After stays a floor', () => {
+    expect(nextAttemptAt({ ...after, demand: true, retryAfterUntil: 8_000 }, retry)).toBe(8_000);
+  });
+
+  it('callers waiting after an error that retrying cannot fix: the backoff', () => {
+    expect(nextAttemptAt({ ...after, demand: true, retryable: false }, retry)).toBe(25_000);
   });
 });

@@ -2,13 +2,15 @@
  * The fake Dintero in a process of its own, so that the client under measurement has the
  * benchmark process to itself. Driven over IPC by {@link FakeDinteroProcess}.
  */
-import { FAKE_DINTERO_CLIENT, FakeDinteroServer } from 'nestjs-dintero-auth/testing';
+import { FAKE_DINTERO_CLIENT, FakeDinteroServer, type FakeTokenFault } from 'nestjs-dintero-auth/testing';
 
 export type FakeCommand =
   | { id: number; cmd: 'counts' }
   | { id: number; cmd: 'reset' }
   | { id: number; cmd: 'lifetime'; seconds: number }
   | { id: number; cmd: 'transaction' }
+  | { id: number; cmd: 'tokenFault'; fault: FakeTokenFault }
+  | { id: number; cmd: 'clearFaults' }
   | { id: number; cmd: 'stop' };
 
 const fake = await new FakeDinteroServer({ tokenLifetimeSeconds: 3600, recordRequests: false }).start();
@@ -36,6 +38,12 @@ process.on('message', (message: FakeCommand) => {
       });
       return reply(fake.checkout.authorize(session.id).id);
     }
+    case 'tokenFault':
+      fake.injectTokenFault(message.fault);
+      return reply(null);
+    case 'clearFaults':
+      fake.clearTokenFaults();
+      return reply(null);
     case 'stop':
       void fake.stop().then(() => {
         reply(null);

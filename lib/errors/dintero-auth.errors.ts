@@ -76,6 +76,17 @@ function isRetryableStatus(status: number): boolean {
 /** Why a token request got no answer. */
 export type DinteroTokenNetworkFailure = 'timeout' | 'connection' | 'aborted';
 
+/** What to check, for the system errors a misconfiguration usually causes. */
+const SYSTEM_CODE_HINTS: Readonly<Record<string, string>> = {
+  ENOTFOUND: 'the host name does not resolve: check baseUrl and DNS',
+  EAI_AGAIN: 'DNS did not answer: check DNS',
+  ECONNREFUSED: 'nothing listens there: check baseUrl and that the endpoint is up',
+  ECONNRESET: 'the connection was reset: a proxy or firewall may be in the way',
+  CERT_HAS_EXPIRED: 'the TLS certificate has expired',
+  DEPTH_ZERO_SELF_SIGNED_CERT: 'the TLS certificate is self-signed',
+  UNABLE_TO_VERIFY_LEAF_SIGNATURE: 'the TLS certificate chain is incomplete',
+};
+
 /** The token request got no HTTP answer: timeout, refused or reset connection, DNS, TLS. */
 export class DinteroTokenNetworkError extends DinteroAuthError {
   readonly code = 'DINTERO_TOKEN_NETWORK';
@@ -83,12 +94,18 @@ export class DinteroTokenNetworkError extends DinteroAuthError {
   readonly failure: DinteroTokenNetworkFailure;
   /** The system error code, e.g. `ECONNREFUSED`, when there is one. */
   readonly systemCode: string | undefined;
+  /** The token URL asked (it never carries credentials), when known. */
+  readonly url: string | undefined;
 
-  constructor(failure: DinteroTokenNetworkFailure, systemCode?: string) {
-    const detail = systemCode ? ` (${systemCode})` : '';
-    super(`Dintero token request failed: ${failure}${detail}`);
+  /** `detail` says more about a timeout, e.g. which deadline ran out. */
+  constructor(failure: DinteroTokenNetworkFailure, systemCode?: string, url?: string, detail?: string) {
+    const hint = systemCode && SYSTEM_CODE_HINTS[systemCode] ? `: ${SYSTEM_CODE_HINTS[systemCode]}` : '';
+    const what = systemCode ? ` (${systemCode}${hint})` : '';
+    const more = detail ? `: ${detail}` : '';
+    super(`Dintero token request${url ? ` to ${url}` : ''} failed: ${failure}${what}${more}`);
     this.failure = failure;
     this.systemCode = systemCode;
+    this.url = url;
   }
 }
 
@@ -106,6 +123,14 @@ export class DinteroTokenResponseError extends DinteroAuthError {
 /** Why a caller got no token. */
 export type DinteroTokenUnavailableReason = 'timeout' | 'backoff' | 'shutdown';
 
+/** Where a caller waited, for a message that says what to check. */
+export interface DinteroTokenWaitContext {
+  /** The token URL asked. */
+  readonly tokenUrl: string;
+  /** How long the caller could wait (`acquireTimeoutMs`). */
+  readonly acquireTimeoutMs: number;
+}
+
 /**
  * No usable token could be handed to a caller in time. `cause` holds the last failure, if any;
  * attempts may go on in the background.
@@ -115,13 +140,20 @@ export class DinteroTokenUnavailableError extends DinteroAuthError {
   readonly reason: DinteroTokenUnavailableReason;
   readonly retryable: boolean;
 
-  constructor(reason: DinteroTokenUnavailableReason, cause?: DinteroAuthError) {
+  constructor(reason: DinteroTokenUnavailableReason, cause?: DinteroAuthError, context?: DinteroTokenWaitContext) {
+    const from = context ? ` from ${context.tokenUrl}` : '';
     const why = {
-      timeout: 'no token arrived within the acquire timeout',
-      backoff: 'the token endpoint is failing and the next attempt is later than the caller can wait',
+      timeout: context
+        ? `no token arrived${from} within acquireTimeoutMs (${context.acquireTimeoutMs} ms)`
+        : 'no token arrived within the acquire timeout',
+      backoff: `the token endpoint${context ? ` (${context.tokenUrl})` : ''} is failing and the next attempt is later than the caller can wait`,
       shutdown: 'the module is shutting down',
     }[reason];
-    const last = cause ? ` (last error: ${cause.message})` : '';
+    const last = cause
+      ? ` (last error: ${cause.message})`
+      : reason === 'timeout' && context
+        ? '; the request is still unanswered: check that the endpoint is reachable and answers, or raise requestTimeoutMs'
+        : '';
     super(`No Dintero access token available: ${why}${last}`, cause ? { cause } : undefined);
     this.reason = reason;
     this.retryable = reason !== 'shutdown';

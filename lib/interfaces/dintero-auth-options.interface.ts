@@ -22,6 +22,12 @@ export interface DinteroRetryOptions {
   initialDelayMs?: number;
   /** Cap of every delay, `Retry-After` included. Default `30000`. */
   maxDelayMs?: number;
+  /**
+   * While callers are waiting and no token is usable, an attempt may start this soon after the
+   * last one, whatever the backoff says (still one at a time, `Retry-After` still a floor, and
+   * not after a 400, 401 or 403). So an outage that ends is noticed within this time. Default `1000`.
+   */
+  demandIntervalMs?: number;
 }
 
 /** Options of `DinteroAuthModule.forRoot()` / the factory of `forRootAsync()`. */

@@ -19,6 +19,8 @@ export interface RetryTiming {
   readonly initialDelayMs: number;
   /** Cap of every delay, `Retry-After` included. */
   readonly maxDelayMs: number;
+  /** While callers wait with no usable token: at most one attempt per this many milliseconds. */
+  readonly demandIntervalMs: number;
 }
 
 /** The module's options after validation and defaults: frozen, and safe to log. */

@@ -14,7 +14,7 @@ const DEFAULT_REFRESH: RefreshTiming = {
   safetyMarginFraction: 0.1,
   safetyMarginMaxMs: 60_000,
 };
-const DEFAULT_RETRY: RetryTiming = { initialDelayMs: 500, maxDelayMs: 30_000 };
+const DEFAULT_RETRY: RetryTiming = { initialDelayMs: 500, maxDelayMs: 30_000, demandIntervalMs: 1_000 };
 const DEFAULT_TIMEOUT_MS = 10_000;
 const DEFAULT_API_TIMEOUT_MS = 30_000;
 /** Dintero's limit for the `Dintero-System-*` headers. */
@@ -311,6 +311,7 @@ function readRetry(value: unknown, issues: Issues): RetryTiming {
   const timing: RetryTiming = {
     initialDelayMs: readDuration(raw, 'initialDelayMs', DEFAULT_RETRY.initialDelayMs, issues, 'retry.initialDelayMs'),
     maxDelayMs: readDuration(raw, 'maxDelayMs', DEFAULT_RETRY.maxDelayMs, issues, 'retry.maxDelayMs'),
+    demandIntervalMs: readDuration(raw, 'demandIntervalMs', DEFAULT_RETRY.demandIntervalMs, issues, 'retry.demandIntervalMs'),
   };
   if (timing.maxDelayMs < timing.initialDelayMs) {
     issues.push({ path: 'retry.maxDelayMs', problem: 'must not be below retry.initialDelayMs' });

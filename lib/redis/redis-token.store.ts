@@ -1,30 +1,54 @@
-import { Redis, type RedisOptions } from 'ioredis';
 import { randomUUID } from 'node:crypto';
+import { type Cluster, Redis, type RedisOptions } from 'ioredis';
 import type { DinteroTokenLease, DinteroTokenStore } from '../store/dintero-token.store.js';
+import { type RedisClient, whenReady, withinTimeout } from './redis-connection.js';
+import { RedisWatcher } from './redis-watcher.js';
 
+// Each script keeps one decision atomic on the server, on the server's clock.
+/** Takes the lease unless it is held with an expiry (one without counts as stale), and counts generations. */
+const ACQUIRE = `if redis.call('pttl', KEYS[1]) >= 0 then return false end
+redis.call('set', KEYS[1], ARGV[1], 'PX', ARGV[2])
+local generation = redis.call('incr', KEYS[2])
+redis.call('pexpire', KEYS[2], ARGV[3])
+return generation`;
 /** Deletes the lease only if it still holds this holder's fencing value. */
-const RELEASE_IF_HELD = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end`;
+const RELEASE = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end`;
+/** Extends the lease only if it still holds this holder's fencing value. */
+const EXTEND = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('pexpire', KEYS[1], ARGV[2]) else return 0 end`;
+/** Stores, then tells the watchers of the key. */
+const SET_AND_PUBLISH = `redis.call('set', KEYS[1], ARGV[1], 'PX', ARGV[2])
+redis.call('publish', KEYS[1], '1')
+return 1`;
+/** Raises a number, never lowers it. */
+const RAISE = `local current = tonumber(redis.call('get', KEYS[1]))
+if current == nil or tonumber(ARGV[1]) > current then redis.call('set', KEYS[1], ARGV[1], 'PX', ARGV[2]) else redis.call('pexpire', KEYS[1], ARGV[2]) end
+return 1`;
 
-/** Options of {@link RedisTokenStore}: your own ioredis client, or a URL to open one. */
+/** Generation counters outlive any token: a month. */
+const GENERATION_TTL_MS = 30 * 24 * 60 * 60 * 1000;
+
+/** Options of {@link RedisTokenStore}: your own ioredis client (or Cluster), or a URL to open one. */
 export interface RedisTokenStoreOptions {
-  /** An ioredis client of yours; the store never closes it. */
-  client?: Redis;
-  /** A Redis URL (`redis://host:6379/0`); the store opens, and closes, its own client. */
+  /** An ioredis client or Cluster of yours; the store never closes it. */
+  client?: Redis | Cluster;
+  /** A Redis URL (`redis://host:6379/0`); the store opens its own client on first use, and closes it. */
   url?: string;
   /** Longest wait for one Redis command before it counts as failed. Default 500 ms. */
   commandTimeoutMs?: number;
 }
 
 /**
- * A token store on Redis (ioredis): `GET`/`SET PX` for the token, `SET NX PX` with a fencing
- * value for the refresh lease, released by its holder only (a Lua compare-and-delete). Commands
- * fail fast instead of queueing while Redis is away, so a dead Redis costs a replica milliseconds,
- * never a stall.
+ * A token store on Redis (ioredis, single or Cluster): `GET`/`SET PX` for the token, published
+ * on a channel so that waiting replicas wake at once, and `SET PX` with a fencing value for the
+ * refresh lease, released or extended by its holder only. Commands fail fast instead of queueing
+ * while Redis is away, so a dead Redis costs a replica milliseconds, never a stall. Nothing
+ * connects until the first command: importing an app module opens no connection.
  */
 export class RedisTokenStore implements DinteroTokenStore {
-  private readonly client: Redis;
+  private readonly client: RedisClient;
   private readonly owned: boolean;
   private readonly commandTimeoutMs: number;
+  private readonly watcher: RedisWatcher;
   /** One wait for the connection, shared by every command issued meanwhile. */
   private connecting: Promise<void> | undefined;
 
@@ -35,6 +59,7 @@ export class RedisTokenStore implements DinteroTokenStore {
     this.client = options.client ?? new Redis(options.url!, RedisTokenStore.clientOptions(this.commandTimeoutMs));
     // ioredis reports connection trouble as 'error' events; the failing commands already tell us.
     if (this.owned) this.client.on('error', () => undefined);
+    this.watcher = new RedisWatcher(this.client, this.commandTimeoutMs);
   }
 
   /** ioredis options for a client that fails fast rather than waiting for Redis to come back. */
@@ -45,7 +70,7 @@ export class RedisTokenStore implements DinteroTokenStore {
       connectTimeout: commandTimeoutMs * 2,
       commandTimeout: commandTimeoutMs,
       retryStrategy: (attempt) => Math.min(attempt * 200, 2_000),
-      lazyConnect: false,
+      lazyConnect: true,
     };
   }
 
@@ -54,60 +79,45 @@ export class RedisTokenStore implements DinteroTokenStore {
   }
 
   async set(key: string, value: string, ttlMs: number): Promise<void> {
-    await this.run(() => this.client.set(key, value, 'PX', Math.max(1, Math.round(ttlMs))));
+    await this.run(() => this.client.eval(SET_AND_PUBLISH, 1, key, value, millis(ttlMs)));
   }
 
   async acquireLease(key: string, ttlMs: number): Promise<DinteroTokenLease | undefined> {
     const fence = randomUUID();
-    const won = await this.run(() => this.client.set(key, fence, 'PX', Math.max(1, Math.round(ttlMs)), 'NX'));
-    if (won !== 'OK') return undefined;
-    return { release: async () => void (await this.run(() => this.client.eval(RELEASE_IF_HELD, 1, key, fence))) };
+    const generation = await this.run(() => this.client.eval(ACQUIRE, 2, key, `${key}:generation`, fence, millis(ttlMs), GENERATION_TTL_MS));
+    if (typeof generation !== 'number') return undefined;
+    return {
+      generation,
+      release: async () => void (await this.run(() => this.client.eval(RELEASE, 1, key, fence))),
+      extend: async (more) => (await this.run(() => this.client.eval(EXTEND, 1, key, fence, millis(more)))) === 1,
+    };
+  }
+
+  watch(key: string, listener: () => void): Promise<() => void> {
+    return this.watcher.watch(key, listener);
+  }
+
+  async raise(key: string, value: number, ttlMs: number): Promise<void> {
+    await this.run(() => this.client.eval(RAISE, 1, key, value, millis(ttlMs)));
   }
 
   async close(): Promise<void> {
+    this.watcher.close();
     if (!this.owned) return;
     await this.client.quit().catch(() => this.client.disconnect());
   }
 
-  /** Runs a command once the connection is up (a fresh client is still connecting), both bounded. */
+  /** Runs a command once the connection is up (the first command opens it), both bounded. */
   private async run<T>(command: () => Promise<T>): Promise<T> {
     if (this.client.status !== 'ready') {
-      this.connecting ??= this.ready().finally(() => (this.connecting = undefined));
-      await this.bounded(this.connecting);
+      // Gives up a little after the bound would, so that its listeners never outlive it.
+      this.connecting ??= whenReady(this.client, this.commandTimeoutMs + 50).finally(() => (this.connecting = undefined));
+      await withinTimeout(this.connecting, this.commandTimeoutMs);
     }
-    return this.bounded(command());
+    return withinTimeout(command(), this.commandTimeoutMs);
   }
+}
 
-  private ready(): Promise<void> {
-    // A client made with lazyConnect waits for its first connect().
-    if (this.client.status === 'wait') this.client.connect().catch(() => undefined);
-    return new Promise((resolve, reject) => {
-      const done = (error?: Error) => {
-        this.client.off('ready', onReady);
-        this.client.off('end', onEnd);
-        clearTimeout(timer);
-        if (error) reject(error);
-        else resolve();
-      };
-      const onReady = () => done();
-      const onEnd = () => done(new Error('Redis connection closed'));
-      // Gives up a little after bounded() would, so that its listeners never outlive it.
-      const timer = setTimeout(() => done(new Error('Redis is not connected')), this.commandTimeoutMs + 50);
-      timer.unref();
-      this.client.once('ready', onReady);
-      this.client.once('end', onEnd);
-    });
-  }
-
-  /** A user's client may queue commands while Redis is away: never wait longer than the bound. */
-  private bounded<T>(command: Promise<T>): Promise<T> {
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`Redis did not answer within ${this.commandTimeoutMs} ms`)), this.commandTimeoutMs);
-      timer.unref();
-    });
-    // If the bound wins, the command may still fail later: that must not be an unhandled rejection.
-    command.catch(() => undefined);
-    return Promise.race([command, timeout]).finally(() => clearTimeout(timer));
-  }
+function millis(ms: number): number {
+  return Math.max(1, Math.round(ms));
 }

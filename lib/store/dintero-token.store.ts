@@ -1,24 +1,41 @@
 /**
  * Where replicas share a token. Values are opaque strings (the module encrypts them before they
- * get here); keys come namespaced. Every method may fail: the module then fetches on its own
- * and tries the store again next time.
+ * get here); keys come namespaced, all with one hash tag (`{...}`) so that a Redis Cluster keeps
+ * them in one slot. Every method may fail: the module then fetches on its own and tries the
+ * store again next time. The optional methods make sharing sharper; without them it still works
+ * (waiting replicas poll, and stored tokens are not ordered).
  */
 export interface DinteroTokenStore {
   /** The value under `key`, or undefined when there is none (or it expired). */
   get(key: string): Promise<string | undefined>;
-  /** Stores `value` under `key` for `ttlMs`, and lets waiting replicas know. */
+  /** Stores `value` under `key` for `ttlMs`, and tells the watchers of `key`. */
   set(key: string, value: string, ttlMs: number): Promise<void>;
   /**
    * Takes the lease named `key` for `ttlMs` if nobody holds it: the holder is the one replica
-   * that fetches. Undefined when someone else holds it. A holder that dies loses it at `ttlMs`.
+   * that fetches. Undefined when someone else holds it. A holder that dies loses it at `ttlMs`;
+   * a lease left without an expiry (by a bug or an operator) counts as not held.
    */
   acquireLease(key: string, ttlMs: number): Promise<DinteroTokenLease | undefined>;
+  /**
+   * Calls `listener` each time `set()` stores under `key`, from any replica; resolves once
+   * listening, with a function that stops. Lets waiting replicas wake at once instead of polling.
+   */
+  watch?(key: string, listener: () => void): Promise<() => void>;
+  /** Raises the number under `key` to at least `value` (never lowers it); kept for `ttlMs`. */
+  raise?(key: string, value: number, ttlMs: number): Promise<void>;
   /** Frees what the store holds (connections it opened); called on module shutdown. */
   close?(): Promise<void>;
 }
 
 /** A held lease. */
 export interface DinteroTokenLease {
+  /**
+   * Grows with every lease taken under the same key: tokens carry the generation of the lease
+   * their fetch held, so that an older token is never taken over a newer one.
+   */
+  readonly generation?: number;
   /** Gives the lease back, if it is still this holder's (a fencing value guards it). */
   release(): Promise<void>;
+  /** Keeps the lease `ttlMs` more from now, if it is still this holder's; resolves whether it is. */
+  extend?(ttlMs: number): Promise<boolean>;
 }

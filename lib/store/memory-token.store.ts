@@ -3,7 +3,7 @@ import type { DinteroTokenLease, DinteroTokenStore } from './dintero-token.store
 
 interface Entry {
   readonly value: string;
-  readonly expiresAt: number;
+  expiresAt: number;
 }
 
 /**
@@ -12,6 +12,8 @@ interface Entry {
  */
 export class MemoryTokenStore implements DinteroTokenStore {
   private readonly entries = new Map<string, Entry>();
+  private readonly generations = new Map<string, number>();
+  private readonly watchers = new Map<string, Set<() => void>>();
 
   get(key: string): Promise<string | undefined> {
     return Promise.resolve(this.live(key)?.value);
@@ -19,19 +21,44 @@ export class MemoryTokenStore implements DinteroTokenStore {
 
   set(key: string, value: string, ttlMs: number): Promise<void> {
     this.entries.set(key, { value, expiresAt: Date.now() + ttlMs });
+    for (const listener of [...(this.watchers.get(key) ?? [])]) listener();
     return Promise.resolve();
   }
 
   acquireLease(key: string, ttlMs: number): Promise<DinteroTokenLease | undefined> {
     if (this.live(key)) return Promise.resolve(undefined);
     const fence = randomUUID();
-    this.entries.set(key, { value: fence, expiresAt: Date.now() + ttlMs });
+    const entry: Entry = { value: fence, expiresAt: Date.now() + ttlMs };
+    this.entries.set(key, entry);
+    const generation = (this.generations.get(key) ?? 0) + 1;
+    this.generations.set(key, generation);
+    const held = () => this.live(key) === entry;
     return Promise.resolve({
+      generation,
       release: () => {
-        if (this.live(key)?.value === fence) this.entries.delete(key);
+        if (held()) this.entries.delete(key);
         return Promise.resolve();
       },
+      extend: (more: number) => {
+        if (held()) entry.expiresAt = Date.now() + more;
+        return Promise.resolve(held());
+      },
     });
+  }
+
+  watch(key: string, listener: () => void): Promise<() => void> {
+    const listeners = this.watchers.get(key) ?? new Set();
+    this.watchers.set(key, listeners.add(listener));
+    return Promise.resolve(() => {
+      listeners.delete(listener);
+      if (listeners.size === 0) this.watchers.delete(key);
+    });
+  }
+
+  raise(key: string, value: number, ttlMs: number): Promise<void> {
+    const current = Number(this.live(key)?.value ?? Number.NEGATIVE_INFINITY);
+    this.entries.set(key, { value: String(Math.max(current, value)), expiresAt: Date.now() + ttlMs });
+    return Promise.resolve();
   }
 
   private live(key: string): Entry | undefined {

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
 import { Logger, type OnApplicationShutdown } from '@nestjs/common';
 import { LOGGER_CONTEXT } from '../dintero-auth.constants.js';
 import { DinteroTokenNetworkError } from '../errors/dintero-auth.errors.js';
@@ -6,7 +7,8 @@ import type { DinteroAuthConfig } from '../options/dintero-auth.config.js';
 import type { TokenGrant } from '../token/access-token.js';
 import type { TokenEventBus } from '../token/token-event-bus.js';
 import type { TokenSource } from '../token/token-source.js';
-import type { DinteroTokenStore } from './dintero-token.store.js';
+import type { DinteroTokenLease, DinteroTokenStore } from './dintero-token.store.js';
+import { Doorbell } from './doorbell.js';
 import { TokenCipher } from './token-cipher.js';
 
 /** What is stored, encrypted, under the token key. */
@@ -14,10 +16,18 @@ interface StoredToken {
   readonly accessToken: string;
   readonly expiresInSeconds: number;
   readonly obtainedAtWallMs: number;
+  /** The generation of the lease its fetch held; absent with a store that counts none. */
+  readonly generation?: number;
 }
 
-/** How often a replica looks whether the leader has stored the new token. */
+/** How often a waiting replica looks whether the leader has stored the new token, with no watch... */
 const POLL_MS = 50;
+/** ...and with one: only in case a notification was lost. */
+const WATCHED_POLL_MS = 500;
+/** Generation floors outlive any token: a month. */
+const FLOOR_TTL_MS = 30 * 24 * 60 * 60 * 1000;
+/** Generations of the tokens this replica handed out, kept to refuse them cluster-wide. */
+const GENERATIONS_KEPT = 8;
 
 /** Wall clocks of replicas on different hosts differ a little: a token this much "from the future" is still fresh. */
 const CLOCK_SKEW_TOLERANCE_MS = 5_000;
@@ -27,30 +37,41 @@ const storeUsers = new WeakMap<DinteroTokenStore, number>();
 
 /**
  * Keys for one client's tokens: a hash of everything that makes a token valid (base URL,
- * account, client, audience), so that a change in configuration never serves an old token.
+ * account, client, audience), so that a change in configuration never serves an old token. The
+ * hash is a Redis Cluster hash tag: every key of one client lives in one slot.
  */
 export function storeNamespace(config: DinteroAuthConfig): string {
   const identity = [config.baseUrl, config.accountId, config.credentials.clientId, config.audience].join('\n');
-  return `dintero-auth:${createHash('sha256').update(identity).digest('hex').slice(0, 32)}`;
+  return `dintero-auth:{${createHash('sha256').update(identity).digest('hex').slice(0, 32)}}`;
 }
 
 /**
  * One token for many replicas: take a fresh enough token from the store, or win the lease and
- * fetch it from Dintero for everyone, or wait (bounded by the lease) for the replica that did.
- * A store that fails is a cache miss, never an outage: this replica then fetches on its own.
+ * fetch it from Dintero for everyone, or wait (bounded by the lease) for the replica that did,
+ * woken by the store when the token lands. Tokens carry the generation of their lease, and the
+ * store keeps a floor below which none is taken: an older token written back, or one Dintero
+ * refused, never comes out of the store again. A store that fails is a cache miss, never an
+ * outage: this replica then fetches on its own.
  */
 export class SharedTokenSource implements TokenSource, OnApplicationShutdown {
   private readonly logger = new Logger(LOGGER_CONTEXT);
-  private readonly namespace: string;
   private readonly tokenKey: string;
   private readonly leaseKey: string;
+  private readonly floorKey: string;
   private readonly cipher: TokenCipher;
-  /** A leader gets the whole request timeout plus a margin before others may take over. */
+  /** A leader gets the whole request deadline plus a margin before others may take over. */
   private readonly leaseMs: number;
   private storeDown = false;
   private closed = false;
-  /** A lease kept a moment after a failed fetch; given back at once on shutdown. */
-  private heldLease: { timer: NodeJS.Timeout; release: () => Promise<void> } | undefined;
+  /** The newest generation this replica has taken: nothing older is taken after it. */
+  private newestGeneration = 0;
+  private readonly generations = new Map<string, number>();
+  /** Rung when the store says a token landed; one source has one request in flight at a time. */
+  private readonly doorbell = new Doorbell();
+  /** Listening for stored tokens, from the first request on: settles undefined when the store cannot tell. */
+  private watching: Promise<(() => void) | undefined> | undefined;
+  /** A lease kept after a failed fetch, for the backoff; given back at once on shutdown. */
+  private heldLease: { timer: NodeJS.Timeout; lease: DinteroTokenLease } | undefined;
 
   constructor(
     private readonly config: DinteroAuthConfig,
@@ -58,10 +79,11 @@ export class SharedTokenSource implements TokenSource, OnApplicationShutdown {
     private readonly endpoint: TokenSource,
     private readonly bus: TokenEventBus,
   ) {
-    this.namespace = storeNamespace(config);
-    this.tokenKey = `${this.namespace}:token`;
-    this.leaseKey = `${this.namespace}:lease`;
-    this.cipher = new TokenCipher(config.credentials.deriveKey(this.namespace, 'nestjs-dintero-auth/token-store/v1'));
+    const namespace = storeNamespace(config);
+    this.tokenKey = `${namespace}:token`;
+    this.leaseKey = `${namespace}:lease`;
+    this.floorKey = `${namespace}:floor`;
+    this.cipher = new TokenCipher(config.credentials.deriveKey(namespace, 'nestjs-dintero-auth/token-store/v1'));
     this.leaseMs = config.requestTimeoutMs + 5_000;
     storeUsers.set(store, (storeUsers.get(store) ?? 0) + 1);
   }
@@ -69,47 +91,55 @@ export class SharedTokenSource implements TokenSource, OnApplicationShutdown {
   async onApplicationShutdown(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    if (this.heldLease) {
-      clearTimeout(this.heldLease.timer);
-      await this.attempt(this.heldLease.release);
-      this.heldLease = undefined;
-    }
+    await this.letGo();
+    (await this.watching)?.();
     const left = (storeUsers.get(this.store) ?? 1) - 1;
     storeUsers.set(this.store, left);
     if (left === 0) await this.store.close?.().catch(() => undefined);
   }
 
-  async requestToken(signal: AbortSignal, unwanted: ReadonlySet<string> = new Set()): Promise<TokenGrant> {
+  async requestToken(signal: AbortSignal, unwanted: ReadonlySet<string> = new Set(), refused?: string): Promise<TokenGrant> {
+    if (refused !== undefined) await this.refuse(refused);
     // Past one lease and a bit (jittered, so that followers do not all give up together), the
     // wait fails like a slow request: the service's own backoff then spaces the next try.
-    const giveUpAt = Date.now() + this.leaseMs * (1.5 + Math.random() * 0.5);
+    const giveUpAt = performance.now() + this.leaseMs * (1.5 + Math.random() * 0.5);
+    // Listening starts alongside the first read, so that a replica that must wait is already listening.
+    this.watching ??= this.watch(() => this.doorbell.ring());
+    let listening: boolean | undefined;
     for (;;) {
       if (signal.aborted) throw new DinteroTokenNetworkError('aborted');
       const stored = await this.attempt(() => this.read());
       if (stored === 'failed') return this.endpoint.requestToken(signal, unwanted);
-      if (stored && this.isFresh(stored, unwanted)) return this.toGrant(stored);
+      if (stored && this.isFresh(stored, unwanted)) return this.take(stored);
 
       const lease = await this.attempt(() => this.store.acquireLease(this.leaseKey, this.leaseMs));
       if (lease === 'failed') return this.endpoint.requestToken(signal, unwanted);
-      if (lease) return this.fetchAsLeader(signal, unwanted, lease.release.bind(lease));
+      if (lease) return this.fetchAsLeader(signal, unwanted, lease);
 
       // Another replica is fetching: wait for its token, bounded by its lease.
-      if (Date.now() > giveUpAt) throw new DinteroTokenNetworkError('timeout', 'SHARED_FETCH_WAIT');
-      await this.sleep(POLL_MS, signal);
+      if (performance.now() > giveUpAt) throw new DinteroTokenNetworkError('timeout', 'SHARED_FETCH_WAIT');
+      if (listening === undefined) {
+        // Once listening, read again: a token stored before the subscription took is not missed.
+        listening = (await this.watching) !== undefined;
+        continue;
+      }
+      await this.doorbell.wait(listening ? WATCHED_POLL_MS : POLL_MS, signal);
     }
   }
 
-  private async fetchAsLeader(signal: AbortSignal, unwanted: ReadonlySet<string>, release: () => Promise<void>): Promise<TokenGrant> {
+  private async fetchAsLeader(signal: AbortSignal, unwanted: ReadonlySet<string>, lease: DinteroTokenLease): Promise<TokenGrant> {
     let holdFor = 0;
     try {
       // The previous leader may have stored a token between our read and our lease.
       const stored = await this.attempt(() => this.read());
-      if (stored !== 'failed' && stored && this.isFresh(stored, unwanted)) return this.toGrant(stored);
+      if (stored !== 'failed' && stored && this.isFresh(stored, unwanted)) return this.take(stored);
       const obtainedAtWallMs = Date.now();
       const grant = await this.endpoint.requestToken(signal);
-      const record: StoredToken = { accessToken: grant.accessToken, expiresInSeconds: grant.expiresInSeconds, obtainedAtWallMs };
+      const record: StoredToken = { accessToken: grant.accessToken, expiresInSeconds: grant.expiresInSeconds, obtainedAtWallMs, generation: lease.generation };
       const sealed = this.cipher.seal(JSON.stringify(record), this.tokenKey);
       await this.attempt(() => this.store.set(this.tokenKey, sealed, grant.expiresInSeconds * 1000));
+      if (lease.generation !== undefined) await this.attempt(() => this.raiseFloor(lease.generation!));
+      this.remember(record);
       return { ...grant, obtainedAtWallMs, source: 'endpoint' };
     } catch (error) {
       // A failing endpoint keeps the lease for its backoff (Retry-After, if it sent one): the
@@ -118,43 +148,83 @@ export class SharedTokenSource implements TokenSource, OnApplicationShutdown {
       holdFor = Math.min(this.config.retry.maxDelayMs, Math.max(this.config.retry.initialDelayMs, typeof retryAfterMs === 'number' ? retryAfterMs : 0));
       throw error;
     } finally {
-      if (holdFor > 0 && !signal.aborted && !this.closed) this.holdLease(release, holdFor);
-      else await this.attempt(release);
+      if (holdFor > 0 && !signal.aborted && !this.closed) await this.hold(lease, holdFor);
+      else await this.attempt(() => lease.release());
     }
   }
 
-  private holdLease(release: () => Promise<void>, ms: number): void {
+  /** Keeps the lease `ms` more, beyond its own expiry if that comes sooner, then gives it back. */
+  private async hold(lease: DinteroTokenLease, ms: number): Promise<void> {
+    await this.letGo();
+    if (lease.extend) await this.attempt(() => lease.extend!(ms + 1_000));
     const timer = setTimeout(() => {
+      if (this.heldLease?.lease !== lease) return;
       this.heldLease = undefined;
-      void this.attempt(release);
+      void this.attempt(() => lease.release());
     }, ms);
     timer.unref();
-    this.heldLease = { timer, release };
+    this.heldLease = { timer, lease };
+  }
+
+  /** Gives back a lease still held after a failure. */
+  private async letGo(): Promise<void> {
+    const held = this.heldLease;
+    if (!held) return;
+    this.heldLease = undefined;
+    clearTimeout(held.timer);
+    await this.attempt(() => held.lease.release());
+  }
+
+  /** Keeps every replica from taking a token Dintero refused: the floor moves past its generation. */
+  private async refuse(accessToken: string): Promise<void> {
+    const generation = this.generations.get(accessToken);
+    if (generation !== undefined) await this.attempt(() => this.raiseFloor(generation + 1));
+  }
+
+  private raiseFloor(generation: number): Promise<void> {
+    return this.store.raise ? this.store.raise(this.floorKey, generation, FLOOR_TTL_MS) : Promise.resolve();
+  }
+
+  /** Starts listening for stored tokens; undefined when the store cannot tell (then we poll). */
+  private async watch(listener: () => void): Promise<(() => void) | undefined> {
+    if (!this.store.watch) return undefined;
+    const unwatch = await this.attempt(() => this.store.watch!(this.tokenKey, listener));
+    return unwatch === 'failed' ? undefined : unwatch;
   }
 
   /**
-   * Good for a replica that needs a token: not one it is replacing, and younger than the start
-   * of its refresh window (so that it does not refresh again at once).
+   * Good for a replica that needs a token: not one it is replacing, not below the floor or older
+   * than one it has taken, and younger than the start of its refresh window (so that it does
+   * not refresh again at once).
    */
-  private isFresh(stored: StoredToken, unwanted: ReadonlySet<string>): boolean {
+  private isFresh(stored: StoredToken & { floor?: number }, unwanted: ReadonlySet<string>): boolean {
     if (unwanted.has(stored.accessToken)) return false;
+    if (stored.generation !== undefined && (stored.generation < (stored.floor ?? 0) || stored.generation < this.newestGeneration)) return false;
     const age = Date.now() - stored.obtainedAtWallMs;
     return age > -CLOCK_SKEW_TOLERANCE_MS && age < stored.expiresInSeconds * 1000 * this.config.refresh.windowStart;
   }
 
-  private toGrant(stored: StoredToken): TokenGrant {
+  private take(stored: StoredToken): TokenGrant {
+    this.remember(stored);
     return { accessToken: stored.accessToken, expiresInSeconds: stored.expiresInSeconds, obtainedAtWallMs: stored.obtainedAtWallMs, source: 'store' };
   }
 
-  private async read(): Promise<StoredToken | undefined> {
-    const sealed = await this.store.get(this.tokenKey);
+  private remember(stored: StoredToken): void {
+    if (stored.generation === undefined) return;
+    this.newestGeneration = Math.max(this.newestGeneration, stored.generation);
+    this.generations.set(stored.accessToken, stored.generation);
+    if (this.generations.size > GENERATIONS_KEPT) this.generations.delete(this.generations.keys().next().value!);
+  }
+
+  private async read(): Promise<(StoredToken & { floor?: number }) | undefined> {
+    const [sealed, floor] = await Promise.all([this.store.get(this.tokenKey), this.store.raise ? this.store.get(this.floorKey) : undefined]);
     if (sealed === undefined) return undefined;
     // Sealed with another secret (a rotated one) or tampered with: as good as absent.
     const plain = this.cipher.open(sealed, this.tokenKey);
     if (plain === undefined) return undefined;
     const parsed = JSON.parse(plain) as Partial<StoredToken>;
     const valid = typeof parsed.accessToken === 'string' && typeof parsed.expiresInSeconds === 'number' && typeof parsed.obtainedAtWallMs === 'number';
-    return valid ? (parsed as StoredToken) : undefined;
+    return valid ? { ...(parsed as StoredToken), floor: floor === undefined ? undefined : Number(floor) } : undefined;
   }
 
   /** Runs a store operation; a failure marks the store down (once) and yields `failed`. */
@@ -176,17 +246,5 @@ export class SharedTokenSource implements TokenSource, OnApplicationShutdown {
       }
       return 'failed';
     }
-  }
-
-  private sleep(ms: number, signal: AbortSignal): Promise<void> {
-    return new Promise((resolve) => {
-      const timer = setTimeout(done, ms);
-      function done() {
-        clearTimeout(timer);
-        signal.removeEventListener('abort', done);
-        resolve();
-      }
-      signal.addEventListener('abort', done, { once: true });
-    });
   }
 }

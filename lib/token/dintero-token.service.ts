@@ -12,15 +12,19 @@ import {
   DinteroAuthError,
   DinteroTokenResponseError,
   DinteroTokenUnavailableError,
+  type DinteroTokenWaitContext,
 } from '../errors/dintero-auth.errors.js';
 import type { DinteroAuthConfig } from '../options/dintero-auth.config.js';
 import { DinteroAccessToken, type TokenGrant } from './access-token.js';
 import type { Clock, TimerHandle } from './clock.js';
 import type { DinteroTokenEvent } from './dintero-token.events.js';
 import type { DinteroTokenStatus } from './dintero-token.status.js';
-import { backoffDelay, planTimeline } from './refresh-policy.js';
+import { backoffDelay, nextAttemptAt, planTimeline, retryAfterFloor } from './refresh-policy.js';
 import { TokenEventBus } from './token-event-bus.js';
 import { DINTERO_TOKEN_SOURCE, type TokenSource } from './token-source.js';
+
+/** How many recent token round trips the refresh point makes room for. */
+const ROUND_TRIPS_KEPT = 8;
 
 interface Waiter {
   readonly resolve: (token: DinteroAccessToken) => void;
@@ -36,9 +40,12 @@ interface Waiter {
  * - Refresh-ahead: a background timer fetches the successor inside a jittered window, so no
  *   caller waits at expiry; a failing refresh keeps the current token served until its
  *   usable-until time.
- * - Failures back off exponentially with full jitter and honour `Retry-After`. Callers wait a
- *   bounded time for a token that does not exist yet, and are told at once when the next
- *   attempt is later than they could wait.
+ * - Failures back off exponentially with full jitter and honour `Retry-After`. While callers
+ *   wait with no usable token, a demand probe may run once per `retry.demandIntervalMs`, so an
+ *   outage that ends is noticed at once. Callers wait a bounded time for a token that does not
+ *   exist yet, and are told at once when the next attempt is later than they could wait.
+ * - Shutdown follows Nest's order: background timers stop in `onModuleDestroy`, tokens are
+ *   still served while the HTTP server drains, and everything ends in `onApplicationShutdown`.
  */
 @Injectable()
 export class DinteroTokenService implements OnApplicationBootstrap, OnModuleDestroy, OnApplicationShutdown {
@@ -58,11 +65,20 @@ export class DinteroTokenService implements OnApplicationBootstrap, OnModuleDest
   private inFlight: AbortController | undefined;
   private failures = 0;
   private lastError: DinteroAuthError | undefined;
-  private nextAttemptAt = Number.NEGATIVE_INFINITY;
+  /** When the background backoff allows the next attempt. */
+  private backoffUntil = Number.NEGATIVE_INFINITY;
+  /** Until when the server's `Retry-After` holds every attempt back. */
+  private retryAfterUntil = Number.NEGATIVE_INFINITY;
+  private lastAttemptAt = Number.NEGATIVE_INFINITY;
+  /** Round trips of the latest token requests, newest last. */
+  private readonly roundTrips: number[] = [];
   private retryTimer: TimerHandle | undefined;
+  private retryDueAt = Number.POSITIVE_INFINITY;
   private refreshTimer: TimerHandle | undefined;
   private expiryTimer: TimerHandle | undefined;
   private closed = false;
+  /** After onModuleDestroy: no background work, but callers are still served. */
+  private draining = false;
   /** The token last dropped by invalidate(): no source may hand it back. */
   private refused: string | undefined;
 
@@ -141,7 +157,8 @@ export class DinteroTokenService implements OnApplicationBootstrap, OnModuleDest
    */
   status(): DinteroTokenStatus {
     const token = this.closed ? undefined : this.usableToken();
-    const retryAt = this.nextAttemptAt > this.clock.now() ? this.clock.wallNow() + (this.nextAttemptAt - this.clock.now()) : undefined;
+    const nextAt = this.nextAttemptAt(token);
+    const retryAt = nextAt > this.clock.now() ? this.clock.wallNow() + (nextAt - this.clock.now()) : undefined;
     return {
       token,
       refreshing: this.inFlight !== undefined,
@@ -155,8 +172,14 @@ export class DinteroTokenService implements OnApplicationBootstrap, OnModuleDest
     if (this.config.prefetch) await this.getToken();
   }
 
+  /**
+   * Nest calls this before the HTTP server stops: requests still in flight must get their
+   * tokens, so only the background work (refresh-ahead, retries nobody waits for) stops here.
+   */
   onModuleDestroy(): void {
-    this.shutdown();
+    this.draining = true;
+    this.clearTimer('refreshTimer');
+    if (this.waiters.size === 0) this.clearTimer('retryTimer');
   }
 
   onApplicationShutdown(): void {
@@ -170,7 +193,7 @@ export class DinteroTokenService implements OnApplicationBootstrap, OnModuleDest
       const waiter: Waiter = { resolve, reject, deadline: this.clock.now() + this.config.acquireTimeoutMs };
       // Kept alive: someone awaits this promise, so the process must not exit before it settles.
       waiter.timer = this.clock.setTimer(
-        () => this.settle(waiter, new DinteroTokenUnavailableError('timeout', this.lastError)),
+        () => this.settle(waiter, new DinteroTokenUnavailableError('timeout', this.lastError, this.waitContext())),
         this.config.acquireTimeoutMs,
         true,
       );
@@ -185,18 +208,40 @@ export class DinteroTokenService implements OnApplicationBootstrap, OnModuleDest
     this.expireIfStale();
     const now = this.clock.now();
     const token = this.usableToken();
-    // Waiters exist only while no token is usable, or when refresh() was asked for.
-    const wanted = this.waiters.size > 0 || (token ? now >= token.timeline.refreshAt : this.subscribers > 0);
-    if (!wanted) return;
-    if (now < this.nextAttemptAt) {
-      this.failWaitersThatCannotWait(this.nextAttemptAt);
-      this.retryTimer ??= this.clock.setTimer(() => {
-        this.retryTimer = undefined;
-        this.pump();
-      }, this.nextAttemptAt - now);
+    // Waiters exist only while no token is usable, or when refresh() was asked for. While
+    // draining, only callers count: background refreshes are over.
+    const background = !this.draining && (token ? now >= token.timeline.refreshAt : this.subscribers > 0);
+    if (this.waiters.size === 0 && !background) return;
+    const nextAt = this.nextAttemptAt(token);
+    if (now < nextAt) {
+      this.failWaitersThatCannotWait(nextAt);
+      this.armRetry(nextAt);
       return;
     }
     this.startAttempt();
+  }
+
+  /** When the next attempt may start: the backoff, or sooner for callers waiting with no token. */
+  private nextAttemptAt(token: DinteroAccessToken | undefined): number {
+    const gate = {
+      backoffUntil: this.backoffUntil,
+      lastAttemptAt: this.lastAttemptAt,
+      retryAfterUntil: this.retryAfterUntil,
+      demand: this.waiters.size > 0 && token === undefined,
+      retryable: this.lastError?.retryable ?? true,
+    };
+    return nextAttemptAt(gate, this.config.retry);
+  }
+
+  /** Wakes the pump at `dueAt`, unless a timer already wakes it sooner. */
+  private armRetry(dueAt: number): void {
+    if (this.retryTimer && this.retryDueAt <= dueAt) return;
+    this.clearTimer('retryTimer');
+    this.retryDueAt = dueAt;
+    this.retryTimer = this.clock.setTimer(() => {
+      this.retryTimer = undefined;
+      this.pump();
+    }, dueAt - this.clock.now());
   }
 
   private startAttempt(): void {
@@ -205,9 +250,10 @@ export class DinteroTokenService implements OnApplicationBootstrap, OnModuleDest
     this.inFlight = controller;
     const sentAt = this.clock.now();
     const sentAtWall = this.clock.wallNow();
+    this.lastAttemptAt = sentAt;
     // The token being replaced is not an answer: a shared store may still hold it.
     const unwanted = new Set([this.current.value?.accessToken, this.refused].filter((token): token is string => token !== undefined));
-    this.source.requestToken(controller.signal, unwanted).then(
+    this.source.requestToken(controller.signal, unwanted, this.refused).then(
       (grant) => this.onGrant(controller, grant, sentAt, sentAtWall),
       (error: unknown) => this.onFailure(controller, asAuthError(error)),
     );
@@ -220,8 +266,9 @@ export class DinteroTokenService implements OnApplicationBootstrap, OnModuleDest
     // A token shared by another replica was requested before this attempt: its life counts from then.
     const ageMs = grant.obtainedAtWallMs === undefined ? 0 : Math.max(0, this.clock.wallNow() - grant.obtainedAtWallMs);
     const startedAt = ageMs > 0 ? Math.min(sentAt, this.clock.now() - ageMs) : sentAt;
-    const timeline = planTimeline(startedAt, lifetimeMs, this.config.refresh, Math.random());
     const roundTripMs = this.clock.now() - sentAt;
+    this.recordRoundTrip(roundTripMs);
+    const timeline = planTimeline(startedAt, lifetimeMs, this.config.refresh, Math.random(), Math.max(...this.roundTrips));
     if (this.clock.now() >= timeline.usableUntil) {
       this.onFailure(
         controller,
@@ -236,7 +283,8 @@ export class DinteroTokenService implements OnApplicationBootstrap, OnModuleDest
     this.failures = 0;
     this.lastError = undefined;
     this.refused = undefined;
-    this.nextAttemptAt = Number.NEGATIVE_INFINITY;
+    this.backoffUntil = Number.NEGATIVE_INFINITY;
+    this.retryAfterUntil = Number.NEGATIVE_INFINITY;
     this.clearTimer('retryTimer');
     this.install(token);
 
@@ -260,17 +308,20 @@ export class DinteroTokenService implements OnApplicationBootstrap, OnModuleDest
     if (this.closed) return;
     this.failures += 1;
     this.lastError = error;
-    const delay = backoffDelay(this.failures, this.config.retry, Math.random(), retryAfterOf(error));
-    this.nextAttemptAt = this.clock.now() + delay;
+    const retryAfterMs = retryAfterOf(error);
+    const delay = backoffDelay(this.failures, this.config.retry, Math.random(), retryAfterMs);
+    this.backoffUntil = this.clock.now() + delay;
+    this.retryAfterUntil = retryAfterMs === undefined ? Number.NEGATIVE_INFINITY : this.clock.now() + retryAfterFloor(this.config.retry, retryAfterMs);
     const servingPrevious = this.usableToken() !== undefined;
+    const nextDelayMs = Math.max(0, this.nextAttemptAt(this.usableToken()) - this.clock.now());
     this.emit({
       type: 'refresh-failed',
       attempt: this.failures,
-      nextDelayMs: error.retryable ? delay : undefined,
+      nextDelayMs: error.retryable ? nextDelayMs : undefined,
       error,
       servingPrevious,
     });
-    const next = error.retryable ? `next attempt in ${Math.round(delay)} ms` : 'not retried until the next demand';
+    const next = error.retryable ? `next attempt in ${Math.round(nextDelayMs)} ms` : 'not retried until the next demand';
     const serving = servingPrevious ? '; still serving the current token' : '';
     this.logger.warn(`Token request failed (attempt ${this.failures}): ${error.message}; ${next}${serving}`);
 
@@ -285,7 +336,7 @@ export class DinteroTokenService implements OnApplicationBootstrap, OnModuleDest
     const last = this.lastError;
     for (const waiter of [...this.waiters]) {
       if (waiter.deadline >= nextAttemptAt) continue;
-      this.settle(waiter, last && !last.retryable ? last : new DinteroTokenUnavailableError('backoff', last));
+      this.settle(waiter, last && !last.retryable ? last : new DinteroTokenUnavailableError('backoff', last, this.waitContext()));
     }
   }
 
@@ -300,10 +351,12 @@ export class DinteroTokenService implements OnApplicationBootstrap, OnModuleDest
     this.clearTimer('refreshTimer');
     this.clearTimer('expiryTimer');
     const now = this.clock.now();
-    this.refreshTimer = this.clock.setTimer(() => {
-      this.refreshTimer = undefined;
-      this.pump();
-    }, token.timeline.refreshAt - now);
+    if (!this.draining) {
+      this.refreshTimer = this.clock.setTimer(() => {
+        this.refreshTimer = undefined;
+        this.pump();
+      }, token.timeline.refreshAt - now);
+    }
     this.expiryTimer = this.clock.setTimer(() => {
       this.expiryTimer = undefined;
       this.expire(token);
@@ -352,6 +405,16 @@ export class DinteroTokenService implements OnApplicationBootstrap, OnModuleDest
     this[name] = undefined;
   }
 
+  private waitContext(): DinteroTokenWaitContext {
+    return { tokenUrl: this.config.tokenUrl, acquireTimeoutMs: this.config.acquireTimeoutMs };
+  }
+
+  /** Keeps the latest round trips: the refresh point makes room for the slowest of them. */
+  private recordRoundTrip(ms: number): void {
+    this.roundTrips.push(ms);
+    if (this.roundTrips.length > ROUND_TRIPS_KEPT) this.roundTrips.shift();
+  }
+
   private emit(event: DinteroTokenEvent): void {
     if (!this.closed) this.bus.emit(event);
   }
@@ -359,6 +422,7 @@ export class DinteroTokenService implements OnApplicationBootstrap, OnModuleDest
   private shutdown(): void {
     if (this.closed) return;
     this.closed = true;
+    this.draining = true;
     this.clearTimer('retryTimer');
     this.clearTimer('refreshTimer');
     this.clearTimer('expiryTimer');

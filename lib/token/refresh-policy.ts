@@ -19,18 +19,27 @@ export interface TokenTimeline {
   readonly expiresAt: number;
 }
 
+/** How many of the slowest recent round trips a refresh leaves between its start and usable-until. */
+export const ROUND_TRIP_HEADROOM = 3;
+
 /**
  * Plans a token's life. `random` in [0, 1) places the refresh inside the window, so replicas
- * that fetched together do not refresh together. Holds refresh < usableUntil < expiresAt
- * whenever the timing passed validation.
+ * that fetched together do not refresh together. `slowestRoundTripMs` (the slowest recent token
+ * request) moves the refresh earlier when the window would leave too little room for the
+ * successor to arrive before usable-until, but never before half the window start: a slow
+ * endpoint must not turn refresh-ahead into a refresh loop. Holds refresh < usableUntil <
+ * expiresAt whenever the timing passed validation.
  */
-export function planTimeline(sentAt: number, lifetimeMs: number, timing: RefreshTiming, random: number): TokenTimeline {
+export function planTimeline(sentAt: number, lifetimeMs: number, timing: RefreshTiming, random: number, slowestRoundTripMs = 0): TokenTimeline {
   const fraction = timing.windowStart + (timing.windowEnd - timing.windowStart) * random;
   const margin = Math.min(timing.safetyMarginMaxMs, lifetimeMs * timing.safetyMarginFraction);
+  const usableUntil = sentAt + lifetimeMs - margin;
+  const latestRoomy = usableUntil - ROUND_TRIP_HEADROOM * Math.max(0, slowestRoundTripMs);
+  const earliest = sentAt + (lifetimeMs * timing.windowStart) / 2;
   return {
     sentAt,
-    refreshAt: sentAt + lifetimeMs * fraction,
-    usableUntil: sentAt + lifetimeMs - margin,
+    refreshAt: Math.max(earliest, Math.min(sentAt + lifetimeMs * fraction, latestRoomy)),
+    usableUntil,
     expiresAt: sentAt + lifetimeMs,
   };
 }
@@ -43,6 +52,37 @@ export function backoffDelay(failures: number, timing: RetryTiming, random: numb
   const exponent = Math.min(Math.max(failures - 1, 0), 30);
   const ceiling = Math.min(timing.maxDelayMs, timing.initialDelayMs * 2 ** exponent);
   const jittered = ceiling * random;
-  const floor = retryAfterMs === undefined ? 0 : Math.min(retryAfterMs, timing.maxDelayMs);
-  return Math.max(jittered, floor);
+  return Math.max(jittered, retryAfterFloor(timing, retryAfterMs));
+}
+
+/** A server's `Retry-After` as the least delay before the next attempt, capped like every delay. */
+export function retryAfterFloor(timing: RetryTiming, retryAfterMs: number | undefined): number {
+  return retryAfterMs === undefined ? 0 : Math.min(retryAfterMs, timing.maxDelayMs);
+}
+
+/** What decides when the next token request may start, after at least one failure. */
+export interface AttemptGate {
+  /** When the background backoff allows the next attempt. */
+  readonly backoffUntil: number;
+  /** When the last attempt started. */
+  readonly lastAttemptAt: number;
+  /** Until when the server asked us to wait (`Retry-After`), or -Infinity. */
+  readonly retryAfterUntil: number;
+  /** Whether callers are waiting while no token is usable. */
+  readonly demand: boolean;
+  /** Whether the last failure may pass by retrying (a 400, 401 or 403 does not). */
+  readonly retryable: boolean;
+}
+
+/**
+ * When the next token request may start. Nobody waiting: the background backoff. Callers
+ * waiting with no usable token: the backoff too, but never more than `demandIntervalMs` after
+ * the last attempt, so that an outage that ends is noticed within that time rather than within
+ * the backoff cap. `Retry-After` stays a floor, and an error that retrying cannot fix keeps
+ * the backoff.
+ */
+export function nextAttemptAt(gate: AttemptGate, timing: RetryTiming): number {
+  if (!gate.demand || !gate.retryable) return gate.backoffUntil;
+  const probeAt = Math.max(gate.lastAttemptAt + timing.demandIntervalMs, gate.retryAfterUntil);
+  return Math.min(gate.backoffUntil, probeAt);
 }

@@ -13,17 +13,27 @@ import type { TokenGrant } from './access-token.js';
 import { MAX_TOKEN_LIFETIME_SECONDS } from './refresh-policy.js';
 import { traceTokenRequest } from './token-tracing.js';
 
+/** Largest token endpoint answer accepted, after decompression: a token answer is about 1 KiB. */
+export const MAX_TOKEN_RESPONSE_BYTES = 64 * 1024;
+/** Longest `access_token` accepted: it travels in a header, which servers cap at about 8 KiB. */
+export const MAX_ACCESS_TOKEN_LENGTH = 8 * 1024;
+
 /**
  * The one HTTP call to Dintero's token endpoint: sends the client-credentials grant, validates
  * the answer, and turns every failure into a typed {@link DinteroAuthError}. It uses an axios
  * instance of its own, so no interceptor (ours or the app's) ever sees the Basic credentials.
+ * Each request has a total deadline (`requestTimeoutMs`, headers and body, however slowly the
+ * server sends them) and a size cap, and everything built from the answer is scrubbed of the
+ * secret in every encoding.
  */
 export class TokenEndpointClient {
   private readonly http: AxiosInstance;
 
   constructor(private readonly config: DinteroAuthConfig) {
     this.http = axios.create({
-      timeout: config.requestTimeoutMs,
+      // The total deadline is an abort signal (axios' own timeout only bounds socket idleness),
+      // and the body is capped after decompression: a small gzip answer can inflate to gigabytes.
+      maxContentLength: MAX_TOKEN_RESPONSE_BYTES,
       // The request carries the client secret: never follow a redirect anywhere.
       maxRedirects: 0,
       responseType: 'text',
@@ -45,13 +55,14 @@ export class TokenEndpointClient {
   }
 
   private async send(signal: AbortSignal): Promise<TokenGrant> {
+    const deadline = AbortSignal.timeout(this.config.requestTimeoutMs);
     let response: AxiosResponse<unknown>;
     try {
       response = await this.http.post(
         this.config.tokenUrl,
         JSON.stringify({ grant_type: 'client_credentials', audience: this.config.audience }),
         {
-          signal,
+          signal: AbortSignal.any([signal, deadline]),
           headers: {
             'Content-Type': 'application/json',
             Authorization: this.config.credentials.basicAuthorization(),
@@ -60,10 +71,22 @@ export class TokenEndpointClient {
       );
     } catch (error) {
       // The axios error holds the request config with the Basic header: keep none of it.
-      throw toNetworkError(error);
+      throw this.toFailure(error, deadline.aborted && !signal.aborted);
     }
     if (response.status < 200 || response.status > 299) throw this.toRequestError(response);
     return parseGrant(response.data);
+  }
+
+  private toFailure(error: unknown, pastDeadline: boolean): DinteroAuthError {
+    const url = this.config.tokenUrl;
+    const code = typeof (error as { code?: unknown })?.code === 'string' ? (error as { code: string }).code : undefined;
+    if (pastDeadline) return new DinteroTokenNetworkError('timeout', undefined, url, `no complete answer within requestTimeoutMs (${this.config.requestTimeoutMs} ms)`);
+    if (axios.isCancel(error) || code === 'ERR_CANCELED') return new DinteroTokenNetworkError('aborted', undefined, url);
+    if (code === 'ERR_BAD_RESPONSE' && /maxContentLength/.test((error as Error).message)) {
+      return new DinteroTokenResponseError(`the answer is larger than ${MAX_TOKEN_RESPONSE_BYTES / 1024} KiB`);
+    }
+    if (code === 'ECONNABORTED' || code === 'ETIMEDOUT') return new DinteroTokenNetworkError('timeout', code, url);
+    return new DinteroTokenNetworkError('connection', code, url);
   }
 
   private toRequestError(response: AxiosResponse<unknown>): DinteroTokenRequestError {
@@ -77,19 +100,13 @@ export class TokenEndpointClient {
     });
   }
 
-  /** Keeps server-provided text short, and drops it if it echoes the secret. */
+  /** Server-provided text, scrubbed of the secret in every form, then kept short. */
   private scrub(value: unknown): string | undefined {
     if (typeof value !== 'string' || value.length === 0) return undefined;
-    if (this.config.credentials.revealsSecretIn(value)) return '<redacted>';
-    return value.length > 300 ? `${value.slice(0, 300)}...` : value;
+    // Scrubbed whole, before cutting: a cut could split an encoded secret past recognition.
+    const clean = this.config.credentials.redact(value);
+    return clean.length > 300 ? `${clean.slice(0, 300)}...` : clean;
   }
-}
-
-function toNetworkError(error: unknown): DinteroAuthError {
-  const code = typeof (error as { code?: unknown })?.code === 'string' ? (error as { code: string }).code : undefined;
-  if (axios.isCancel(error) || code === 'ERR_CANCELED') return new DinteroTokenNetworkError('aborted');
-  if (code === 'ECONNABORTED' || code === 'ETIMEDOUT') return new DinteroTokenNetworkError('timeout', code);
-  return new DinteroTokenNetworkError('connection', code);
 }
 
 /** Validates a 200 body into a grant, or throws {@link DinteroTokenResponseError}. */
@@ -100,6 +117,9 @@ export function parseGrant(data: unknown): TokenGrant {
   const { access_token: accessToken, token_type: tokenType, expires_in: expiresIn, refresh_token: refreshToken } = body;
   if (typeof accessToken !== 'string' || accessToken.length === 0) {
     throw new DinteroTokenResponseError('access_token is missing or not a non-empty string');
+  }
+  if (accessToken.length > MAX_ACCESS_TOKEN_LENGTH) {
+    throw new DinteroTokenResponseError(`access_token is longer than ${MAX_ACCESS_TOKEN_LENGTH} characters`);
   }
   if (!/^[\x21-\x7e]+$/.test(accessToken)) {
     throw new DinteroTokenResponseError('access_token holds characters that cannot be sent in a header');

@@ -5,9 +5,10 @@ export interface TokenSource {
   /**
    * One acquisition; rejects only with a `DinteroAuthError`. `unwanted` lists access tokens the
    * caller is replacing (the current one, one Dintero just refused): a source that shares tokens
-   * must not hand one of those back.
+   * must not hand one of those back. `refused` is the one Dintero refused, if any: a source that
+   * shares tokens must keep every other sharer from taking it too.
    */
-  requestToken(signal: AbortSignal, unwanted?: ReadonlySet<string>): Promise<TokenGrant>;
+  requestToken(signal: AbortSignal, unwanted?: ReadonlySet<string>, refused?: string): Promise<TokenGrant>;
 }
 
 /** Injection token of the {@link TokenSource} in use. */

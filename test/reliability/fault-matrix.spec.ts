@@ -22,7 +22,8 @@ import { ManualClock } from '../support/manual-clock.js';
 import { eventually, fakeOptions, startFake, startTokenApp, type TokenApp } from '../support/token-app.js';
 
 const LIFETIME_S = 1_000;
-const RETRY = { initialDelayMs: 1_000, maxDelayMs: 8_000 };
+// Demand probes no sooner than the backoff cap: these cases check the backoff itself.
+const RETRY = { initialDelayMs: 1_000, maxDelayMs: 8_000, demandIntervalMs: 8_000 };
 const ACQUIRE_TIMEOUT_MS = 20_000;
 
 interface FaultCase {
