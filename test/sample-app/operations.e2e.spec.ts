@@ -137,6 +137,17 @@ describe('references: a retried operation is recognizable', () => {
     expect(sent[0]!.capture_reference).toBe(`${merchantReference}-capture-1`);
   });
 
+  it('a double click sends one capture: the second is told another operation is under way', async () => {
+    const { transactionId } = await authorized();
+    const answers = await Promise.all([
+      request(sample.server).post(`/payments/${transactionId}/capture`).send({}),
+      request(sample.server).post(`/payments/${transactionId}/capture`).send({}),
+    ]);
+    expect(answers.map((answer) => answer.status).sort()).toEqual([200, 409]);
+    expect(answers.find((answer) => answer.status === 409)!.body.message).toBe('Another operation on this payment is under way');
+    expect(sentOperations(transactionId, 'capture')).toHaveLength(1);
+  });
+
   it('the next capture of the same order gets the next reference', async () => {
     const { transactionId, merchantReference } = await authorized();
     await request(sample.server).post(`/payments/${transactionId}/capture`).send({ lineIds: ['3'] }).expect(200);

@@ -33,6 +33,8 @@ export interface OperationResult {
 export class PaymentsService {
   private readonly logger = new Logger('Payments');
   private readonly urls: SessionUrls;
+  /** Transactions with an operation under way in this process: a double click must not send two. */
+  private readonly busy = new Set<string>();
 
   constructor(
     private readonly client: DinteroCheckoutClient,
@@ -108,6 +110,16 @@ export class PaymentsService {
   }
 
   private async operate(transactionId: string, operation: Operation, selection: Selection): Promise<OperationResult> {
+    if (this.busy.has(transactionId)) throw new ConflictException('Another operation on this payment is under way');
+    this.busy.add(transactionId);
+    try {
+      return await this.operateAlone(transactionId, operation, selection);
+    } finally {
+      this.busy.delete(transactionId);
+    }
+  }
+
+  private async operateAlone(transactionId: string, operation: Operation, selection: Selection): Promise<OperationResult> {
     const transaction = await this.client.transaction(transactionId);
     const pending = this.book.pendingOn(transactionId);
     if (pending) {
