@@ -1,4 +1,6 @@
 import axios, { AxiosError } from 'axios';
+import type { Server } from 'node:http';
+import request from 'supertest';
 import { firstValueFrom } from 'rxjs';
 import { expect, it } from 'vitest';
 import type { DinteroHttpService } from '../../lib/index.js';
@@ -11,6 +13,8 @@ export interface ContractTarget {
   readonly baseUrl: string;
   readonly accountId: string;
   readonly profileId: string;
+  /** The sample app, configured for the same Dintero. */
+  readonly sample: Server;
 }
 
 const cart: CreatePaymentDto = {
@@ -87,6 +91,17 @@ export function checkoutContract(target: () => ContractTarget): void {
     expect(await failure(firstValueFrom(http.get(`/transactions/${accountId}.contractunknown`)))).toMatchObject({ status: 404, data: errorShape });
     const capture = firstValueFrom(http.post(`/transactions/${accountId}.contractunknown/capture`, { amount: 100 }));
     expect(await failure(capture)).toMatchObject({ status: 404, data: errorShape });
+  });
+
+  it('the sample app creates a payment there, and shows an unknown transaction as a 404', async () => {
+    const { sample, accountId } = target();
+    const created = await request(sample).post('/payments').send(cart).expect(201);
+    expect((created.body as { sessionId: string }).sessionId.startsWith(`${accountId}.`)).toBe(true);
+    expect(() => new URL((created.body as { checkoutUrl: string }).checkoutUrl)).not.toThrow();
+    const unknown = await request(sample).get(`/payments/${accountId}.contractunknown`).expect(404);
+    expect(unknown.body).toMatchObject({ statusCode: 404, dintero: { status: 404 } });
+    const page = await request(sample).get(`/payments/return?transaction_id=${accountId}.contractunknown`).expect(404);
+    expect(page.text).toContain(`Dintero knows no transaction ${accountId}.contractunknown.`);
   });
 
   it('no bearer token is a 401', async () => {

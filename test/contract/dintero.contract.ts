@@ -1,6 +1,7 @@
 import { Test, type TestingModule } from '@nestjs/testing';
 import { afterAll, beforeAll, describe } from 'vitest';
 import { DinteroAuthModule, DinteroHttpService } from '../../lib/index.js';
+import { bootSampleApp } from '../sample-app/sample-app.harness.js';
 import { checkoutContract, type ContractTarget } from './checkout.contract.js';
 
 // `npm run test:contract`: the fake's assertions against Dintero's test environment.
@@ -22,6 +23,7 @@ if (reason) console.warn(`SKIPPED: the contract suite against Dintero's test env
 
 let moduleRef: TestingModule;
 let target: ContractTarget;
+let sample: Awaited<ReturnType<typeof bootSampleApp>> | undefined;
 
 describe.skipIf(reason !== undefined)("the Checkout API contract, against Dintero's test environment", () => {
   beforeAll(async () => {
@@ -37,9 +39,14 @@ describe.skipIf(reason !== undefined)("the Checkout API contract, against Dinter
       ],
     }).compile();
     await moduleRef.init();
-    target = { http: moduleRef.get(DinteroHttpService), baseUrl: env.baseUrl, accountId: env.accountId, profileId: env.profileId };
+    // The sample app reads the same DINTERO_* variables: it talks to the test environment too.
+    sample = await bootSampleApp();
+    target = { http: moduleRef.get(DinteroHttpService), baseUrl: env.baseUrl, accountId: env.accountId, profileId: env.profileId, sample: sample.server };
   });
-  afterAll(() => moduleRef?.close());
+  afterAll(async () => {
+    await sample?.app.close();
+    await moduleRef?.close();
+  });
 
   checkoutContract(() => target);
 });

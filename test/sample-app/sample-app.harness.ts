@@ -47,11 +47,21 @@ export function useSampleApp(): SampleApp {
 
 /**
  * The sample app as main.ts sets it up, with no Dintero credentials: it runs its own fake, and
- * listens on a free loopback port so that the fake can call it back. After a 202 it re-reads
- * the transaction at once, three times at most: the fake, not a clock, decides when it is done.
+ * listens on a free loopback port so that the fake can call it back.
  */
 export async function startSampleApp(): Promise<SampleApp> {
   for (const name of ['DINTERO_ACCOUNT_ID', 'DINTERO_CLIENT_ID', 'DINTERO_CLIENT_SECRET', 'DINTERO_PROFILE_ID']) delete process.env[name];
+  const sample = await bootSampleApp();
+  if (!sample.fake) throw new Error('expected the sample app to start its fake Dintero');
+  return { ...sample, fake: sample.fake };
+}
+
+/**
+ * The sample app as main.ts sets it up, with whichever Dintero the environment names, on a free
+ * loopback port. After a 202 it re-reads the transaction at once, three times at most: the
+ * fake, not a clock, decides when the operation is done.
+ */
+export async function bootSampleApp(): Promise<Omit<SampleApp, 'fake'> & { readonly fake: FakeDinteroServer | undefined }> {
   const port = await freePort();
   const origin = `http://127.0.0.1:${port}`;
   process.env.PUBLIC_URL = origin;
@@ -64,9 +74,7 @@ export async function startSampleApp(): Promise<SampleApp> {
       .compile();
     const app = setUpApp(moduleRef.createNestApplication<NestExpressApplication>({ logger }));
     await app.listen(port, '127.0.0.1');
-    const fake = moduleRef.get(DinteroTarget).fake;
-    if (!fake) throw new Error('expected the sample app to start its fake Dintero');
-    return { app, fake, logger, origin, server: app.getHttpServer() };
+    return { app, fake: moduleRef.get(DinteroTarget).fake, logger, origin, server: app.getHttpServer() };
   } finally {
     delete process.env.PUBLIC_URL;
   }
