@@ -32,15 +32,19 @@ export const DEMO_CART = {
 };
 
 /**
- * One sample app for the tests of a file: started before them, closed after them, with the
- * fake's injected faults cleared after each. The object is filled in once the app runs.
+ * One sample app for the tests of a file: started before them, closed after them. After each
+ * test the fake's callbacks have all landed (none spills into the next test's counts) and its
+ * injected faults are cleared. The object is filled in once the app runs.
  */
 export function useSampleApp(): SampleApp {
   const sample = {} as { -readonly [K in keyof SampleApp]: SampleApp[K] };
   beforeAll(async () => {
     Object.assign(sample, await startSampleApp());
   });
-  afterEach(() => sample.fake?.clearTokenFaults());
+  afterEach(async () => {
+    await sample.fake?.callbacks.settled();
+    sample.fake?.clearTokenFaults();
+  });
   afterAll(() => sample.app?.close());
   return sample;
 }
