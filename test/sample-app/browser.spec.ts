@@ -128,4 +128,15 @@ describe.skipIf(!available)('the sample app in a real browser', () => {
     for (const gap of gaps) expect(gap).toBeGreaterThanOrEqual(8);
     await page.close();
   });
+
+  it('at 375 px the return page fits its card: nothing sticks out', async () => {
+    const { page } = await openPage(375, 667);
+    await payInBrowser(page, 'collector.invoice');
+    const overflow = await page.evaluate<number>(`(() => {
+      const card = document.querySelector('main').getBoundingClientRect();
+      return Math.max(...[...document.querySelectorAll('main *')].map((element) => element.getBoundingClientRect().right - card.right));
+    })()`);
+    expect(overflow).toBeLessThanOrEqual(0);
+    await page.close();
+  });
 });

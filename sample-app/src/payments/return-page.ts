@@ -32,8 +32,8 @@ function linesTable(payment: PaymentSummary): string {
     const open = (payment.allowed.capture && line.captured < line.amount) || (payment.allowed.refund && line.refunded < line.captured);
     return `<tr>
   <td><input type="checkbox" name="line" value="${escapeHtml(line.lineId)}" aria-label="Select ${escapeHtml(line.description)}"${open ? '' : ' disabled'}></td>
-  <td>${escapeHtml(line.description)}</td><td class="qty">× ${escapeHtml(line.quantity)}</td>
-  <td class="num">${formatMoney(line.amount, payment.currency)}</td><td class="state">${lineLabel(line, payment)}</td>
+  <td>${escapeHtml(line.description)}<br><span class="state">${lineLabel(line, payment)}</span></td><td class="qty">× ${escapeHtml(line.quantity)}</td>
+  <td class="num">${formatMoney(line.amount, payment.currency)}</td>
 </tr>`;
   });
   return `<table id="lines"><tbody>${rows.join('\n')}</tbody></table>
