@@ -11,7 +11,7 @@ function formatAmount(minor: unknown, currency: unknown): string {
   return `${amount.toFixed(digits)} ${escapeHtml(code)}`;
 }
 
-/** The fake's hosted checkout page for one session: the order, a Pay and a Cancel button. */
+/** The fake's hosted checkout page for one session: the order, a payment method, a test outcome, Pay and Cancel. */
 export function checkoutPage(session: FakeSession): string {
   const order = session.order;
   const items = Array.isArray(order.items) ? (order.items as Record<string, unknown>[]) : [];
