@@ -60,3 +60,24 @@ export { DinteroHttpService } from './http/dintero-http.service.js';
 export { RedactedRequest } from './http/redact-axios.js';
 export type { DinteroTokenLease, DinteroTokenStore } from './store/dintero-token.store.js';
 export { MemoryTokenStore } from './store/memory-token.store.js';
+export { DinteroAccountsModule } from './accounts/dintero-accounts.module.js';
+export { DinteroAccounts } from './accounts/dintero-accounts.js';
+export type { DinteroAccount } from './accounts/dintero-account.js';
+export { DINTERO_ACCOUNTS_MODULE_OPTIONS } from './accounts/dintero-accounts.module-definition.js';
+export type { DinteroAccountsModuleExtras } from './accounts/dintero-accounts.module-definition.js';
+export type {
+  DinteroAccountCredentials,
+  DinteroAccountsModuleOptions,
+  DinteroCredentialsResolver,
+  DinteroSharedAccountOptions,
+} from './accounts/dintero-accounts.options.js';
+export type {
+  DinteroAccountCloseReason,
+  DinteroAccountClosedEvent,
+  DinteroAccountEvent,
+  DinteroAccountOpenedEvent,
+  DinteroAccountStatus,
+  DinteroAccountTokenEvent,
+} from './accounts/dintero-accounts.events.js';
+export { DinteroAccountIdError, DinteroAccountNotFoundError, DinteroAccountResolveError } from './accounts/dintero-accounts.errors.js';
+export type { DinteroAccountResolveFailure } from './accounts/dintero-accounts.errors.js';

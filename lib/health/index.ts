@@ -1,1 +1,2 @@
 export { DinteroAuthHealthIndicator } from './dintero-auth.health.js';
+export { DinteroAccountsHealthIndicator } from './dintero-accounts.health.js';

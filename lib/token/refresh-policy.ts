@@ -20,7 +20,7 @@ export interface TokenTimeline {
 }
 
 /** How many of the slowest recent round trips a refresh leaves between its start and usable-until. */
-export const ROUND_TRIP_HEADROOM = 3;
+export const ROUND_TRIP_HEADROOM = 2;
 
 /**
  * Plans a token's life. `random` in [0, 1) places the refresh inside the window, so replicas

@@ -51,7 +51,7 @@ export class TokenEndpointClient {
 
   /** Requests a token; rejects only with a {@link DinteroAuthError}. */
   requestToken(signal: AbortSignal): Promise<TokenGrant> {
-    return traceTokenRequest(this.config.tokenUrl, () => this.send(signal));
+    return traceTokenRequest(this.config.tokenUrl, this.config.accountId, () => this.send(signal));
   }
 
   private async send(signal: AbortSignal): Promise<TokenGrant> {

@@ -25,14 +25,15 @@ function loadTracer(): Promise<Tracer | undefined> {
 
 /**
  * Runs one token request inside a `dintero.auth.token` span (when OpenTelemetry is present),
- * recording the outcome: never the token, never the secret.
+ * naming the account and recording the outcome: never the token, never the secret.
  */
-export async function traceTokenRequest<T extends { expiresInSeconds: number }>(url: string, request: () => Promise<T>): Promise<T> {
+export async function traceTokenRequest<T extends { expiresInSeconds: number }>(url: string, accountId: string, request: () => Promise<T>): Promise<T> {
   const active = await loadTracer();
   if (!active) return request();
   return active.startActiveSpan('dintero.auth.token', async (span) => {
     span.setAttribute('http.request.method', 'POST');
     span.setAttribute('url.full', url);
+    span.setAttribute('dintero.account.id', accountId);
     try {
       const grant = await request();
       span.setAttribute('dintero.token.expires_in', grant.expiresInSeconds);

@@ -1,0 +1,294 @@
+import { inspect } from 'node:util';
+import type { OnApplicationShutdown, OnModuleDestroy } from '@nestjs/common';
+import { type Observable, Subject } from 'rxjs';
+import { ACCOUNT_ID_PATTERN } from '../dintero-auth.constants.js';
+import { DinteroTokenUnavailableError } from '../errors/dintero-auth.errors.js';
+import type { DinteroTokenStore } from '../store/dintero-token.store.js';
+import type { Clock, TimerHandle } from '../token/clock.js';
+import { type EvictionCandidate, capacityEvictions, idleEvictions, nextIdleCheckAt } from './account-eviction.js';
+import type { DinteroAccount } from './dintero-account.js';
+import { type AccountRuntime, createAccountRuntime, unclosableStore } from './dintero-account.factory.js';
+import { DinteroAccountIdError, DinteroAccountNotFoundError, DinteroAccountResolveError } from './dintero-accounts.errors.js';
+import type { DinteroAccountCloseReason, DinteroAccountEvent, DinteroAccountStatus } from './dintero-accounts.events.js';
+import {
+  type DinteroAccountCredentials,
+  type DinteroAccountsConfig,
+  type DinteroAccountsModuleOptions,
+  normalizeAccountsOptions,
+} from './dintero-accounts.options.js';
+
+/** A held account: opening (credentials being resolved) or open. */
+class Entry implements EvictionCandidate {
+  runtime: AccountRuntime | undefined;
+  opening!: Promise<AccountRuntime>;
+
+  constructor(
+    readonly accountId: string,
+    public lastUsedAt: number,
+  ) {}
+
+  get evictable(): boolean {
+    return this.runtime !== undefined && this.runtime.inFlight.count === 0;
+  }
+}
+
+/**
+ * Dintero accounts known only at run time (a platform's merchants): `get(accountId)` gives the
+ * account's token service and HTTP client, made on first use from the credentials that
+ * `resolveCredentials` returns, each with the whole token life of `DinteroAuthModule` and
+ * apart from every other account.
+ *
+ * Accounts are held while used: one unused for `idleTimeoutMs`, or the least recently used
+ * beyond `maxAccounts`, is closed, never while a call of its `http` is in flight.
+ */
+export class DinteroAccounts implements OnModuleDestroy, OnApplicationShutdown {
+  /** Token events of every account, each with its `accountId`, and accounts opened and closed. */
+  readonly events$: Observable<DinteroAccountEvent>;
+
+  private readonly config: DinteroAccountsConfig;
+  /** The store as the user gave it (closed here, at shutdown), and as accounts see it. */
+  private readonly store: DinteroTokenStore | undefined;
+  private readonly shared: DinteroAccountsConfig['shared'];
+  /** Held accounts, least recently used first. */
+  private readonly entries = new Map<string, Entry>();
+  private readonly closing = new Set<Promise<void>>();
+  private readonly pendingResolves = new Set<() => void>();
+  private readonly subject = new Subject<DinteroAccountEvent>();
+  private sweepTimer: TimerHandle | undefined;
+  private sweepAt = Number.POSITIVE_INFINITY;
+  private state: 'open' | 'draining' | 'closed' = 'open';
+
+  /** @internal Made by `DinteroAccountsModule`. */
+  constructor(
+    options: DinteroAccountsModuleOptions,
+    private readonly clock: Clock,
+  ) {
+    this.config = normalizeAccountsOptions(options);
+    this.store = this.config.shared.store;
+    this.shared = this.store ? { ...this.config.shared, store: unclosableStore(this.store) } : this.config.shared;
+    this.events$ = this.subject.asObservable();
+  }
+
+  /** Accounts held now (open or being opened). */
+  get size(): number {
+    return this.entries.size;
+  }
+
+  /**
+   * The account's token service and HTTP client. The first `get()` of an account asks the
+   * resolver (once, however many `get()`s wait on it) and validates its credentials as `forRoot`
+   * does; later ones answer from memory.
+   *
+   * Rejects with `DinteroAccountIdError` (not an account id), `DinteroAccountNotFoundError`
+   * (the resolver gave `undefined`), `DinteroAccountResolveError` (it threw or did not answer in
+   * `resolveTimeoutMs`), or `DinteroAuthConfigError` (invalid credentials). None of these is
+   * remembered: the next `get()` asks the resolver again.
+   */
+  get(accountId: string): Promise<DinteroAccount> {
+    if (!isAccountId(accountId)) return Promise.reject(new DinteroAccountIdError(accountId));
+    const entry = this.entries.get(accountId);
+    if (entry?.runtime) {
+      this.touch(entry);
+      return Promise.resolve(entry.runtime.account);
+    }
+    if (!entry && this.state !== 'open') return Promise.reject(new DinteroTokenUnavailableError('shutdown'));
+    return (entry ?? this.open(accountId)).opening.then((runtime) => runtime.account);
+  }
+
+  /**
+   * Drops an account (its credentials were rotated, or the merchant left): the next `get()`
+   * resolves it anew. Calls in flight finish first; then its timers stop and its token leaves
+   * memory and the shared store. Resolves to whether the account was held.
+   */
+  async forget(accountId: string): Promise<boolean> {
+    if (!isAccountId(accountId)) throw new DinteroAccountIdError(accountId);
+    const entry = this.entries.get(accountId);
+    if (!entry) return false;
+    this.entries.delete(accountId);
+    // An account still opening notices that it was dropped, and opens anew for its waiters.
+    if (entry.runtime) await this.close(entry.accountId, entry.runtime, 'forgotten');
+    this.armSweep();
+    return true;
+  }
+
+  /** The token status of every held account, with its id. Starts no token request. */
+  status(): DinteroAccountStatus[] {
+    const statuses: DinteroAccountStatus[] = [];
+    for (const entry of this.entries.values()) {
+      if (entry.runtime) statuses.push({ ...entry.runtime.account.tokens.status(), accountId: entry.accountId });
+    }
+    return statuses;
+  }
+
+  /** A summary: the registry holds the store (which may hold a Redis password) and every account's client. */
+  toJSON(): { accounts: number } {
+    return { accounts: this.entries.size };
+  }
+
+  [inspect.custom](): string {
+    return `DinteroAccounts { accounts: ${this.entries.size} }`;
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    if (this.state !== 'open') return;
+    this.state = 'draining';
+    this.stopSweep();
+    await Promise.all([...this.entries.values()].map((entry) => entry.runtime?.onModuleDestroy() ?? Promise.resolve()));
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    if (this.state === 'closed') return;
+    this.state = 'closed';
+    this.stopSweep();
+    for (const abort of [...this.pendingResolves]) abort();
+    const held = [...this.entries.values()];
+    this.entries.clear();
+    await Promise.all(held.map((entry) => entry.runtime?.onApplicationShutdown() ?? Promise.resolve()));
+    await Promise.all([...this.closing]);
+    await this.store?.close?.().catch(() => undefined);
+    this.subject.complete();
+  }
+
+  private open(accountId: string): Entry {
+    if (this.state !== 'open') throw new DinteroTokenUnavailableError('shutdown');
+    const entry = new Entry(accountId, this.clock.now());
+    this.entries.set(accountId, entry);
+    entry.opening = this.build(entry);
+    this.evictOverCapacity(entry);
+    return entry;
+  }
+
+  private async build(entry: Entry): Promise<AccountRuntime> {
+    const { accountId } = entry;
+    let credentials: DinteroAccountCredentials | undefined;
+    try {
+      credentials = (await this.resolve(accountId)) ?? undefined;
+      if (credentials === undefined) throw new DinteroAccountNotFoundError(accountId);
+    } catch (error) {
+      if (this.entries.get(accountId) === entry) this.entries.delete(accountId);
+      throw error;
+    }
+    // Forgotten while the resolver ran: these credentials may be the ones just rotated away.
+    if (this.entries.get(accountId) !== entry) return (this.entries.get(accountId) ?? this.open(accountId)).opening;
+    let runtime: AccountRuntime;
+    try {
+      const { clientId, clientSecret } = credentials;
+      runtime = createAccountRuntime({ ...this.shared, accountId, clientId, clientSecret }, this.clock, () => this.onIdle(entry));
+    } catch (error) {
+      this.entries.delete(accountId);
+      throw error;
+    }
+    entry.runtime = runtime;
+    runtime.account.tokens.events$.subscribe((event) => this.emit({ ...event, accountId }));
+    if (this.state === 'draining') await runtime.onModuleDestroy();
+    this.touch(entry);
+    this.emit({ type: 'account-opened', accountId });
+    this.evictOverCapacity(entry);
+    this.armSweep();
+    return runtime;
+  }
+
+  /** The resolver's answer, bounded by `resolveTimeoutMs` and by shutdown. */
+  private resolve(accountId: string): Promise<DinteroAccountCredentials | undefined | null> {
+    const timeoutMs = this.config.resolveTimeoutMs;
+    return new Promise((resolve, reject) => {
+      const finish = (settle: () => void) => {
+        this.clock.clearTimer(timer);
+        this.pendingResolves.delete(abort);
+        settle();
+      };
+      const abort = () => finish(() => reject(new DinteroAccountResolveError(accountId, 'shutdown')));
+      // Kept alive: a caller awaits this answer.
+      const timer = this.clock.setTimer(() => finish(() => reject(new DinteroAccountResolveError(accountId, 'timeout', { timeoutMs }))), timeoutMs, true);
+      this.pendingResolves.add(abort);
+      // The executor turns a resolver that throws at once into a rejection too.
+      const answer = new Promise<DinteroAccountCredentials | undefined | null>((settle) => settle(this.config.resolveCredentials(accountId)));
+      // A late answer after the time-out lands here and is dropped.
+      answer.then(
+        (credentials) => finish(() => resolve(credentials)),
+        (cause: unknown) => finish(() => reject(new DinteroAccountResolveError(accountId, 'failed', { cause }))),
+      );
+    });
+  }
+
+  /** Marks an account as just used: the most recently used, the last to go. */
+  private touch(entry: Entry): void {
+    entry.lastUsedAt = this.clock.now();
+    this.entries.delete(entry.accountId);
+    this.entries.set(entry.accountId, entry);
+  }
+
+  /** Its last call ended: idle time counts from now, and it may be the one to go. */
+  private onIdle(entry: Entry): void {
+    if (this.entries.get(entry.accountId) !== entry) return;
+    this.touch(entry);
+    this.evictOverCapacity();
+    this.armSweep();
+  }
+
+  private evictOverCapacity(except?: Entry): void {
+    const candidates = this.candidates(except);
+    for (const accountId of capacityEvictions(candidates, this.entries.size, this.config.maxAccounts)) this.evict(accountId, 'capacity');
+  }
+
+  private sweep(): void {
+    for (const accountId of idleEvictions(this.candidates(), this.clock.now(), this.config.idleTimeoutMs)) this.evict(accountId, 'idle');
+    this.armSweep();
+  }
+
+  private *candidates(except?: Entry): Generator<[string, EvictionCandidate]> {
+    for (const [accountId, entry] of this.entries) {
+      yield [accountId, entry === except ? { lastUsedAt: entry.lastUsedAt, evictable: false } : entry];
+    }
+  }
+
+  private evict(accountId: string, reason: DinteroAccountCloseReason): void {
+    const entry = this.entries.get(accountId);
+    if (!entry?.runtime) return;
+    this.entries.delete(accountId);
+    void this.close(accountId, entry.runtime, reason);
+  }
+
+  /** Waits for the account's calls in flight, then shuts it down as Nest would; never rejects. */
+  private close(accountId: string, runtime: AccountRuntime, reason: DinteroAccountCloseReason): Promise<void> {
+    const closed = (async () => {
+      await runtime.inFlight.whenIdle();
+      await runtime.onModuleDestroy();
+      await runtime.onApplicationShutdown();
+      // Dropped for good, not just for room: other replicas must not take its token over either.
+      if (reason === 'forgotten') await runtime.dropStoredToken().catch(() => undefined);
+      this.emit({ type: 'account-closed', accountId, reason });
+    })().catch(() => undefined);
+    this.closing.add(closed);
+    void closed.then(() => this.closing.delete(closed));
+    return closed;
+  }
+
+  /** Arms one timer for the next account to fall idle (earlier than one already armed). */
+  private armSweep(): void {
+    if (this.state !== 'open') return;
+    const at = nextIdleCheckAt(this.candidates(), this.config.idleTimeoutMs);
+    if (at === undefined || (this.sweepTimer && this.sweepAt <= at)) return;
+    this.stopSweep();
+    this.sweepAt = at;
+    this.sweepTimer = this.clock.setTimer(() => {
+      this.sweepTimer = undefined;
+      this.sweepAt = Number.POSITIVE_INFINITY;
+      this.sweep();
+    }, at - this.clock.now());
+  }
+
+  private stopSweep(): void {
+    if (this.sweepTimer) this.clock.clearTimer(this.sweepTimer);
+    this.sweepTimer = undefined;
+    this.sweepAt = Number.POSITIVE_INFINITY;
+  }
+
+  private emit(event: DinteroAccountEvent): void {
+    if (!this.subject.closed) this.subject.next(event);
+  }
+}
+
+function isAccountId(value: unknown): value is string {
+  return typeof value === 'string' && ACCOUNT_ID_PATTERN.test(value);
+}
