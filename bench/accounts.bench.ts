@@ -1,5 +1,5 @@
 /**
- * Scenario 6, accounts known only at run time (DinteroAccounts): a cold start of 1,000 accounts
+ * Scenario 7, accounts known only at run time (DinteroAccounts): a cold start of 1,000 accounts
  * with 10 concurrent calls each; heap per held account at 1,000 and 10,000 accounts; heap and
  * active handles after every account is closed; p99 of a warm call with 10,000 accounts held
  * against 1. The fake (10,000 clients) runs in a child process: this same file, with `--fake`.
@@ -163,7 +163,7 @@ async function measure(): Promise<void> {
   child.send('stop');
   report(
     'accounts',
-    '6. Accounts known at run time',
+    '7. Accounts known at run time',
     { coldAccounts: COLD_ACCOUNTS, callsPerAccount: CALLS_PER_ACCOUNT, heldAccounts: HELD_ACCOUNTS, warmCalls: WARM_CALLS, globalAgentMaxSockets: 256 },
     rows,
     [

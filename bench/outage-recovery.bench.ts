@@ -1,5 +1,5 @@
 /**
- * Scenario 6, an outage that ends: the token endpoint answers 500 for 5, 20 or 60 s while a
+ * Scenario 8, an outage that ends: the token endpoint answers 500 for 5, 20 or 60 s while a
  * caller asks every 100 ms. How soon after it comes back is a token served, and how often was it
  * asked meanwhile? Each outage runs twice: with demand probes (the default), and without them
  * (`demandIntervalMs` = the backoff cap), which is how the token path behaved before.
@@ -57,6 +57,6 @@ for (const seconds of OUTAGES_S) {
   rows.push(await outage(seconds, RETRY.maxDelayMs));
 }
 await fake.stop();
-report('outage-recovery', '6. An outage that ends', { callEveryMs: CALL_EVERY_MS, retry: RETRY }, rows, [
+report('outage-recovery', '8. An outage that ends', { callEveryMs: CALL_EVERY_MS, retry: RETRY }, rows, [
   'Targets: the first token within 1.5 s of the endpoint coming back; while callers wait, about one token request a second (the backoff\'s first retries come sooner).',
 ]);

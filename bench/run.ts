@@ -13,6 +13,7 @@ const SCENARIOS = [
   { file: 'overhead.bench.js', result: 'overhead' },
   { file: 'memory.bench.js', result: 'memory', args: ['--expose-gc'] },
   { file: 'replicas.bench.js', result: 'replicas' },
+  { file: 'burst.bench.js', result: 'burst' },
   { file: 'accounts.bench.js', result: 'accounts', args: ['--expose-gc'] },
   { file: 'outage-recovery.bench.js', result: 'outage-recovery' },
   { file: 'slow-endpoint.bench.js', result: 'slow-endpoint' },

@@ -1,5 +1,5 @@
 /**
- * Scenario 7, a slow token endpoint: 2 s tokens from an endpoint that takes 400 ms, 100 API
+ * Scenario 9, a slow token endpoint: 2 s tokens from an endpoint that takes 400 ms, 100 API
  * calls a second through DinteroHttpService for 10 lifetimes. A call that took 150 ms or more
  * waited for a token: the refresh must leave room for the round trip.
  */
@@ -53,6 +53,6 @@ async function slowEndpoint(): Promise<Record<string, unknown>> {
 
 const row = await slowEndpoint();
 await fake.stop();
-report('slow-endpoint', '7. A slow token endpoint', SLOW, [row], [
+report('slow-endpoint', '9. A slow token endpoint', SLOW, [row], [
   `Target: no call waits for a token (before: 20 calls waited >= 150 ms in this scenario). Token requests: one per refresh, which now starts early enough for a ${SLOW.endpointMs} ms round trip.`,
 ]);

@@ -51,8 +51,8 @@ import { TokenEndpointClient } from './token/token-endpoint.client.js';
       // importer a shared HttpService with our interceptor on it.
       provide: DinteroHttpService,
       useFactory: (config: DinteroAuthConfig, interceptor: DinteroAuthInterceptor) => {
-        const instance = createDinteroAxios(config);
-        interceptor.protect(instance);
+        const instance = createDinteroAxios(config, interceptor.ownAgents);
+        interceptor.protect(instance, { deadlineMs: config.apiTimeoutMs });
         return new DinteroHttpService(instance);
       },
       inject: [DINTERO_AUTH_CONFIG, DinteroAuthInterceptor],

@@ -13,8 +13,10 @@ import {
   PACKAGE_NAME,
 } from '../lib/index.js';
 import { FAKE_DINTERO_CLIENT, type FakeDinteroClient, FakeDinteroServer } from '../lib/testing/index.js';
+import { MIN_TOKEN_AGE_FOR_401_MS } from '../lib/http/unauthorized-policy.js';
 import { CaptureLogger } from './support/capture-logger.js';
 import { authorizedTransaction, sessionBody } from './support/checkout.js';
+import { ManualClock } from './support/manual-clock.js';
 import { RecordingServer } from './support/recording-server.js';
 import { fakeOptions, startTokenApp, type TokenApp } from './support/token-app.js';
 
@@ -109,6 +111,15 @@ describe('DinteroHttpService', () => {
     expect(fake.apiRequests).toHaveLength(0);
   });
 
+  it('1,000 concurrent first calls on an empty cache: one token request, every call answered with the token', async () => {
+    const { http } = await start();
+    const results = await Promise.all(Array.from({ length: 1_000 }, () => firstValueFrom(http.post('/sessions-profile', sessionBody()))));
+    expect(results.every((result) => result.status === 200)).toBe(true);
+    expect(fake.tokenRequestCount).toBe(1);
+    expect(fake.apiRequests).toHaveLength(1_000);
+    expect(new Set(fake.apiRequests.map((request) => request.headers.authorization)).size).toBe(1);
+  });
+
   it('does not send a request at all when no token can be had', async () => {
     const { http } = await start();
     fake.injectTokenFault({ type: 'status', status: 401, code: 'invalid_client' });
@@ -119,8 +130,17 @@ describe('DinteroHttpService', () => {
 });
 
 describe('401 handling', () => {
+  /** An app on the manual clock, its token fetched and already older than the 401 minimum age. */
+  async function startWithAgedToken(): Promise<TokenApp & { clock: ManualClock }> {
+    const clock = new ManualClock();
+    app = await startTokenApp(fakeOptions(fake), clock);
+    await app.tokens.getToken();
+    clock.advance(MIN_TOKEN_AGE_FOR_401_MS);
+    return app as TokenApp & { clock: ManualClock };
+  }
+
   it('100 concurrent requests rejected with the same revoked token cause one token request and all succeed', async () => {
-    const { http, tokens } = await start();
+    const { http, tokens } = await startWithAgedToken();
     const transactionId = await authorizedTransaction(http, fake);
     const revoked = await tokens.getToken();
     fake.revokeAllTokens();
@@ -136,7 +156,7 @@ describe('401 handling', () => {
   });
 
   it('a second 401 goes back to the caller as it is', async () => {
-    const { http } = await start();
+    const { http } = await startWithAgedToken();
     fake.injectApiFault(401, 2, 'unauthorized', 'No');
     const error = (await firstValueFrom(http.get('/sessions/T12345678.x')).catch((caught: unknown) => caught)) as AxiosError;
     expect(axios.isAxiosError(error)).toBe(true);
@@ -146,8 +166,34 @@ describe('401 handling', () => {
     expect(fake.tokenRequestCount).toBe(2);
   });
 
+  it('a token younger than the minimum age is not blamed: the 401 goes back, and no token is fetched', async () => {
+    const clock = new ManualClock();
+    const { http } = (app = await startTokenApp(fakeOptions(fake), clock));
+    fake.injectApiFault(401, 1, 'unauthorized', 'No');
+    const error = (await firstValueFrom(http.get('/sessions/T12345678.x')).catch((caught: unknown) => caught)) as AxiosError;
+    expect(error.response?.status).toBe(401);
+    expect(fake.apiRequests).toHaveLength(1);
+    expect(fake.tokenRequestCount).toBe(1);
+  });
+
+  it('an API that always answers 401 costs at most one token request per minimum age, whatever the call rate', async () => {
+    const { http, clock } = await startWithAgedToken();
+    fake.injectApiFault(401, Number.POSITIVE_INFINITY);
+    const call = () => firstValueFrom(http.get('/sessions/T12345678.x')).catch((caught: AxiosError) => caught.response?.status);
+    for (let period = 0; period < 3; period += 1) {
+      const statuses = await Promise.all(Array.from({ length: 50 }, call));
+      expect(statuses.every((status) => status === 401)).toBe(true);
+      for (let index = 0; index < 50; index += 1) expect(await call()).toBe(401);
+      clock.advance(MIN_TOKEN_AGE_FOR_401_MS);
+    }
+    // The first token, then one per period in which the held token was old enough to blame.
+    expect(fake.tokenRequestCount).toBe(4);
+    // Each call is sent at most twice: once, and once more with a token already replaced.
+    expect(fake.apiRequests.length).toBeLessThanOrEqual(2 * 300);
+  });
+
   it('a 401 from a foreign origin changes nothing', async () => {
-    const { http, tokens } = await start();
+    const { http, tokens } = await startWithAgedToken();
     const token = await tokens.getToken();
     const other = await new FakeDinteroServer().start();
     try {
@@ -155,6 +201,23 @@ describe('401 handling', () => {
       expect(error.response?.status).toBe(401);
       expect(other.apiRequests[0]!.headers.authorization).toBeUndefined();
       expect((await tokens.getToken()).accessToken).toBe(token.accessToken);
+    } finally {
+      await other.stop();
+    }
+  });
+
+  it('a Dintero request redirected to a foreign origin that answers 401 drops no token: 20 calls, no token request', async () => {
+    const { http } = await startWithAgedToken();
+    const other = await new FakeDinteroServer().start();
+    try {
+      fake.redirectApi('/v1/sessions/T12345678.moved', `${other.baseUrl}/sessions/T12345678.moved`);
+      fake.resetCounts();
+      for (let call = 0; call < 20; call += 1) {
+        const error = (await firstValueFrom(http.get('/sessions/T12345678.moved')).catch((caught: unknown) => caught)) as AxiosError;
+        expect(error.response?.status).toBe(401);
+      }
+      expect(fake.tokenRequestCount).toBe(0);
+      expect(other.apiRequests.every((request) => request.headers.authorization === undefined)).toBe(true);
     } finally {
       await other.stop();
     }

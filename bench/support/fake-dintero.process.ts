@@ -8,6 +8,7 @@ export type FakeCommand =
   | { id: number; cmd: 'counts' }
   | { id: number; cmd: 'reset' }
   | { id: number; cmd: 'lifetime'; seconds: number }
+  | { id: number; cmd: 'tokenDelay'; ms: number }
   | { id: number; cmd: 'transaction' }
   | { id: number; cmd: 'tokenFault'; fault: FakeTokenFault }
   | { id: number; cmd: 'clearFaults' }
@@ -29,6 +30,10 @@ process.on('message', (message: FakeCommand) => {
       return reply(null);
     case 'lifetime':
       fake.tokenLifetimeSeconds = message.seconds;
+      return reply(null);
+    case 'tokenDelay':
+      fake.clearTokenFaults();
+      if (message.ms > 0) fake.injectTokenFault({ type: 'delay', ms: message.ms });
       return reply(null);
     case 'transaction': {
       const session = fake.checkout.createSession(FAKE_DINTERO_CLIENT.accountId, {

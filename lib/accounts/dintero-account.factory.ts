@@ -39,9 +39,9 @@ export function createAccountRuntime(options: DinteroAuthModuleOptions, clock: C
   const bus = new TokenEventBus();
   const source: TokenSource = options.store ? new SharedTokenSource(config, options.store, endpoint, bus) : endpoint;
   const tokens = new DinteroTokenService(config, source, clock, bus);
-  const interceptor = new DinteroAuthInterceptor(config, tokens);
-  const instance = createDinteroAxios(config);
-  interceptor.protect(instance);
+  const interceptor = new DinteroAuthInterceptor(config, tokens, clock);
+  const instance = createDinteroAxios(config, interceptor.ownAgents);
+  interceptor.protect(instance, { deadlineMs: config.apiTimeoutMs });
   const inFlight = new InFlightCounter(instance, onIdle);
   const http = new DinteroHttpService(instance);
 

@@ -4,10 +4,10 @@ import type { AxiosInstance } from 'axios';
  * Counts the calls of one axios instance that are in flight, from before the token is attached
  * until the last response handler has run, so that an account is never closed under a call.
  *
- * Registered after the bearer interceptor: axios runs request interceptors last-registered
- * first and response interceptors in order, so the count covers the wait for a token and the
- * resend after a 401 (itself a call of its own). Every call that passes the request stage
- * (fulfilled or rejected) reaches the response stage exactly once, so the count never drifts.
+ * The bearer is attached in the adapter, between the request and the response interceptors,
+ * so the count covers the wait for a token and the resend after a 401. Every call that passes
+ * the request stage (fulfilled or rejected) reaches the response stage exactly once, so the
+ * count never drifts.
  */
 export class InFlightCounter {
   private active = 0;

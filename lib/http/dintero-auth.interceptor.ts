@@ -1,71 +1,116 @@
-import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
-import axios, { type AxiosInstance, type AxiosResponse, type InternalAxiosRequestConfig } from 'axios';
-import { DINTERO_AUTH_CONFIG } from '../dintero-auth.constants.js';
+import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
+import axios, {
+  type AxiosAdapter,
+  type AxiosInstance,
+  type AxiosRequestConfig,
+  type AxiosResponse,
+  type InternalAxiosRequestConfig,
+} from 'axios';
+import { DINTERO_AUTH_CONFIG, DINTERO_CLOCK } from '../dintero-auth.constants.js';
 import type { DinteroAuthConfig } from '../options/dintero-auth.config.js';
 import type { DinteroAccessToken } from '../token/access-token.js';
+import type { Clock } from '../token/clock.js';
 import { DinteroTokenService } from '../token/dintero-token.service.js';
+import { CallDeadline } from './api-deadline.js';
+import { DinteroAgents } from './dintero-agents.js';
 import { redactAxiosError, redactResponse } from './redact-axios.js';
-import { type RequestTarget, requestTarget } from './request-url.js';
+import { guardRedirects, type RedirectTrail } from './redirect-guard.js';
+import { requestTarget } from './request-url.js';
+import { SlicedDispatch } from './sliced-dispatch.js';
+import { judgeUnauthorized } from './unauthorized-policy.js';
 
-/** Marks a request we resent after a 401, so it is never resent again (survives axios' config merge). */
-const RESENT = '__dinteroAuthResent';
+type AdapterSetting = AxiosRequestConfig['adapter'];
 
-type AuthorizedConfig = InternalAxiosRequestConfig & { [RESENT]?: boolean };
+/** What {@link DinteroAuthInterceptor.protect} adds for the module's own instance. */
+export interface ProtectOptions {
+  /** Total deadline of each call, headers and body, in milliseconds. */
+  readonly deadlineMs?: number;
+}
+
+function resolveAdapter(setting: AdapterSetting, config: InternalAxiosRequestConfig): AxiosAdapter {
+  return typeof setting === 'function' ? setting : axios.getAdapter(setting, config);
+}
+
+function isReplayable(data: unknown): boolean {
+  return typeof (data as { pipe?: unknown } | null | undefined)?.pipe !== 'function';
+}
+
+function isUnauthorized(error: unknown): boolean {
+  return axios.isAxiosError(error) && error.response?.status === 401;
+}
 
 /**
  * Puts `Authorization: Bearer <token>` on requests to Dintero, and only to Dintero.
  *
- * `attach(instance)` adds it to an axios instance (or `httpService.axiosRef`) and returns a
- * function that removes it. A request gets the header only when its resolved origin is an
- * allowed one and it carries no `Authorization` of its own. A 401 from Dintero drops the token
- * the request carried (if it is still current) and resends the request once with a fresh one.
+ * `attach(instance)` wraps the adapter of an axios instance (or `httpService.axiosRef`) and
+ * returns a function that unwraps it. The decision is made as the request leaves, after every
+ * request interceptor, on the URL it really goes to: an allowed origin, no `Authorization` of
+ * its own. Its answer or error is redacted before any response interceptor sees it. A request
+ * that carries the token goes on the module's own agents, never through a proxy, and keeps the
+ * token on a redirect only to the same origin. A 401 from an allowed origin drops the token when
+ * it is current and old enough to be stale, and the request is resent once.
  */
 @Injectable()
-export class DinteroAuthInterceptor implements OnModuleDestroy {
+export class DinteroAuthInterceptor implements OnApplicationShutdown {
   private readonly attached = new WeakMap<AxiosInstance, () => void>();
   private readonly detachers = new Set<() => void>();
-  /**
-   * Requests bound for an allowed origin, decided once on the way out, with the token each was
-   * given (to invalidate exactly that one on 401). Their answers are redacted on the way back.
-   */
-  private readonly bound = new WeakMap<InternalAxiosRequestConfig, { token?: DinteroAccessToken } | null>();
+  private readonly agents: DinteroAgents;
+  private readonly waited = new SlicedDispatch();
 
   constructor(
     @Inject(DINTERO_AUTH_CONFIG) private readonly config: DinteroAuthConfig,
     @Inject(DinteroTokenService) private readonly tokens: DinteroTokenService,
-  ) {}
+    @Inject(DINTERO_CLOCK) private readonly clock: Clock,
+  ) {
+    this.agents = new DinteroAgents(config.httpsAgent);
+  }
 
   /**
-   * Adds the interceptor to `instance`; a second call for the same instance changes nothing.
-   * The module detaches it when the application shuts down.
+   * Adds the token to `instance`'s requests; a second call for the same instance changes
+   * nothing. The module detaches it when the application has shut down (after the HTTP server
+   * drained), so requests in flight during a rolling deploy keep their token.
    */
   attach(instance: AxiosInstance): () => void {
-    const detach = this.install(instance);
+    const detach = this.install(instance, {});
     this.detachers.add(detach);
     return detach;
   }
 
   /**
-   * Adds the interceptor for good, to an instance that lives and dies with this module: after
+   * Adds the token for good, to an instance that lives and dies with this module: after
    * shutdown its requests fail with the token error instead of going out without a token.
    * @internal
    */
-  protect(instance: AxiosInstance): void {
-    this.install(instance);
+  protect(instance: AxiosInstance, options: ProtectOptions = {}): void {
+    this.install(instance, options);
   }
 
-  private install(instance: AxiosInstance): () => void {
+  /** The module's own agents, for the module's own instance. @internal */
+  get ownAgents(): DinteroAgents {
+    return this.agents;
+  }
+
+  onApplicationShutdown(): void {
+    for (const detach of [...this.detachers]) detach();
+    this.agents.close();
+  }
+
+  private install(instance: AxiosInstance, options: ProtectOptions): () => void {
     const existing = this.attached.get(instance);
     if (existing) return existing;
-    const requestId = instance.interceptors.request.use((config) => this.authorize(config));
-    const responseId = instance.interceptors.response.use(
-      (response) => this.onResponse(response),
-      (error: unknown) => this.onError(instance, error),
-    );
+    const original = instance.defaults.adapter;
+    let active = true;
+    let next: AxiosAdapter | undefined;
+    const adapter: AxiosAdapter = (config) => {
+      next ??= resolveAdapter(original, config);
+      return active ? this.send(config, next, options) : next(config);
+    };
+    instance.defaults.adapter = adapter;
     const detach = () => {
       if (this.attached.get(instance) !== detach) return;
-      instance.interceptors.request.eject(requestId);
-      instance.interceptors.response.eject(responseId);
+      active = false;
+      // Another wrapper may have been put around ours since: then ours stays, passing through.
+      if (instance.defaults.adapter === adapter) instance.defaults.adapter = original;
       this.attached.delete(instance);
       this.detachers.delete(detach);
     };
@@ -73,59 +118,81 @@ export class DinteroAuthInterceptor implements OnModuleDestroy {
     return detach;
   }
 
-  onModuleDestroy(): void {
-    for (const detach of [...this.detachers]) detach();
-  }
-
-  /** Whether a request to this target may carry the token. */
-  private isAllowed(target: RequestTarget | undefined): target is RequestTarget {
-    return target !== undefined && this.config.allowedOrigins.has(target.origin);
-  }
-
-  /** Whether this request went, or would go, to an allowed origin. */
-  private isBound(config: InternalAxiosRequestConfig): boolean {
-    const decided = this.bound.get(config);
-    // Undecided when a later interceptor swapped the config object: then decide again.
-    return decided === undefined ? this.isAllowed(requestTarget(config)) : decided !== null;
-  }
-
-  private authorize(config: AuthorizedConfig): InternalAxiosRequestConfig | Promise<InternalAxiosRequestConfig> {
+  /** The last hop of a request: everything the app does to it has been done. */
+  private send(config: InternalAxiosRequestConfig, next: AxiosAdapter, options: ProtectOptions): Promise<AxiosResponse> {
     const target = requestTarget(config);
-    if (!this.isAllowed(target)) {
-      this.bound.set(config, null);
-      return config;
-    }
-    const entry: { token?: DinteroAccessToken } = {};
-    this.bound.set(config, entry);
+    if (target === undefined || !this.config.allowedOrigins.has(target.origin)) return next(config);
+    // Older axios sends an https request to an http proxy in clear text, head and all.
+    config.proxy = false;
+    config.httpAgent ??= this.agents.http;
+    config.httpsAgent ??= this.agents.https;
+    const call: BoundCall = { config, next, origin: target.origin, trail: { origin: target.origin }, deadline: undefined };
+    config.beforeRedirect = guardRedirects(call.trail, config.beforeRedirect);
     // A request that says who it is by itself (its own header, `auth`, user:pass in the URL) is left alone.
-    if (config.headers.has('Authorization') || config.auth !== undefined || target.hasUserInfo) return config;
-    // (A token never follows a redirect to another origin: axios drops the header on such a hop.)
-    const withToken = (token: DinteroAccessToken) => {
-      entry.token = token;
-      config.headers.set('Authorization', `Bearer ${token.accessToken}`);
-      return config;
-    };
+    if (config.headers.has('Authorization') || config.auth !== undefined || target.hasUserInfo) return this.exchange(call, options);
     // The usual case needs no promise; otherwise wait for the shared fetch. No token, no
     // request: the caller gets the typed token error, and Dintero gets nothing.
     const held = this.tokens.peekToken();
-    return held ? withToken(held) : this.tokens.getToken().then(withToken);
+    if (held) return this.exchange(call, options, held);
+    return this.tokens.getToken().then((token) => this.waited.run(() => this.exchange(call, options, token)));
   }
 
-  private onResponse(response: AxiosResponse): AxiosResponse {
-    return this.isBound(response.config) ? redactResponse(response) : response;
-  }
-
-  private async onError(instance: AxiosInstance, error: unknown): Promise<AxiosResponse> {
-    if (!axios.isAxiosError(error) || !error.config) throw error;
-    const config = error.config as AuthorizedConfig;
-    if (!this.isBound(config)) throw error;
-    const sent = this.bound.get(config)?.token;
-    if (sent && error.response?.status === 401 && !config[RESENT]) {
-      this.tokens.invalidate(sent);
-      const resend: AuthorizedConfig = { ...config, headers: config.headers.concat(), [RESENT]: true };
-      resend.headers.delete('Authorization');
-      return instance.request(resend);
+  private exchange(call: BoundCall, options: ProtectOptions, token?: DinteroAccessToken): Promise<AxiosResponse> {
+    if (options.deadlineMs !== undefined) call.deadline = new CallDeadline(call.config, this.clock, options.deadlineMs);
+    let sent: Promise<AxiosResponse>;
+    try {
+      sent = this.dispatch(call, token);
+    } catch (error) {
+      // An adapter that throws instead of rejecting still gets its deadline released and its error redacted.
+      sent = Promise.reject(error instanceof Error ? error : new Error(String(error)));
     }
-    throw redactAxiosError(error);
+    return sent.then(
+      (response) => this.answered(call, response),
+      (error: unknown) => (token && isUnauthorized(error) ? this.afterUnauthorized(call, token, error) : this.failed(call, error)),
+    );
   }
+
+  private dispatch(call: BoundCall, token: DinteroAccessToken | undefined): Promise<AxiosResponse> {
+    if (token) call.config.headers.set('Authorization', `Bearer ${token.accessToken}`);
+    return call.next(call.config);
+  }
+
+  private answered(call: BoundCall, response: AxiosResponse): AxiosResponse {
+    return redactResponse(call.deadline ? call.deadline.settle(response) : response);
+  }
+
+  private failed(call: BoundCall, error: unknown): never {
+    const surfaced = call.deadline ? call.deadline.fail(error) : error;
+    throw axios.isAxiosError(surfaced) ? redactAxiosError(surfaced) : surfaced;
+  }
+
+  /** A 401 on a request that carried our token: resend once, or hand it back (see judgeUnauthorized). */
+  private async afterUnauthorized(call: BoundCall, sent: DinteroAccessToken, error: unknown): Promise<AxiosResponse> {
+    const verdict = judgeUnauthorized({
+      answeredByAllowedOrigin: this.config.allowedOrigins.has(call.trail.origin),
+      canResend: isReplayable(call.config.data),
+      sentIsCurrent: this.tokens.peekToken()?.matches(sent) ?? false,
+      sentAgeMs: this.clock.now() - sent.timeline.sentAt,
+    });
+    if (verdict === 'return') return this.failed(call, error);
+    if (verdict === 'invalidate') this.tokens.invalidate(sent);
+    try {
+      const successor = await this.tokens.getToken();
+      call.trail.origin = call.origin;
+      return this.answered(call, await this.dispatch(call, successor));
+    } catch (resent: unknown) {
+      return this.failed(call, resent);
+    }
+  }
+}
+
+/** One request on its way to an allowed origin. */
+interface BoundCall {
+  readonly config: InternalAxiosRequestConfig;
+  readonly next: AxiosAdapter;
+  /** Where it was sent first. */
+  readonly origin: string;
+  /** Where it went last (redirects). */
+  readonly trail: RedirectTrail;
+  deadline: CallDeadline | undefined;
 }

@@ -1,15 +1,17 @@
 import axios, { type AxiosInstance } from 'axios';
 import { PACKAGE_NAME, PACKAGE_VERSION, USER_AGENT } from '../dintero-auth.constants.js';
 import type { DinteroAuthConfig } from '../options/dintero-auth.config.js';
+import type { DinteroAgents } from './dintero-agents.js';
 
 /** The axios instance behind `DinteroHttpService`: one per module registration, never the global one. */
-export function createDinteroAxios(config: DinteroAuthConfig): AxiosInstance {
+export function createDinteroAxios(config: DinteroAuthConfig, agents: DinteroAgents): AxiosInstance {
   return axios.create({
     baseURL: config.baseUrl,
-    timeout: config.apiTimeoutMs,
-    // axios would send an https request with its token to an http proxy in plain text.
+    // No proxy for this instance's other requests either, as before; and no socket-idle
+    // timeout: the interceptor holds each call to a total deadline of `apiTimeoutMs`.
     proxy: false,
-    httpsAgent: config.httpsAgent,
+    httpAgent: agents.http,
+    httpsAgent: agents.https,
     headers: {
       'User-Agent': USER_AGENT,
       Accept: 'application/json',

@@ -7,9 +7,11 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DinteroAuthModule, DinteroTokenService, MemoryTokenStore } from '../../lib/index.js';
 import { RedisTokenStore } from '../../lib/redis/index.js';
 import { FakeDinteroServer } from '../../lib/testing/index.js';
+import { MIN_TOKEN_AGE_FOR_401_MS } from '../../lib/http/unauthorized-policy.js';
 import { CaptureLogger } from '../support/capture-logger.js';
 import { authorizedTransaction } from '../support/checkout.js';
 import { recordEvents } from '../support/events.js';
+import { ManualClock } from '../support/manual-clock.js';
 import { REDIS_URL } from '../support/redis.js';
 import { eventually, fakeOptions, startTokenApp, type TokenApp } from '../support/token-app.js';
 
@@ -25,8 +27,8 @@ afterEach(async () => {
   await fake.stop();
 });
 
-async function replica(store: MemoryTokenStore | RedisTokenStore, overrides = {}): Promise<TokenApp> {
-  const app = await startTokenApp(fakeOptions(fake, { store, ...overrides }));
+async function replica(store: MemoryTokenStore | RedisTokenStore, overrides = {}, clock?: ManualClock): Promise<TokenApp> {
+  const app = await startTokenApp(fakeOptions(fake, { store, ...overrides }), clock);
   apps.push(app);
   return app;
 }
@@ -34,9 +36,12 @@ async function replica(store: MemoryTokenStore | RedisTokenStore, overrides = {}
 describe('sharing tokens', () => {
   it('a token Dintero refused is never handed back from the store; each replica recovers once', async () => {
     const store = new MemoryTokenStore();
-    const [a, b] = [await replica(store), await replica(store)];
+    const clock = new ManualClock();
+    const [a, b] = [await replica(store, {}, clock), await replica(store, {}, clock)];
     const transactionId = await authorizedTransaction(a.http, fake);
     const first = await b.tokens.getToken();
+    // A 401 is blamed on a token only once it is old enough to be stale.
+    clock.advance(MIN_TOKEN_AGE_FOR_401_MS);
     fake.revokeAllTokens();
 
     const viaA = await firstValueFrom(a.http.get<{ id: string }>(`/transactions/${transactionId}`));

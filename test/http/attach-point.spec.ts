@@ -1,0 +1,4 @@
+import axios from 'axios';
+import { describeAttachPoint } from './attach-point.scenarios.js';
+
+describeAttachPoint(axios);
