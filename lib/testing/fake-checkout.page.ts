@@ -3,12 +3,15 @@ import type { FakeSession } from './fake-checkout.js';
 const escapeHtml = (value: unknown): string =>
   String(value).replace(/[&<>"']/g, (char) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[char]!);
 
+/** Minor units as the currency writes them: its exponent comes from ISO 4217, as Intl knows it. */
 function formatAmount(minor: unknown, currency: unknown): string {
-  const amount = typeof minor === 'number' ? minor / 100 : 0;
-  return `${amount.toFixed(2)} ${escapeHtml(currency)}`;
+  const code = String(currency);
+  const digits = new Intl.NumberFormat('en', { style: 'currency', currency: code }).resolvedOptions().maximumFractionDigits ?? 2;
+  const amount = typeof minor === 'number' ? minor / 10 ** digits : 0;
+  return `${amount.toFixed(digits)} ${escapeHtml(code)}`;
 }
 
-/** The fake's hosted checkout page for one session: the order, a Pay and a Cancel button. */
+/** The fake's hosted checkout page for one session: the order, a payment method, a test outcome, Pay and Cancel. */
 export function checkoutPage(session: FakeSession): string {
   const order = session.order;
   const items = Array.isArray(order.items) ? (order.items as Record<string, unknown>[]) : [];
@@ -22,6 +25,7 @@ export function checkoutPage(session: FakeSession): string {
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Fake Dintero Checkout</title>
+<link rel="icon" href="data:,">
 <style>
   body { font-family: system-ui, sans-serif; background: #f4f1ee; margin: 0; padding: 2rem; color: #222; }
   main { max-width: 28rem; margin: auto; background: #fff; border-radius: 12px; padding: 1.5rem 2rem; box-shadow: 0 2px 12px #0002; }
@@ -31,6 +35,9 @@ export function checkoutPage(session: FakeSession): string {
   .num { text-align: right; }
   .total { font-size: 1.3rem; font-weight: 600; }
   form { display: inline; }
+  fieldset { border: 1px solid #ddd; border-radius: 8px; margin: 0 0 1rem; }
+  label { display: block; margin: 0.2rem 0; }
+  .test { font-size: 0.85rem; color: #555; }
   button { font-size: 1rem; padding: 0.6rem 1.4rem; border-radius: 8px; border: 0; cursor: pointer; margin-right: 0.5rem; }
   #pay { background: #1f6f5c; color: #fff; }
   #cancel { background: #ddd; }
@@ -42,7 +49,22 @@ export function checkoutPage(session: FakeSession): string {
   <p>Order <strong>${escapeHtml(order.merchant_reference)}</strong></p>
   <table>${rows}</table>
   <p class="total">Total ${formatAmount(order.amount, order.currency)}</p>
-  <form method="post" action="/v1/view/${id}/pay"><button id="pay" type="submit">Pay</button></form>
+  <form method="post" action="/v1/view/${id}/pay">
+    <fieldset><legend>Pay with</legend>
+      <label><input type="radio" name="product" value="dintero_psp.creditcard" checked> Card</label>
+      <label><input type="radio" name="product" value="collector.invoice"> Invoice (Collector: lines on capture and refund)</label>
+      <label><input type="radio" name="product" value="instabank.finance"> Instalments (Instabank: lines on capture and refund)</label>
+    </fieldset>
+    <fieldset class="test"><legend>Outcome (test only)</legend>
+      <select id="outcome" name="outcome">
+        <option value="AUTHORIZED" selected>Authorized</option>
+        <option value="ON_HOLD">On hold (decided later)</option>
+        <option value="DECLINED">Declined</option>
+        <option value="FAILED">Failed</option>
+      </select>
+    </fieldset>
+    <button id="pay" type="submit">Pay</button>
+  </form>
   <form method="post" action="/v1/view/${id}/cancel"><button id="cancel" type="submit">Cancel</button></form>
 </main>
 </body>

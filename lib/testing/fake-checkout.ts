@@ -1,18 +1,39 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 
-/** Transaction states, as Dintero names them. */
+/** Transaction states, as Dintero names them (2025 revision, with `PARTIALLY_CAPTURED_REFUNDED`). */
 export type FakeTransactionStatus =
+  | 'INITIATED'
   | 'AUTHORIZED'
   | 'AUTHORIZATION_VOIDED'
   | 'CAPTURED'
   | 'PARTIALLY_CAPTURED'
   | 'REFUNDED'
   | 'PARTIALLY_REFUNDED'
+  | 'PARTIALLY_CAPTURED_REFUNDED'
   | 'DECLINED'
-  | 'FAILED';
+  | 'FAILED'
+  | 'UNKNOWN'
+  | 'ON_HOLD';
+
+/** How the payer's authorization ends on the hosted page: the outcomes a test can pick. */
+export type FakeAuthorizationOutcome = 'AUTHORIZED' | 'ON_HOLD' | 'DECLINED' | 'FAILED' | 'INITIATED' | 'UNKNOWN';
+
+/** Payment product types the fake's hosted page offers; invoice and instalments need order lines. */
+export type FakePaymentProductType = 'dintero_psp.creditcard' | 'collector.invoice' | 'instabank.finance';
+
+/** Products that require `items` (with `line_id`, `quantity`, `amount`) on capture and refund. */
+const LINE_PRODUCTS = new Set(['collector', 'instabank']);
 
 /** A JSON object as the fake keeps it. */
 export type Json = Record<string, unknown>;
+
+/** An order line as capture and refund carry it. */
+export interface FakeOperationItem {
+  line_id: string;
+  amount: number;
+  quantity?: number;
+  [field: string]: unknown;
+}
 
 /** One entry of a transaction's history, in Dintero's shape. */
 export interface TransactionEvent {
@@ -21,11 +42,17 @@ export interface TransactionEvent {
   transaction_status: FakeTransactionStatus;
   success: boolean;
   amount: number;
+  items?: FakeOperationItem[];
   created_at: string;
   request_id: string;
+  /** The `event-request-id` of the 202 answer this event completes. */
+  correlation_request_id?: string;
+  /** The `capture_reference` / `refund_reference` the merchant sent (inferred field). */
+  event_reference?: string;
+  error?: { code: string; message: string };
 }
 
-/** A transaction in Dintero's shape, plus running totals the fake keeps for its rules. */
+/** A transaction in Dintero's shape. Its history is in `events`, as at Dintero. */
 export interface FakeTransaction {
   id: string;
   session_id: string;
@@ -33,10 +60,10 @@ export interface FakeTransaction {
   amount: number;
   currency: string;
   status: FakeTransactionStatus;
-  payment_product: 'dintero_psp';
-  payment_product_type: 'dintero_psp.creditcard';
-  items: unknown[];
-  url: { redirect_url: string };
+  payment_product: string;
+  payment_product_type: FakePaymentProductType;
+  items: FakeOperationItem[];
+  url: { redirect_url: string; callback_url?: string };
   created_at: string;
   updated_at: string;
   events: TransactionEvent[];
@@ -58,7 +85,26 @@ export interface FakeSession {
   events: { id: string; created_at: string; name: string }[];
 }
 
-/** Why an operation on a transaction was refused: Dintero answers these with 400. */
+/** A capture or refund request, already checked for shape. */
+export interface FakeOperationRequest {
+  amount: number;
+  items?: FakeOperationItem[];
+  reference?: string;
+}
+
+/** How an operation is applied: `check` only runs the rules (a 202 is answered after them). */
+export interface FakeOperationOptions {
+  readonly correlationRequestId?: string;
+  readonly check?: boolean;
+}
+
+/** What happened in the checkout, for the callbacks that follow it. */
+export type FakeCheckoutChange =
+  | { readonly kind: 'authorization'; readonly session: FakeSession; readonly transaction: FakeTransaction }
+  | { readonly kind: 'cancellation'; readonly session: FakeSession }
+  | { readonly kind: 'operation'; readonly session: FakeSession; readonly transaction: FakeTransaction; readonly event: TransactionEvent };
+
+/** Why a request was refused: the API answers with `status` in Dintero's error shape. */
 export class FakeCheckoutError extends Error {
   constructor(
     readonly status: number,
@@ -69,16 +115,29 @@ export class FakeCheckoutError extends Error {
   }
 }
 
+const CAPTURABLE = new Set<FakeTransactionStatus>(['AUTHORIZED', 'PARTIALLY_CAPTURED']);
+const REFUNDABLE = new Set<FakeTransactionStatus>(['CAPTURED', 'PARTIALLY_CAPTURED', 'PARTIALLY_REFUNDED', 'PARTIALLY_CAPTURED_REFUNDED']);
+const PENDING = new Set<FakeTransactionStatus>(['ON_HOLD', 'INITIATED', 'UNKNOWN']);
+const SESSION_EVENT: Partial<Record<FakeTransactionStatus, string>> = { AUTHORIZED: 'AUTHORIZED', DECLINED: 'DECLINED', FAILED: 'FAILED', UNKNOWN: 'UNKNOWN' };
+
 const now = () => new Date().toISOString();
+const invalidState = (action: string, status: FakeTransactionStatus) =>
+  new FakeCheckoutError(400, 'invalid_state', `Cannot ${action} a transaction that is ${status}`);
 
 /**
  * The fake's in-memory checkout: sessions, the transactions they lead to, and the state rules
- * of capture, refund and void (no capture above what is authorized, no refund above what is
- * captured).
+ * of capture, refund and void, line by line (no capture above what is authorized, no refund
+ * above what is captured, lines required where the payment product needs them).
  */
 export class FakeCheckout {
   private readonly sessions = new Map<string, FakeSession>();
   private readonly transactions = new Map<string, FakeTransaction>();
+  private readonly listeners: ((change: FakeCheckoutChange) => void)[] = [];
+
+  /** Calls `listener` after every authorization, cancellation and operation. */
+  onChange(listener: (change: FakeCheckoutChange) => void): void {
+    this.listeners.push(listener);
+  }
 
   /** Creates a session from a `POST /sessions-profile` body (already validated). */
   createSession(accountId: string, body: Json): FakeSession {
@@ -108,31 +167,45 @@ export class FakeCheckout {
     return this.transactions.get(id);
   }
 
-  /** The payer completed the hosted checkout: an authorized transaction for the whole order. */
-  authorize(sessionId: string): FakeTransaction {
+  /**
+   * The payer completed the hosted checkout: a transaction for the whole order, authorized
+   * unless `outcome` says otherwise (`ON_HOLD`, `INITIATED` and `UNKNOWN` settle later, see
+   * {@link settle}).
+   */
+  authorize(sessionId: string, options: { outcome?: FakeAuthorizationOutcome; productType?: FakePaymentProductType } = {}): FakeTransaction {
     const session = this.requireOpenSession(sessionId);
-    const accountId = session.id.split('.')[0]!;
+    const outcome = options.outcome ?? 'AUTHORIZED';
+    const productType = options.productType ?? 'dintero_psp.creditcard';
     const order = session.order;
     const transaction: FakeTransaction = {
-      id: `${accountId}.${randomBytes(12).toString('hex')}`,
+      id: `${session.id.split('.')[0]!}.${randomBytes(12).toString('hex')}`,
       session_id: session.id,
       merchant_reference: String(order.merchant_reference),
       amount: Number(order.amount),
       currency: String(order.currency),
-      status: 'AUTHORIZED',
-      payment_product: 'dintero_psp',
-      payment_product_type: 'dintero_psp.creditcard',
-      items: Array.isArray(order.items) ? order.items : [],
-      url: { redirect_url: String(session.url.return_url) },
+      status: outcome,
+      payment_product: productType.split('.')[0]!,
+      payment_product_type: productType,
+      items: Array.isArray(order.items) ? (order.items as FakeOperationItem[]) : [],
+      url: {
+        redirect_url: String(session.url.return_url),
+        ...(typeof session.url.callback_url === 'string' ? { callback_url: session.url.callback_url } : {}),
+      },
       created_at: now(),
       updated_at: now(),
       events: [],
     };
-    this.record(transaction, 'AUTHORIZE', transaction.amount);
     this.transactions.set(transaction.id, transaction);
     session.transaction_id = transaction.id;
-    session.updated_at = now();
-    session.events.push({ id: randomUUID(), created_at: now(), name: 'AUTHORIZED' });
+    this.authorizationEvent(session, transaction, outcome);
+    return transaction;
+  }
+
+  /** A pending authorization (`ON_HOLD`, `INITIATED`, `UNKNOWN`) is decided: a second callback follows. */
+  settle(transactionId: string, outcome: 'AUTHORIZED' | 'DECLINED' | 'FAILED'): FakeTransaction {
+    const transaction = this.requireTransaction(transactionId);
+    if (!PENDING.has(transaction.status)) throw invalidState('settle', transaction.status);
+    this.authorizationEvent(this.sessions.get(transaction.session_id)!, transaction, outcome);
     return transaction;
   }
 
@@ -142,45 +215,80 @@ export class FakeCheckout {
     session.cancelled_at = now();
     session.cancelled_by = 'customer';
     session.events.push({ id: randomUUID(), created_at: now(), name: 'CANCELLED' });
+    this.emit({ kind: 'cancellation', session });
     return session;
   }
 
-  /** Captures `amount`; refuses more than is still authorized, or the wrong state. */
-  capture(transactionId: string, amount: number): FakeTransaction {
+  /** Captures `amount` (with its lines); refuses more than is still authorized, or the wrong state. */
+  capture(transactionId: string, request: FakeOperationRequest, options: FakeOperationOptions = {}): FakeTransaction {
     const transaction = this.requireTransaction(transactionId);
-    if (transaction.status !== 'AUTHORIZED' && transaction.status !== 'PARTIALLY_CAPTURED') {
-      throw new FakeCheckoutError(400, 'invalid_state', `Cannot capture a transaction that is ${transaction.status}`);
+    if (!CAPTURABLE.has(transaction.status)) throw invalidState('capture', transaction.status);
+    const { captured } = totals(transaction);
+    const remaining = transaction.amount - captured;
+    if (request.amount > remaining) {
+      throw new FakeCheckoutError(400, 'amount_exceeded', `Capture amount ${request.amount} exceeds the remaining authorized amount ${remaining}`);
     }
-    const remaining = transaction.amount - totalOf(transaction, 'CAPTURE');
-    if (amount > remaining) {
-      throw new FakeCheckoutError(400, 'amount_exceeded', `Capture amount ${amount} exceeds the remaining authorized amount ${remaining}`);
-    }
-    this.record(transaction, 'CAPTURE', amount, amount === remaining ? 'CAPTURED' : 'PARTIALLY_CAPTURED');
-    return transaction;
+    checkLines(transaction, request, 'capture', (lineId) => lineAmount(transaction, lineId) - lineTotal(transaction, 'CAPTURE', lineId));
+    if (options.check) return transaction;
+    return this.apply(transaction, 'CAPTURE', request, options, captured + request.amount === transaction.amount ? 'CAPTURED' : 'PARTIALLY_CAPTURED');
   }
 
-  /** Refunds `amount`; refuses more than is captured and not yet refunded. */
-  refund(transactionId: string, amount: number): FakeTransaction {
+  /** Refunds `amount` (with its lines); refuses more than is captured and not yet refunded. */
+  refund(transactionId: string, request: FakeOperationRequest, options: FakeOperationOptions = {}): FakeTransaction {
     const transaction = this.requireTransaction(transactionId);
-    const captured = totalOf(transaction, 'CAPTURE');
-    if (captured === 0 || !['CAPTURED', 'PARTIALLY_CAPTURED', 'PARTIALLY_REFUNDED'].includes(transaction.status)) {
-      throw new FakeCheckoutError(400, 'invalid_state', `Cannot refund a transaction that is ${transaction.status}`);
+    if (!REFUNDABLE.has(transaction.status)) throw invalidState('refund', transaction.status);
+    const { captured, refunded } = totals(transaction);
+    const remaining = captured - refunded;
+    if (request.amount > remaining) {
+      throw new FakeCheckoutError(400, 'amount_exceeded', `Refund amount ${request.amount} exceeds the refundable amount ${remaining}`);
     }
-    const remaining = captured - totalOf(transaction, 'REFUND');
-    if (amount > remaining) {
-      throw new FakeCheckoutError(400, 'amount_exceeded', `Refund amount ${amount} exceeds the refundable amount ${remaining}`);
-    }
-    this.record(transaction, 'REFUND', amount, amount === remaining ? 'REFUNDED' : 'PARTIALLY_REFUNDED');
-    return transaction;
+    checkLines(transaction, request, 'refund', (lineId) => lineTotal(transaction, 'CAPTURE', lineId) - lineTotal(transaction, 'REFUND', lineId));
+    if (options.check) return transaction;
+    const status =
+      request.amount === remaining ? 'REFUNDED' : captured < transaction.amount ? 'PARTIALLY_CAPTURED_REFUNDED' : 'PARTIALLY_REFUNDED';
+    return this.apply(transaction, 'REFUND', request, options, status);
   }
 
   /** Voids an authorized transaction that nothing has been captured from. */
-  void(transactionId: string): FakeTransaction {
+  void(transactionId: string, options: FakeOperationOptions = {}): FakeTransaction {
     const transaction = this.requireTransaction(transactionId);
-    if (transaction.status !== 'AUTHORIZED') {
-      throw new FakeCheckoutError(400, 'invalid_state', `Cannot void a transaction that is ${transaction.status}`);
-    }
-    this.record(transaction, 'VOID', transaction.amount, 'AUTHORIZATION_VOIDED');
+    if (transaction.status !== 'AUTHORIZED') throw invalidState('void', transaction.status);
+    if (options.check) return transaction;
+    return this.apply(transaction, 'VOID', { amount: transaction.amount }, options, 'AUTHORIZATION_VOIDED');
+  }
+
+  /** Records an operation that was accepted (202) but could not be completed: a failed event. */
+  fail(transactionId: string, event: 'CAPTURE' | 'REFUND' | 'VOID', amount: number, correlationRequestId: string, error: FakeCheckoutError): void {
+    const transaction = this.requireTransaction(transactionId);
+    this.record(transaction, { event, amount, success: false, correlation_request_id: correlationRequestId, error: { code: error.code, message: error.message } });
+  }
+
+  private authorizationEvent(session: FakeSession, transaction: FakeTransaction, outcome: FakeTransactionStatus): void {
+    transaction.status = outcome;
+    this.record(transaction, { event: 'AUTHORIZE', amount: transaction.amount, success: outcome === 'AUTHORIZED' });
+    session.updated_at = now();
+    const name = SESSION_EVENT[outcome];
+    if (name) session.events.push({ id: randomUUID(), created_at: now(), name });
+    this.emit({ kind: 'authorization', session, transaction });
+  }
+
+  private apply(
+    transaction: FakeTransaction,
+    event: 'CAPTURE' | 'REFUND' | 'VOID',
+    request: FakeOperationRequest,
+    options: FakeOperationOptions,
+    status: FakeTransactionStatus,
+  ): FakeTransaction {
+    transaction.status = status;
+    const entry = this.record(transaction, {
+      event,
+      amount: request.amount,
+      success: true,
+      ...(request.items ? { items: request.items } : {}),
+      ...(request.reference !== undefined ? { event_reference: request.reference } : {}),
+      ...(options.correlationRequestId ? { correlation_request_id: options.correlationRequestId } : {}),
+    });
+    this.emit({ kind: 'operation', session: this.sessions.get(transaction.session_id)!, transaction, event: entry });
     return transaction;
   }
 
@@ -199,21 +307,62 @@ export class FakeCheckout {
     return transaction;
   }
 
-  private record(transaction: FakeTransaction, event: TransactionEvent['event'], amount: number, status = transaction.status): void {
-    transaction.status = status;
+  private record(transaction: FakeTransaction, fields: Omit<TransactionEvent, 'id' | 'transaction_status' | 'created_at' | 'request_id'>): TransactionEvent {
     transaction.updated_at = now();
-    transaction.events.push({
-      id: randomUUID(),
-      event,
-      transaction_status: status,
-      success: true,
-      amount,
-      created_at: now(),
-      request_id: randomUUID(),
-    });
+    const entry: TransactionEvent = { id: randomUUID(), ...fields, transaction_status: transaction.status, created_at: now(), request_id: randomUUID() };
+    transaction.events.push(entry);
+    return entry;
+  }
+
+  private emit(change: FakeCheckoutChange): void {
+    for (const listener of this.listeners) listener(change);
   }
 }
 
-function totalOf(transaction: FakeTransaction, event: TransactionEvent['event']): number {
+function totals(transaction: FakeTransaction): { captured: number; refunded: number } {
+  return { captured: eventTotal(transaction, 'CAPTURE'), refunded: eventTotal(transaction, 'REFUND') };
+}
+
+function eventTotal(transaction: FakeTransaction, event: TransactionEvent['event']): number {
   return transaction.events.filter((entry) => entry.event === event && entry.success).reduce((sum, entry) => sum + entry.amount, 0);
+}
+
+function lineAmount(transaction: FakeTransaction, lineId: string): number {
+  return transaction.items.find((item) => item.line_id === lineId)?.amount ?? 0;
+}
+
+function lineTotal(transaction: FakeTransaction, event: 'CAPTURE' | 'REFUND', lineId: string): number {
+  return transaction.events
+    .filter((entry) => entry.event === event && entry.success)
+    .flatMap((entry) => entry.items ?? [])
+    .filter((item) => item.line_id === lineId)
+    .reduce((sum, item) => sum + item.amount, 0);
+}
+
+/**
+ * The line rules of capture and refund: lines are required where the payment product needs them,
+ * each names a line of the order, no line goes beyond what is left of it, and the lines add up
+ * to `amount`.
+ */
+function checkLines(transaction: FakeTransaction, request: FakeOperationRequest, action: string, leftOf: (lineId: string) => number): void {
+  const items = request.items;
+  if (!items) {
+    if (LINE_PRODUCTS.has(transaction.payment_product)) {
+      throw new FakeCheckoutError(400, 'validation_error', `items: required to ${action} a ${transaction.payment_product_type} transaction`);
+    }
+    return;
+  }
+  const known = new Set(transaction.items.map((item) => item.line_id));
+  for (const [index, item] of items.entries()) {
+    if (!known.has(item.line_id)) throw new FakeCheckoutError(400, 'validation_error', `items[${index}].line_id: "${item.line_id}" is not a line of the order`);
+    if (LINE_PRODUCTS.has(transaction.payment_product) && typeof item.quantity !== 'number') {
+      throw new FakeCheckoutError(400, 'validation_error', `items[${index}].quantity: required for ${transaction.payment_product_type}`);
+    }
+    const left = leftOf(item.line_id);
+    if (item.amount > left) {
+      throw new FakeCheckoutError(400, 'amount_exceeded', `items[${index}].amount: ${item.amount} exceeds the ${left} left to ${action} on line ${item.line_id}`);
+    }
+  }
+  const sum = items.reduce((total, item) => total + item.amount, 0);
+  if (sum !== request.amount) throw new FakeCheckoutError(400, 'validation_error', `items: line amounts add up to ${sum}, not to amount ${request.amount}`);
 }

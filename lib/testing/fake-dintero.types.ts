@@ -1,3 +1,5 @@
+import type { Clock } from '../token/clock.js';
+
 /** A Dintero API client the fake server knows. */
 export interface FakeDinteroClient {
   readonly accountId: string;
@@ -51,6 +53,13 @@ export interface FakeDinteroServerOptions {
   readonly port?: number;
   /** Keep every request in `tokenRequests` / `apiRequests`. Default true; counts are always kept. */
   readonly recordRequests?: boolean;
+  /**
+   * Test mode for callbacks: accept `http://` callback URLs on 127.0.0.1, ::1 or localhost, which
+   * Dintero refuses. Default false. Callbacks are delivered to loopback hosts only, either way.
+   */
+  readonly allowLoopbackCallbacks?: boolean;
+  /** Drives callback delays, retries and timeouts (e.g. a manual clock in tests). Default: real time. */
+  readonly clock?: Clock;
 }
 
 /** The client a fake server accepts unless told otherwise. */

@@ -5,7 +5,21 @@ export type { DinteroAuthTestingOptions, TestTokenSource } from './dintero-auth-
 export { FakeDinteroServer } from './fake-dintero.server.js';
 export { FAKE_DINTERO_CLIENT } from './fake-dintero.types.js';
 export { FakeCheckout, FakeCheckoutError } from './fake-checkout.js';
-export type { FakeSession, FakeTransaction, FakeTransactionStatus, Json, TransactionEvent } from './fake-checkout.js';
+export type {
+  FakeAuthorizationOutcome,
+  FakeCheckoutChange,
+  FakeOperationItem,
+  FakeOperationOptions,
+  FakeOperationRequest,
+  FakePaymentProductType,
+  FakeSession,
+  FakeTransaction,
+  FakeTransactionStatus,
+  Json,
+  TransactionEvent,
+} from './fake-checkout.js';
+export type { FakeCallbackAttempt, FakeCallbacks } from './fake-callbacks.js';
+export type { FakeDeferOptions } from './fake-checkout-api.js';
 export type {
   FakeApiRequest,
   FakeDinteroClient,

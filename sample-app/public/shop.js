@@ -1,4 +1,4 @@
-// The demo cart: amounts in øre (minor units), VAT included.
+// The demo cart: amounts in minor units (øre for NOK), VAT included.
 const cart = {
   currency: 'NOK',
   items: [
@@ -7,13 +7,17 @@ const cart = {
   ],
 };
 const total = cart.items.reduce((sum, item) => sum + item.amount, 0);
-const money = (minor) => `${(minor / 100).toFixed(2)} ${cart.currency}`;
+// The currency's own number of decimals (NOK 2, JPY 0, KWD 3), as ISO 4217 and Intl have it.
+const digits = new Intl.NumberFormat('en', { style: 'currency', currency: cart.currency }).resolvedOptions().maximumFractionDigits;
+const money = (minor) => `${(minor / 10 ** digits).toFixed(digits)} ${cart.currency}`;
 
 const lines = document.getElementById('lines');
 for (const item of cart.items) {
   const row = lines.insertRow();
   row.insertCell().textContent = item.description;
-  row.insertCell().textContent = `× ${item.quantity}`;
+  const quantity = row.insertCell();
+  quantity.className = 'qty';
+  quantity.textContent = `× ${item.quantity}`;
   const cell = row.insertCell();
   cell.className = 'num';
   cell.textContent = money(item.amount);

@@ -1,10 +1,11 @@
-import { Module } from '@nestjs/common';
+import { type MiddlewareConsumer, Module, type NestModule } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
 import { fileURLToPath } from 'node:url';
 import { DinteroAuthModule } from 'nestjs-dintero-auth';
 import { DinteroTarget } from './dintero/dintero-target.js';
 import { DinteroTargetModule } from './dintero/dintero-target.module.js';
 import { HealthModule } from './health/health.module.js';
+import { JsonBodyMiddleware } from './http/json-body.middleware.js';
 import { PaymentsModule } from './payments/payments.module.js';
 import { AuthStatusController } from './status/auth-status.controller.js';
 
@@ -22,4 +23,8 @@ import { AuthStatusController } from './status/auth-status.controller.js';
   ],
   controllers: [AuthStatusController],
 })
-export class AppModule {}
+export class AppModule implements NestModule {
+  configure(consumer: MiddlewareConsumer): void {
+    consumer.apply(JsonBodyMiddleware).forRoutes('*path');
+  }
+}

@@ -1,11 +1,12 @@
 import { ValidationPipe } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { fileURLToPath } from 'node:url';
+import { BodyDepthPipe } from './http/body-depth.pipe.js';
 import { DinteroErrorFilter } from './payments/dintero-error.filter.js';
 
 /** Everything main.ts does to the app besides listening: shared with the e2e tests. */
 export function setUpApp(app: NestExpressApplication): NestExpressApplication {
-  app.useGlobalPipes(new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }));
+  app.useGlobalPipes(new BodyDepthPipe(8), new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }));
   app.useGlobalFilters(new DinteroErrorFilter());
   app.useStaticAssets(fileURLToPath(new URL('../public', import.meta.url)));
   app.enableShutdownHooks();

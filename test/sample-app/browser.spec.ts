@@ -1,8 +1,7 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort } from '../support/free-port.js';
 import { type SampleApp, startSampleApp } from './sample-app.harness.js';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -13,17 +12,40 @@ const SCREENSHOTS = process.env.UPDATE_SCREENSHOTS ? fileURLToPath(new URL('../.
 
 let sample: SampleApp;
 let browser: Browser;
-let origin: string;
 
+/** A page that records every answer of 400 or more, favicon requests included. */
+async function openPage(width: number, height: number): Promise<{ page: Page; failures: string[] }> {
+  const page = await browser.newPage({ viewport: { width, height } });
+  const failures: string[] = [];
+  page.on('response', (response) => {
+    if (response.status() >= 400) failures.push(`${response.status()} ${response.url()}`);
+  });
+  return { page, failures };
+}
 
-describe.skipIf(!available)('the shop page in a real browser', () => {
+async function screenshot(page: Page, name: string): Promise<void> {
+  if (SCREENSHOTS) await page.screenshot({ path: `${SCREENSHOTS}${name}.png`, fullPage: true });
+}
+
+/** Shop -> Pay with Dintero -> the fake's hosted page, paying with `product`: lands on the return page. */
+async function payInBrowser(page: Page, product: string, shot = false): Promise<void> {
+  await page.goto(`${sample.origin}/`);
+  await expect.poll(() => page.textContent('#total')).toBe('347.00 NOK');
+  if (shot) await screenshot(page, 'shop');
+  await page.click('#pay');
+  await page.waitForURL(/\/v1\/view\//);
+  expect(await page.textContent('main')).toContain('Wool socks');
+  await page.check(`input[value="${product}"]`);
+  if (shot) await screenshot(page, 'fake-checkout');
+  await page.click('#pay');
+  await page.waitForURL(/\/payments\/return\?transaction_id=/);
+  expect(await page.textContent('#status')).toBe('AUTHORIZED');
+}
+
+describe.skipIf(!available)('the sample app in a real browser', () => {
   beforeAll(async () => {
-    const port = await freePort();
-    origin = `http://127.0.0.1:${port}`;
-    process.env.PUBLIC_URL = origin;
+    if (SCREENSHOTS) mkdirSync(SCREENSHOTS, { recursive: true });
     sample = await startSampleApp();
-    delete process.env.PUBLIC_URL;
-    await sample.app.listen(port, '127.0.0.1');
     browser = await chromium.launch({
       executablePath: CHROMIUM,
       args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
@@ -34,28 +56,87 @@ describe.skipIf(!available)('the shop page in a real browser', () => {
     await sample?.app.close();
   });
 
-  it('pays on the fake checkout, comes back, captures and refunds', async () => {
-    if (SCREENSHOTS) mkdirSync(SCREENSHOTS, { recursive: true });
-    const page = await browser.newPage({ viewport: { width: 900, height: 640 } });
-    await page.goto(`${origin}/`);
-    await expect.poll(() => page.textContent('#total')).toBe('347.00 NOK');
-    if (SCREENSHOTS) await page.screenshot({ path: `${SCREENSHOTS}shop.png` });
-
-    await page.click('#pay');
-    await page.waitForURL(/\/v1\/view\//);
-    expect(await page.textContent('main')).toContain('Wool socks');
-    if (SCREENSHOTS) await page.screenshot({ path: `${SCREENSHOTS}fake-checkout.png` });
-
-    await page.click('#pay');
-    await page.waitForURL(/\/payments\/return\?transaction_id=/);
-    expect(await page.textContent('#status')).toBe('AUTHORIZED');
+  it('pays by invoice, captures everything, refunds one line: lines and heading follow', async () => {
+    const { page, failures } = await openPage(900, 640);
+    await payInBrowser(page, 'collector.invoice', true);
+    expect(await page.textContent('h1')).toBe('Payment authorized');
 
     await page.click('#capture');
     await expect.poll(() => page.textContent('#status')).toBe('CAPTURED');
-    if (SCREENSHOTS) await page.screenshot({ path: `${SCREENSHOTS}return.png` });
+    expect(await page.textContent('#result')).toBe('Captured.');
+    expect(await page.isDisabled('#capture')).toBe(true);
+    expect(await page.isDisabled('#void')).toBe(true);
+
+    await page.check('input[name="line"][value="2"]');
+    await page.click('#refund');
+    await expect.poll(() => page.textContent('#status')).toBe('PARTIALLY_REFUNDED');
+    expect(await page.textContent('h1')).toBe('Payment partly refunded');
+    expect(await page.textContent('#refunded')).toBe('49.00 NOK');
+    expect(await page.locator('#lines .state').allTextContents()).toEqual(['captured', 'refunded']);
+    await screenshot(page, 'return');
+
     await page.click('#refund');
     await expect.poll(() => page.textContent('#status')).toBe('REFUNDED');
-    expect(await page.textContent('#refunded')).toBe('347.00');
+    expect(await page.isDisabled('#refund')).toBe(true);
+    expect(failures).toEqual([]);
+    await page.close();
+  });
+
+  it('voids an authorization: nothing is left to do', async () => {
+    const { page, failures } = await openPage(900, 640);
+    await payInBrowser(page, 'dintero_psp.creditcard');
+    await page.click('#void');
+    await expect.poll(() => page.textContent('#status')).toBe('AUTHORIZATION_VOIDED');
+    expect(await page.textContent('h1')).toBe('Authorization voided');
+    for (const button of ['#capture', '#refund', '#void']) expect(await page.isDisabled(button)).toBe(true);
+    await screenshot(page, 'voided');
+    expect(failures).toEqual([]);
+    await page.close();
+  });
+
+  it('a payment on hold shows as such, and updates itself once Dintero decides', async () => {
+    const { page, failures } = await openPage(900, 640);
+    await page.goto(`${sample.origin}/`);
+    await page.click('#pay');
+    await page.waitForURL(/\/v1\/view\//);
+    await page.selectOption('#outcome', 'ON_HOLD');
+    await page.click('#pay');
+    await page.waitForURL(/\/payments\/return\?transaction_id=/);
+    expect(await page.textContent('h1')).toBe('Payment on hold');
+    expect(await page.isDisabled('#capture')).toBe(true);
+    sample.fake.checkout.settle((await page.textContent('#transaction'))!, 'AUTHORIZED');
+    await page.waitForSelector('h1:text-is("Payment authorized")');
+    expect(await page.isEnabled('#capture')).toBe(true);
+    expect(failures).toEqual([]);
+    await page.close();
+  });
+
+  it('at 375 px the cart lines keep space between their cells', async () => {
+    const { page } = await openPage(375, 667);
+    await page.goto(`${sample.origin}/`);
+    await expect.poll(() => page.textContent('#total')).toBe('347.00 NOK');
+    // The text's own extent, not the cell's: text that fills its cell is what runs together.
+    const gaps = await page.evaluate<number[]>(`[...document.querySelectorAll('#lines tr')].flatMap((row) => {
+      const boxes = [...row.querySelectorAll('td')].map((cell) => {
+        const range = document.createRange();
+        range.selectNodeContents(cell);
+        return range.getBoundingClientRect();
+      });
+      return boxes.slice(1).map((box, index) => box.left - boxes[index].right);
+    })`);
+    expect(gaps.length).toBeGreaterThan(0);
+    for (const gap of gaps) expect(gap).toBeGreaterThanOrEqual(8);
+    await page.close();
+  });
+
+  it('at 375 px the return page fits its card: nothing sticks out', async () => {
+    const { page } = await openPage(375, 667);
+    await payInBrowser(page, 'collector.invoice');
+    const overflow = await page.evaluate<number>(`(() => {
+      const card = document.querySelector('main').getBoundingClientRect();
+      return Math.max(...[...document.querySelectorAll('main *')].map((element) => element.getBoundingClientRect().right - card.right));
+    })()`);
+    expect(overflow).toBeLessThanOrEqual(0);
     await page.close();
   });
 });

@@ -1,36 +1,104 @@
 import type { INestApplication } from '@nestjs/common';
+import type { Server } from 'node:http';
+import { afterAll, afterEach, beforeAll } from 'vitest';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Test } from '@nestjs/testing';
 import type { FakeDinteroServer } from '../../lib/testing/index.js';
 import { AppModule } from '../../sample-app/src/app.module.js';
 import { setUpApp } from '../../sample-app/src/app.setup.js';
 import { DinteroTarget } from '../../sample-app/src/dintero/dintero-target.js';
+import { OPERATION_POLL_DELAYS_MS } from '../../sample-app/src/payments/payments.service.js';
 import { CaptureLogger } from '../support/capture-logger.js';
+import { freePort } from '../support/free-port.js';
 
 export interface SampleApp {
   readonly app: INestApplication;
   readonly fake: FakeDinteroServer;
   readonly logger: CaptureLogger;
+  /** `http://127.0.0.1:{port}`: where the app listens, its PUBLIC_URL (return and callback URLs). */
+  readonly origin: string;
+  /** The app's HTTP server, for supertest. */
+  readonly server: Server;
 }
 
-/** The sample app as main.ts sets it up, with no Dintero credentials: it runs its own fake. */
+/** The shop page's cart: two lines, 347.00 NOK. */
+export const DEMO_CART = {
+  amount: 34_700,
+  currency: 'NOK',
+  items: [
+    { description: 'Wool socks', quantity: 2, amount: 29_800, vat: 25 },
+    { description: 'Gift wrapping', quantity: 1, amount: 4_900, vat: 25 },
+  ],
+};
+
+/**
+ * One sample app for the tests of a file: started before them, closed after them. After each
+ * test the fake's callbacks have all landed (none spills into the next test's counts) and its
+ * injected faults are cleared. The object is filled in once the app runs.
+ */
+export function useSampleApp(): SampleApp {
+  const sample = {} as { -readonly [K in keyof SampleApp]: SampleApp[K] };
+  beforeAll(async () => {
+    Object.assign(sample, await startSampleApp());
+  });
+  afterEach(async () => {
+    await sample.fake?.callbacks.settled();
+    sample.fake?.clearTokenFaults();
+  });
+  afterAll(() => sample.app?.close());
+  return sample;
+}
+
+/**
+ * The sample app as main.ts sets it up, with no Dintero credentials: it runs its own fake, and
+ * listens on a free loopback port so that the fake can call it back.
+ */
 export async function startSampleApp(): Promise<SampleApp> {
-  for (const name of ['DINTERO_ACCOUNT_ID', 'DINTERO_CLIENT_ID', 'DINTERO_CLIENT_SECRET']) delete process.env[name];
+  for (const name of ['DINTERO_ACCOUNT_ID', 'DINTERO_CLIENT_ID', 'DINTERO_CLIENT_SECRET', 'DINTERO_PROFILE_ID']) delete process.env[name];
+  const sample = await bootSampleApp();
+  if (!sample.fake) throw new Error('expected the sample app to start its fake Dintero');
+  return { ...sample, fake: sample.fake };
+}
+
+/**
+ * The sample app as main.ts sets it up, with whichever Dintero the environment names, on a free
+ * loopback port. After a 202 it re-reads the transaction at once, three times at most: the
+ * fake, not a clock, decides when the operation is done.
+ */
+export async function bootSampleApp(): Promise<Omit<SampleApp, 'fake'> & { readonly fake: FakeDinteroServer | undefined }> {
+  const port = await freePort();
+  const origin = `http://127.0.0.1:${port}`;
+  process.env.PUBLIC_URL = origin;
   const logger = new CaptureLogger();
-  const moduleRef = await Test.createTestingModule({ imports: [AppModule] }).setLogger(logger).compile();
-  const app = setUpApp(moduleRef.createNestApplication<NestExpressApplication>({ logger }));
-  await app.init();
-  const fake = moduleRef.get(DinteroTarget).fake;
-  if (!fake) throw new Error('expected the sample app to start its fake Dintero');
-  return { app, fake, logger };
+  try {
+    const moduleRef = await Test.createTestingModule({ imports: [AppModule] })
+      .overrideProvider(OPERATION_POLL_DELAYS_MS)
+      .useValue([0, 0, 0])
+      .setLogger(logger)
+      .compile();
+    const app = setUpApp(moduleRef.createNestApplication<NestExpressApplication>({ logger }));
+    await app.listen(port, '127.0.0.1');
+    return { app, fake: moduleRef.get(DinteroTarget).fake, logger, origin, server: app.getHttpServer() };
+  } finally {
+    delete process.env.PUBLIC_URL;
+  }
 }
 
 /** Plays the payer on the fake's hosted checkout: opens the page, presses a button, follows nothing. */
-export async function payOnFakeCheckout(checkoutUrl: string, button: 'pay' | 'cancel'): Promise<{ page: string; returnUrl: URL }> {
+export async function payOnFakeCheckout(
+  checkoutUrl: string,
+  button: 'pay' | 'cancel',
+  form: { product?: string; outcome?: string } = {},
+): Promise<{ page: string; returnUrl: URL }> {
   const page = await (await fetch(checkoutUrl)).text();
   const action = new RegExp(`action="([^"]+/${button})"`).exec(page)?.[1];
   if (!action) throw new Error(`no ${button} form on the checkout page`);
-  const answer = await fetch(new URL(action, checkoutUrl), { method: 'POST', redirect: 'manual' });
+  const answer = await fetch(new URL(action, checkoutUrl), {
+    method: 'POST',
+    redirect: 'manual',
+    headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams(form as Record<string, string>).toString(),
+  });
   if (answer.status !== 303) throw new Error(`expected a redirect to return_url, got ${answer.status}`);
   return { page, returnUrl: new URL(answer.headers.get('location')!) };
 }

@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { freePort } from '../support/free-port.js';
@@ -57,10 +57,40 @@ describe.skipIf(!built)('npm start entry point', () => {
       DINTERO_ACCOUNT_ID: 'X123',
       DINTERO_CLIENT_ID: 'client',
       DINTERO_CLIENT_SECRET: 'very-secret-value',
+      DINTERO_PROFILE_ID: 'T12345678.profile',
     });
     expect(await app.exit).toBe(1);
     expect(app.output()).toContain('Invalid DinteroAuthModule options');
     expect(app.output()).toContain('accountId');
     expect(app.output()).not.toContain('very-secret-value');
+  });
+
+  it('refuses to start with credentials but no DINTERO_PROFILE_ID, naming the variable', async () => {
+    const app = run({
+      PORT: String(await freePort()),
+      DINTERO_ACCOUNT_ID: 'T12345678',
+      DINTERO_CLIENT_ID: 'client',
+      DINTERO_CLIENT_SECRET: 'very-secret-value',
+    });
+    expect(await app.exit).toBe(1);
+    expect(app.output()).toContain('DINTERO_PROFILE_ID is required with Dintero credentials');
+    expect(app.output()).not.toContain('very-secret-value');
+  });
+
+  it('sample-app/.env.example, copied as shipped, runs against the fake', async () => {
+    const example = readFileSync(fileURLToPath(new URL('../../sample-app/.env.example', import.meta.url)), 'utf8');
+    const env = Object.fromEntries(
+      example
+        .split('\n')
+        .filter((line) => /^\s*[A-Z_]+=/.test(line))
+        .map((line) => [line.slice(0, line.indexOf('=')).trim(), line.slice(line.indexOf('=') + 1).trim()]),
+    );
+    expect(Object.keys(env).filter((name) => name.startsWith('DINTERO_'))).toEqual([]);
+    const port = await freePort();
+    const app = run({ ...env, PORT: String(port) });
+    await waitFor(() => app.output().includes(`http://localhost:${port}/`), 15_000);
+    expect(app.output()).toMatch(/using the built-in FAKE Dintero/);
+    app.child.kill('SIGTERM');
+    await app.exit;
   });
 });

@@ -19,8 +19,13 @@ export class DinteroTarget implements OnApplicationShutdown {
 
   static async fromConfig(config: ConfigService): Promise<DinteroTarget> {
     const logger = new Logger('Dintero');
-    const profileId = config.get<string>('DINTERO_PROFILE_ID') ?? 'default';
+    const profileId = config.get<string>('DINTERO_PROFILE_ID');
     if (CREDENTIAL_VARIABLES.some((name) => config.get<string>(name))) {
+      if (!profileId) {
+        throw new Error(
+          'DINTERO_PROFILE_ID is required with Dintero credentials: the payment profile to create sessions with (Dintero backoffice: Settings > Payment profiles)',
+        );
+      }
       // Partial credentials go to the module as they are: its config error names what is missing.
       const options: DinteroAuthModuleOptions = {
         accountId: config.get<string>('DINTERO_ACCOUNT_ID') ?? '',
@@ -33,7 +38,8 @@ export class DinteroTarget implements OnApplicationShutdown {
       logger.log(`Using Dintero at ${options.baseUrl ?? 'https://checkout.dintero.com/v1'}, account ${options.accountId}`);
       return new DinteroTarget(options, profileId);
     }
-    const fake = await new FakeDinteroServer().start();
+    // The fake's test mode: it accepts and calls back this app's loopback callback_url.
+    const fake = await new FakeDinteroServer({ allowLoopbackCallbacks: true }).start();
     logger.warn(`No Dintero credentials in the environment: using the built-in FAKE Dintero at ${fake.baseUrl}`);
     const options: DinteroAuthModuleOptions = {
       ...FAKE_DINTERO_CLIENT,
@@ -42,7 +48,14 @@ export class DinteroTarget implements OnApplicationShutdown {
       systemName: 'nestjs-dintero-auth-sample',
       prefetch: true,
     };
-    return new DinteroTarget(options, profileId, fake);
+    return new DinteroTarget(options, profileId ?? 'default', fake);
+  }
+
+  /** Whether Dintero can call back `publicUrl`: public https for Dintero, loopback for the fake. */
+  acceptsCallbacksAt(publicUrl: string): boolean {
+    const url = new URL(publicUrl);
+    const loopback = ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname);
+    return this.isFake ? loopback : url.protocol === 'https:' && !loopback;
   }
 
   /** Whether this is the built-in fake. */

@@ -1,38 +1,56 @@
+/** Transaction statuses, as Dintero names them (the 2025 revision adds PARTIALLY_CAPTURED_REFUNDED). */
+export const TRANSACTION_STATUSES = [
+  'INITIATED',
+  'AUTHORIZED',
+  'AUTHORIZATION_VOIDED',
+  'CAPTURED',
+  'PARTIALLY_CAPTURED',
+  'REFUNDED',
+  'PARTIALLY_REFUNDED',
+  'PARTIALLY_CAPTURED_REFUNDED',
+  'DECLINED',
+  'FAILED',
+  'UNKNOWN',
+  'ON_HOLD',
+] as const;
+
+export type TransactionStatus = (typeof TRANSACTION_STATUSES)[number];
+
+/** An order line as Dintero keeps it on the transaction and in capture/refund events. */
+export interface DinteroItem {
+  line_id: string;
+  amount: number;
+  quantity?: number;
+  description?: string;
+}
+
+/** One entry of a transaction's history. */
+export interface DinteroTransactionEvent {
+  id?: string;
+  event: string;
+  success: boolean;
+  amount: number;
+  items?: DinteroItem[];
+  correlation_request_id?: string;
+  event_reference?: string;
+}
+
 /** The parts of Dintero's Transaction the sample app reads. */
 export interface DinteroTransaction {
   id: string;
-  status: string;
+  status: TransactionStatus;
   amount: number;
   currency: string;
   merchant_reference: string;
   session_id?: string;
-  events?: { event: string; success: boolean; amount: number }[];
+  payment_product_type?: string;
+  items?: DinteroItem[];
+  events?: DinteroTransactionEvent[];
 }
 
-/** A transaction as this app answers it: with what is captured and refunded so far. */
-export interface PaymentSummary {
-  transactionId: string;
-  status: string;
-  amount: number;
-  currency: string;
-  merchantReference: string;
-  captured: number;
-  refunded: number;
-}
-
-/** Sums successful events of one kind (Dintero keeps the history in `events`, not in totals). */
-function totalOf(transaction: DinteroTransaction, event: string): number {
-  return (transaction.events ?? []).filter((entry) => entry.event === event && entry.success).reduce((sum, entry) => sum + entry.amount, 0);
-}
-
-export function summarize(transaction: DinteroTransaction): PaymentSummary {
-  return {
-    transactionId: transaction.id,
-    status: transaction.status,
-    amount: transaction.amount,
-    currency: transaction.currency,
-    merchantReference: transaction.merchant_reference,
-    captured: totalOf(transaction, 'CAPTURE'),
-    refunded: totalOf(transaction, 'REFUND'),
-  };
+/** The parts of Dintero's Session the sample app reads. */
+export interface DinteroSession {
+  id: string;
+  transaction_id?: string;
+  cancelled_at?: string;
 }

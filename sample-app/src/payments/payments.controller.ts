@@ -1,11 +1,10 @@
-import { Body, Controller, Get, Header, HttpCode, Param, Post, Query } from '@nestjs/common';
-import { AmountDto } from './dto/amount.dto.js';
+import { Body, Controller, Get, Header, HttpCode, HttpStatus, NotFoundException, Param, Post, Query, Res } from '@nestjs/common';
+import { AxiosError } from 'axios';
+import type { Response } from 'express';
 import { CreatePaymentDto } from './dto/create-payment.dto.js';
-import { PaymentsService } from './payments.service.js';
+import { OperationDto } from './dto/operation.dto.js';
+import { type OperationResult, PaymentsService, TRANSACTION_ID } from './payments.service.js';
 import { returnPage } from './return-page.js';
-
-/** Dintero's transaction ids: an account id, a dot, then an opaque part. */
-const TRANSACTION_ID = /^[PT]\d{3,8}\.[A-Za-z0-9]+$/;
 
 @Controller('payments')
 export class PaymentsController {
@@ -22,6 +21,7 @@ export class PaymentsController {
   @Get('return')
   @Header('Content-Type', 'text/html; charset=utf-8')
   async return(
+    @Res({ passthrough: true }) res: Response,
     @Query('transaction_id') transactionId?: string,
     @Query('error') error?: string,
     @Query('merchant_reference') merchantReference?: string,
@@ -29,7 +29,36 @@ export class PaymentsController {
     if (!transactionId || !TRANSACTION_ID.test(transactionId)) {
       return returnPage({ error: error ?? 'failed', merchantReference, problem: 'No transaction came back.' });
     }
-    return returnPage({ payment: await this.payments.get(transactionId), error, merchantReference });
+    try {
+      return returnPage({ payment: await this.payments.get(transactionId), error, merchantReference });
+    } catch (caught) {
+      if (!(caught instanceof AxiosError) || caught.response?.status !== 404) throw caught;
+      res.status(HttpStatus.NOT_FOUND);
+      return returnPage({ merchantReference, problem: `Dintero knows no transaction ${transactionId}.` });
+    }
+  }
+
+  /**
+   * Dintero's `callback_url` (GET, or POST with `method=POST`). The query only says which order
+   * to look at; the status recorded is the one Dintero answers.
+   */
+  @Get('callback')
+  callback(@Query('transaction_id') transactionId?: string, @Query('merchant_reference') merchantReference?: string) {
+    return this.payments.callback(transactionId, merchantReference);
+  }
+
+  @Post('callback')
+  @HttpCode(200)
+  callbackByPost(@Query('transaction_id') transactionId?: string, @Query('merchant_reference') merchantReference?: string) {
+    return this.payments.callback(transactionId, merchantReference);
+  }
+
+  /** An order by merchant reference, as the callbacks and reads have recorded it. */
+  @Get('orders/:merchantReference')
+  order(@Param('merchantReference') merchantReference: string) {
+    const order = this.payments.order(merchantReference);
+    if (!order) throw new NotFoundException(`No order ${merchantReference}`);
+    return order;
   }
 
   @Get(':transactionId')
@@ -37,15 +66,24 @@ export class PaymentsController {
     return this.payments.get(transactionId);
   }
 
+  /** 200 with the payment when done; 202 when Dintero accepted it and is still working on it. */
   @Post(':transactionId/capture')
-  @HttpCode(200)
-  capture(@Param('transactionId') transactionId: string, @Body() body: AmountDto) {
-    return this.payments.capture(transactionId, body.amount);
+  async capture(@Res({ passthrough: true }) res: Response, @Param('transactionId') transactionId: string, @Body() body: OperationDto) {
+    return answer(res, await this.payments.capture(transactionId, body));
   }
 
   @Post(':transactionId/refund')
-  @HttpCode(200)
-  refund(@Param('transactionId') transactionId: string, @Body() body: AmountDto) {
-    return this.payments.refund(transactionId, body.amount);
+  async refund(@Res({ passthrough: true }) res: Response, @Param('transactionId') transactionId: string, @Body() body: OperationDto) {
+    return answer(res, await this.payments.refund(transactionId, body));
   }
+
+  @Post(':transactionId/void')
+  async void(@Res({ passthrough: true }) res: Response, @Param('transactionId') transactionId: string) {
+    return answer(res, await this.payments.void(transactionId));
+  }
+}
+
+function answer(res: Response, result: OperationResult) {
+  res.status(result.accepted ? HttpStatus.ACCEPTED : HttpStatus.OK);
+  return result.payment;
 }

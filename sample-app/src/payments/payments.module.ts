@@ -1,11 +1,13 @@
 import { Module } from '@nestjs/common';
 import { DinteroTargetModule } from '../dintero/dintero-target.module.js';
+import { DinteroCheckoutClient } from './dintero-checkout.client.js';
+import { OrderBook } from './order-book.js';
 import { PaymentsController } from './payments.controller.js';
-import { PaymentsService } from './payments.service.js';
+import { DEFAULT_OPERATION_POLL_DELAYS_MS, OPERATION_POLL_DELAYS_MS, PaymentsService } from './payments.service.js';
 
 @Module({
   imports: [DinteroTargetModule],
   controllers: [PaymentsController],
-  providers: [PaymentsService],
+  providers: [PaymentsService, DinteroCheckoutClient, OrderBook, { provide: OPERATION_POLL_DELAYS_MS, useValue: DEFAULT_OPERATION_POLL_DELAYS_MS }],
 })
 export class PaymentsModule {}

@@ -1,98 +1,205 @@
-import { BadRequestException, ConflictException, Injectable } from '@nestjs/common';
+import { BadRequestException, ConflictException, Inject, Injectable, Logger } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
+import { AxiosError } from 'axios';
 import { randomUUID } from 'node:crypto';
-import { DinteroHttpService } from 'nestjs-dintero-auth';
-import { firstValueFrom } from 'rxjs';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { DinteroTarget } from '../dintero/dintero-target.js';
-import { type DinteroTransaction, type PaymentSummary, summarize } from './dintero-transaction.js';
+import { callbackUrl, sessionRequest, type SessionUrls } from './checkout-session.js';
+import { DinteroCheckoutClient } from './dintero-checkout.client.js';
+import type { DinteroTransaction } from './dintero-transaction.js';
 import type { CreatePaymentDto } from './dto/create-payment.dto.js';
+import { type Order, OrderBook, type PendingOperation } from './order-book.js';
+import { type Operation, operationReference, paymentState, planOperation, refusal, type Selection } from './payment-rules.js';
+import { type PaymentSummary, summarize } from './payment-summary.js';
 
-const DEFAULT_VAT = 25;
+/** How long to wait between reads of a transaction after a 202, in ms; the length bounds the polling. */
+export const OPERATION_POLL_DELAYS_MS = Symbol('OPERATION_POLL_DELAYS_MS');
+export const DEFAULT_OPERATION_POLL_DELAYS_MS: readonly number[] = [250, 500, 1_000, 2_000];
 
-/** Payments over Dintero's Checkout API: sessions, then capture and refund of their transactions. */
+/** Dintero's transaction ids: an account id, a dot, then an opaque part. */
+export const TRANSACTION_ID = /^[PT]\d{3,8}\.[A-Za-z0-9]+$/;
+
+/** The answer to capture, refund and void: the payment, and whether Dintero is still working on it. */
+export interface OperationResult {
+  readonly accepted: boolean;
+  readonly payment: PaymentSummary;
+}
+
+/**
+ * Payments over Dintero's Checkout API: sessions, then capture, refund and void of their
+ * transactions, line by line, each operation sent once however often it is asked for.
+ */
 @Injectable()
 export class PaymentsService {
-  private readonly returnUrl: string;
+  private readonly logger = new Logger('Payments');
+  private readonly urls: SessionUrls;
+  /** Transactions with an operation under way in this process: a double click must not send two. */
+  private readonly busy = new Set<string>();
 
   constructor(
-    private readonly dintero: DinteroHttpService,
+    private readonly client: DinteroCheckoutClient,
     private readonly target: DinteroTarget,
+    private readonly book: OrderBook,
+    @Inject(OPERATION_POLL_DELAYS_MS) private readonly pollDelaysMs: readonly number[],
     config: ConfigService,
   ) {
-    const publicUrl = config.get<string>('PUBLIC_URL') ?? `http://localhost:${config.get<string>('PORT') ?? '3000'}`;
-    this.returnUrl = `${publicUrl.replace(/\/+$/, '')}/payments/return`;
+    const publicUrl = (config.get<string>('PUBLIC_URL') ?? `http://localhost:${config.get<string>('PORT') ?? '3000'}`).replace(/\/+$/, '');
+    this.urls = { returnUrl: `${publicUrl}/payments/return` };
+    if (target.acceptsCallbacksAt(publicUrl)) this.urls.callbackUrl = callbackUrl(publicUrl);
+    else this.logger.warn(`No callback_url: Dintero calls back public https URLs only, and PUBLIC_URL is ${publicUrl}. Payers who close the tab are missed.`);
   }
 
   /** Creates a checkout session; the payer goes to `checkoutUrl`, then comes back to /payments/return. */
   async create(payment: CreatePaymentDto): Promise<{ sessionId: string; checkoutUrl: string; merchantReference: string }> {
-    const items = payment.items ?? [{ description: 'Order', quantity: 1, amount: payment.amount, vat: DEFAULT_VAT }];
-    const itemTotal = items.reduce((sum, item) => sum + item.amount, 0);
-    if (itemTotal !== payment.amount) {
+    const itemTotal = (payment.items ?? []).reduce((sum, item) => sum + item.amount, 0);
+    if (payment.items && itemTotal !== payment.amount) {
       throw new BadRequestException(`items: line amounts add up to ${itemTotal}, not to amount ${payment.amount}`);
     }
     const merchantReference = `order-${randomUUID().slice(0, 8)}`;
-    const { data } = await firstValueFrom(
-      this.dintero.post<{ id: string; url: string }>('/sessions-profile', {
-        profile_id: this.target.profileId,
-        url: { return_url: this.returnUrl },
-        order: {
-          amount: payment.amount,
-          currency: payment.currency,
-          merchant_reference: merchantReference,
-          vat_amount: items.reduce((sum, item) => sum + vatOf(item.amount, item.vat), 0),
-          items: items.map((item, index) => ({
-            line_id: String(index + 1),
-            description: item.description,
-            quantity: item.quantity,
-            amount: item.amount,
-            vat: item.vat,
-            vat_amount: vatOf(item.amount, item.vat),
-          })),
-        },
-      }),
-    );
-    return { sessionId: data.id, checkoutUrl: data.url, merchantReference };
+    const session = await this.client.createSession(sessionRequest(payment, merchantReference, this.target.profileId, this.urls));
+    this.book.created(merchantReference, session.id);
+    return { sessionId: session.id, checkoutUrl: session.url, merchantReference };
   }
 
+  /** The transaction as Dintero has it now (which also settles an operation that has landed). */
   async get(transactionId: string): Promise<PaymentSummary> {
-    return summarize(await this.transaction(transactionId));
+    const transaction = await this.client.transaction(transactionId);
+    const pending = this.book.pendingOn(transactionId);
+    if (pending && landed(transaction, pending)) this.book.settle(transactionId);
+    this.book.recordTransaction(transaction);
+    return summarize(transaction, this.book.pendingOn(transactionId));
   }
 
-  /** Captures `amount`, or everything still authorized. */
-  async capture(transactionId: string, amount?: number): Promise<PaymentSummary> {
-    const current = summarize(await this.transaction(transactionId));
-    if (current.status !== 'AUTHORIZED' && current.status !== 'PARTIALLY_CAPTURED') {
-      throw new ConflictException(`A ${current.status} transaction cannot be captured`);
+  /** An order by its merchant reference, as far as Dintero has told this app. */
+  order(merchantReference: string): Order | undefined {
+    return this.book.order(merchantReference);
+  }
+
+  /**
+   * Dintero's callback. Its query is only a hint of which order to look at: what is recorded is
+   * what Dintero answers when asked with the token. Safe to receive any number of times.
+   */
+  async callback(transactionId: string | undefined, merchantReference: string | undefined): Promise<{ recorded: string }> {
+    if (transactionId !== undefined) {
+      if (!TRANSACTION_ID.test(transactionId)) throw new BadRequestException('transaction_id: not a Dintero transaction id');
+      const transaction = await this.client.transaction(transactionId);
+      this.book.recordTransaction(transaction);
+      return { recorded: transaction.status };
     }
-    const capturable = current.amount - current.captured;
-    const toCapture = amount ?? capturable;
-    if (toCapture > capturable) throw new BadRequestException(`amount: ${toCapture} exceeds the ${capturable} still authorized`);
-    return this.operate(transactionId, 'capture', { amount: toCapture, capture_reference: randomUUID() });
+    const order = merchantReference === undefined ? undefined : this.book.order(merchantReference);
+    if (!order) return { recorded: 'nothing: unknown order' };
+    const session = await this.client.session(order.sessionId);
+    if (session.transaction_id) return this.callback(session.transaction_id, undefined);
+    if (session.cancelled_at) this.book.recordCancelled(order);
+    return { recorded: order.status };
   }
 
-  /** Refunds `amount`, or everything captured and not yet refunded. */
-  async refund(transactionId: string, amount?: number): Promise<PaymentSummary> {
-    const current = summarize(await this.transaction(transactionId));
-    const refundable = current.captured - current.refunded;
-    if (refundable === 0) throw new ConflictException(`A ${current.status} transaction has nothing to refund`);
-    const toRefund = amount ?? refundable;
-    if (toRefund > refundable) throw new BadRequestException(`amount: ${toRefund} exceeds the ${refundable} captured and not refunded`);
-    return this.operate(transactionId, 'refund', { amount: toRefund, refund_reference: randomUUID() });
+  /** Captures the lines selected (default: everything still authorized). */
+  capture(transactionId: string, selection: Selection): Promise<OperationResult> {
+    return this.operate(transactionId, 'capture', selection);
   }
 
-  private async transaction(transactionId: string): Promise<DinteroTransaction> {
-    const { data } = await firstValueFrom(this.dintero.get<DinteroTransaction>(`/transactions/${encodeURIComponent(transactionId)}`));
-    return data;
+  /** Refunds the lines selected (default: everything captured and not refunded). */
+  refund(transactionId: string, selection: Selection): Promise<OperationResult> {
+    return this.operate(transactionId, 'refund', selection);
   }
 
-  private async operate(transactionId: string, operation: 'capture' | 'refund', body: object): Promise<PaymentSummary> {
-    const path = `/transactions/${encodeURIComponent(transactionId)}/${operation}`;
-    const { data } = await firstValueFrom(this.dintero.post<DinteroTransaction>(path, body));
-    return summarize(data);
+  /** Cancels the authorization: nothing will be charged. */
+  void(transactionId: string): Promise<OperationResult> {
+    return this.operate(transactionId, 'void', {});
+  }
+
+  private async operate(transactionId: string, operation: Operation, selection: Selection): Promise<OperationResult> {
+    if (this.busy.has(transactionId)) throw new ConflictException('Another operation on this payment is under way');
+    this.busy.add(transactionId);
+    try {
+      return await this.operateAlone(transactionId, operation, selection);
+    } finally {
+      this.busy.delete(transactionId);
+    }
+  }
+
+  private async operateAlone(transactionId: string, operation: Operation, selection: Selection): Promise<OperationResult> {
+    const transaction = await this.client.transaction(transactionId);
+    const pending = this.book.pendingOn(transactionId);
+    if (pending) {
+      const resumed = await this.resume(transaction, pending, operation);
+      if (resumed) return resumed;
+    }
+    const state = paymentState(transaction);
+    const refused = refusal(state, operation);
+    if (refused) throw new ConflictException(refused);
+    let body: PendingOperation['body'];
+    if (operation !== 'void') {
+      const plan = planOperation(state, operation, selection);
+      if ('problem' in plan) throw new BadRequestException(plan.problem);
+      const reference = operationReference(transaction, operation);
+      body = operation === 'capture' ? { ...plan, capture_reference: reference } : { ...plan, refund_reference: reference };
+    }
+    const intent: PendingOperation = { operation, ...(body ? { body } : {}) };
+    this.book.begin(transactionId, intent);
+    return this.send(transactionId, intent);
+  }
+
+  /**
+   * An earlier operation on this transaction got a 202 or no answer. If it has landed, it is done;
+   * if it was accepted, it is not sent again; if it got no answer, the same call is its retry.
+   */
+  private async resume(transaction: DinteroTransaction, pending: PendingOperation, operation: Operation): Promise<OperationResult | undefined> {
+    if (landed(transaction, pending)) {
+      this.book.settle(transaction.id);
+      return pending.operation === operation && !pending.requestId ? { accepted: false, payment: summarize(transaction) } : undefined;
+    }
+    if (pending.requestId) {
+      throw new ConflictException(`The ${pending.operation} Dintero accepted (event-request-id ${pending.requestId}) is still pending; it is not sent again`);
+    }
+    if (pending.operation !== operation) throw new ConflictException(`A ${pending.operation} got no answer from Dintero: retry it first`);
+    this.logger.warn(`Resending the ${operation} of ${transaction.id} that got no answer, with the same reference`);
+    return this.send(transaction.id, pending);
+  }
+
+  private async send(transactionId: string, intent: PendingOperation): Promise<OperationResult> {
+    let answer;
+    try {
+      answer = await this.client.operate(transactionId, intent.operation, intent.body);
+    } catch (error) {
+      // Dintero refused it: nothing is pending. No answer or a 5xx: it may have landed, so keep it.
+      if (isRefusal(error)) this.book.settle(transactionId);
+      throw error;
+    }
+    if (!answer.accepted) {
+      this.book.settle(transactionId);
+      this.book.recordTransaction(answer.transaction);
+      return { accepted: false, payment: summarize(answer.transaction) };
+    }
+    intent.requestId = answer.requestId;
+    let transaction = answer.transaction;
+    for (const delay of this.pollDelaysMs) {
+      await sleep(delay);
+      transaction = await this.client.transaction(transactionId);
+      if (landed(transaction, intent)) {
+        this.book.settle(transactionId);
+        this.book.recordTransaction(transaction);
+        return { accepted: false, payment: summarize(transaction) };
+      }
+    }
+    return { accepted: true, payment: summarize(transaction, intent) };
   }
 }
 
-/** VAT contained in a VAT-inclusive amount, in whole minor units. */
-function vatOf(amount: number, vatPercent: number): number {
-  return Math.round((amount * vatPercent) / (100 + vatPercent));
+/** Whether Dintero's events show the operation: by the 202's request id, or by our reference. */
+function landed(transaction: DinteroTransaction, pending: PendingOperation): boolean {
+  const reference = pending.body?.capture_reference ?? pending.body?.refund_reference;
+  return (transaction.events ?? []).some(
+    (event) =>
+      (pending.requestId !== undefined && event.correlation_request_id === pending.requestId) ||
+      (reference !== undefined && event.event_reference === reference) ||
+      (pending.operation === 'void' && event.event === 'VOID' && event.success),
+  );
+}
+
+/** A 4xx other than timeout and rate limit: Dintero looked at the operation and said no. */
+function isRefusal(error: unknown): boolean {
+  const status = error instanceof AxiosError ? error.response?.status : undefined;
+  return status !== undefined && status >= 400 && status < 500 && status !== 408 && status !== 429;
 }

@@ -1,4 +1,6 @@
-import type { PaymentSummary } from './dintero-transaction.js';
+import { formatMoney } from './money.js';
+import { type LineState, STATUS_VIEWS } from './payment-rules.js';
+import type { PaymentSummary } from './payment-summary.js';
 
 const escapeHtml = (value: unknown): string =>
   String(value).replace(/[&<>"']/g, (char) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[char]!);
@@ -10,36 +12,74 @@ const OUTCOMES: Record<string, string> = {
   capture: 'The payment could not be captured.',
 };
 
-/** What the payer sees after Dintero sends them back: the outcome, and Capture/Refund buttons. */
-export function returnPage(outcome: { payment?: PaymentSummary; error?: string; merchantReference?: string; problem?: string }): string {
-  const { payment, error } = outcome;
-  const heading = payment && !error ? 'Payment authorized' : 'No payment';
-  const message = error ? (OUTCOMES[error] ?? `Dintero reported: ${error}`) : (outcome.problem ?? '');
-  const details = payment
-    ? `<dl>
+/** What the return page shows: a payment, or why there is none. */
+export interface ReturnOutcome {
+  payment?: PaymentSummary;
+  error?: string;
+  merchantReference?: string;
+  problem?: string;
+}
+
+function lineLabel(line: LineState, payment: PaymentSummary): string {
+  if (line.refunded > 0) return line.refunded === line.captured ? 'refunded' : 'partly refunded';
+  if (line.captured > 0) return line.captured === line.amount ? 'captured' : 'partly captured';
+  return payment.status === 'AUTHORIZATION_VOIDED' ? 'voided' : STATUS_VIEWS[payment.status]?.pending ? 'pending' : 'reserved';
+}
+
+function linesTable(payment: PaymentSummary): string {
+  if (payment.lines.length === 0) return '';
+  const rows = payment.lines.map((line) => {
+    const open = (payment.allowed.capture && line.captured < line.amount) || (payment.allowed.refund && line.refunded < line.captured);
+    return `<tr>
+  <td><input type="checkbox" name="line" value="${escapeHtml(line.lineId)}" aria-label="Select ${escapeHtml(line.description)}"${open ? '' : ' disabled'}></td>
+  <td>${escapeHtml(line.description)}<br><span class="state">${lineLabel(line, payment)}</span></td><td class="qty">× ${escapeHtml(line.quantity)}</td>
+  <td class="num">${formatMoney(line.amount, payment.currency)}</td>
+</tr>`;
+  });
+  return `<table id="lines"><tbody>${rows.join('\n')}</tbody></table>
+<p class="hint">Tick lines to capture or refund just those; with none ticked, everything that is left.</p>`;
+}
+
+function details(payment: PaymentSummary): string {
+  const button = (id: string, label: string, allowed: boolean) => `<button id="${id}"${allowed ? '' : ' disabled'}>${label}</button>`;
+  const pending = payment.pending
+    ? `<p id="pending" class="pending">Dintero accepted the ${payment.pending.operation} and is still processing it (event-request-id ${escapeHtml(payment.pending.requestId)}); it will not be sent again.</p>`
+    : '';
+  return `<dl>
   <dt>Transaction</dt><dd id="transaction">${escapeHtml(payment.transactionId)}</dd>
   <dt>Order</dt><dd>${escapeHtml(payment.merchantReference)}</dd>
-  <dt>Amount</dt><dd>${(payment.amount / 100).toFixed(2)} ${escapeHtml(payment.currency)}</dd>
+  <dt>Amount</dt><dd id="amount">${formatMoney(payment.amount, payment.currency)}</dd>
   <dt>Status</dt><dd id="status">${escapeHtml(payment.status)}</dd>
-  <dt>Captured</dt><dd id="captured">${(payment.captured / 100).toFixed(2)}</dd>
-  <dt>Refunded</dt><dd id="refunded">${(payment.refunded / 100).toFixed(2)}</dd>
+  <dt>Captured</dt><dd id="captured">${formatMoney(payment.captured, payment.currency)}</dd>
+  <dt>Refunded</dt><dd id="refunded">${formatMoney(payment.refunded, payment.currency)}</dd>
 </dl>
-<button id="capture">Capture</button> <button id="refund">Refund</button>
-<p id="result" role="status"></p>`
-    : '';
+${linesTable(payment)}
+${pending}
+<p class="actions">${button('capture', 'Capture', payment.allowed.capture)} ${button('refund', 'Refund', payment.allowed.refund)} ${button('void', 'Void', payment.allowed.void)}</p>`;
+}
+
+/** What the payer sees after Dintero sends them back: the outcome, the lines, and what may be done next. */
+export function returnPage(outcome: ReturnOutcome): string {
+  const { payment, error } = outcome;
+  const view = payment ? (STATUS_VIEWS[payment.status] ?? { heading: `Payment ${payment.status}`, note: '', pending: false }) : undefined;
+  const heading = view?.heading ?? 'No payment';
+  const message = error && !payment ? (OUTCOMES[error] ?? `Dintero reported: ${error}`) : (outcome.problem ?? view?.note ?? '');
+  const polling = Boolean(view?.pending || payment?.pending);
   return `<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${escapeHtml(heading)}</title>
+<link rel="icon" href="/favicon.svg" type="image/svg+xml">
 <link rel="stylesheet" href="/styles.css">
 </head>
 <body>
-<main>
+<main${polling ? ' data-pending="true"' : ''}>
 <h1>${escapeHtml(heading)}</h1>
-<p>${escapeHtml(message)}</p>
-${details}
+<p id="message">${escapeHtml(message)}</p>
+${payment ? details(payment) : ''}
+<p id="result" role="status"></p>
 <p><a href="/">Back to the shop</a></p>
 </main>
 <script src="/return.js"></script>

@@ -1,14 +1,15 @@
 import { Type } from 'class-transformer';
+import { CURRENCY_CODES } from '../money.js';
 import {
   ArrayMaxSize,
   ArrayMinSize,
   IsArray,
+  IsIn,
   IsInt,
   IsNotEmpty,
   IsNumber,
   IsOptional,
   IsString,
-  Matches,
   Max,
   MaxLength,
   Min,
@@ -51,7 +52,7 @@ export class CreatePaymentDto {
 
   /** ISO 4217 code, e.g. NOK. */
   @IsString()
-  @Matches(/^[A-Z]{3}$/, { message: 'currency must be a three-letter ISO 4217 code such as NOK' })
+  @IsIn(CURRENCY_CODES, { message: 'currency must be an ISO 4217 code such as NOK' })
   currency!: string;
 
   @IsOptional()

@@ -1,0 +1,19 @@
+import type { ServerResponse } from 'node:http';
+
+/** An answer of the fake's API: status, JSON body, extra headers. */
+export type FakeAnswer = readonly [status: number, body: unknown, headers?: Readonly<Record<string, string>>];
+
+/** Dintero's `Error` shape. */
+export function errorBody(code: string, message: string): { error: { code: string; message: string } } {
+  return { error: { code, message } };
+}
+
+export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Readonly<Record<string, string>> = {}): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { ...headers, 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(text) });
+  res.end(text);
+}
+
+export function sendError(res: ServerResponse, status: number, code: string, message: string): void {
+  sendJson(res, status, errorBody(code, message));
+}

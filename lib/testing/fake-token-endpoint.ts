@@ -1,0 +1,156 @@
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { FAKE_DINTERO_CLIENT, type FakeDinteroClient, type FakeTokenFault } from './fake-dintero.types.js';
+import { errorBody, sendError, sendJson } from './fake-http.js';
+import { FakeJwtSigner, type FakeTokenClaims } from './fake-jwt.js';
+import type { FakeRequestLog } from './fake-request-log.js';
+
+const ACCOUNT_ID = /^[PT]{1}(?=(?:.{3}|.{8})$)[0-9]*$/;
+
+interface QueuedFault {
+  readonly fault: FakeTokenFault;
+  remaining: number;
+}
+
+/**
+ * The fake's `POST /v1/accounts/{oid}/auth/token`: it checks what Dintero checks (Basic
+ * credentials, the account in the path, `grant_type` and `audience`), answers in Dintero's
+ * shapes, and plays the faults it is told to. Tokens are HS256 JWTs with `aud` and `exp`.
+ */
+export class FakeTokenEndpoint {
+  /** Lifetime of the tokens issued from now on, in seconds. */
+  lifetimeSeconds: number;
+
+  private readonly clients: readonly FakeDinteroClient[];
+  private readonly signer = new FakeJwtSigner();
+  private readonly faults: QueuedFault[] = [];
+  private readonly revoked = new Set<string>();
+  private readonly issued = new Set<string>();
+
+  constructor(
+    options: { readonly clients?: readonly FakeDinteroClient[]; readonly lifetimeSeconds?: number },
+    private readonly log: FakeRequestLog,
+  ) {
+    this.clients = options.clients ?? [FAKE_DINTERO_CLIENT];
+    this.lifetimeSeconds = options.lifetimeSeconds ?? 3600;
+  }
+
+  get issuedTokens(): readonly string[] {
+    return [...this.issued];
+  }
+
+  injectFault(fault: FakeTokenFault, times: number): void {
+    this.faults.push({ fault, remaining: times });
+  }
+
+  clearFaults(): void {
+    this.faults.length = 0;
+  }
+
+  revoke(accessToken: string): void {
+    this.revoked.add(accessToken);
+  }
+
+  revokeAll(): void {
+    for (const token of this.issued) this.revoked.add(token);
+  }
+
+  /** The claims of a token issued here and not revoked, if it is unexpired. */
+  verify(accessToken: string, nowMs = Date.now()): FakeTokenClaims | undefined {
+    if (this.revoked.has(accessToken)) return undefined;
+    const claims = this.signer.verify(accessToken);
+    return claims && claims.exp * 1000 > nowMs ? claims : undefined;
+  }
+
+  async answer(req: IncomingMessage, res: ServerResponse, path: string, accountId: string, body: string): Promise<void> {
+    const entry = this.log.token(req, path, body);
+    const fault = this.takeFault();
+    if (fault?.type === 'delay') await sleep(fault.ms);
+    if (res.destroyed) return;
+    if (fault && fault.type !== 'delay') {
+      entry.status = this.answerFault(res, fault);
+      return;
+    }
+    const [status, answer] = this.grant(req.headers.authorization, accountId, body);
+    entry.status = status;
+    sendJson(res, status, answer);
+  }
+
+  private takeFault(): FakeTokenFault | undefined {
+    const next = this.faults[0];
+    if (!next) return undefined;
+    next.remaining -= 1;
+    if (next.remaining <= 0) this.faults.shift();
+    return next.fault;
+  }
+
+  /** Plays a fault; returns the status sent, or undefined when the connection was dropped. */
+  private answerFault(res: ServerResponse, fault: Exclude<FakeTokenFault, { type: 'delay' }>): number | undefined {
+    switch (fault.type) {
+      case 'reset':
+        res.socket?.resetAndDestroy();
+        return undefined;
+      case 'truncate':
+        res.writeHead(200, { 'Content-Type': 'application/json', 'Content-Length': '200' });
+        res.write('{"access_token":"eyJ');
+        res.socket?.destroy();
+        return 200;
+      case 'body':
+        res.writeHead(fault.status ?? 200, { 'Content-Type': fault.contentType ?? 'application/json' });
+        res.end(fault.body);
+        return fault.status ?? 200;
+      case 'status': {
+        if (fault.retryAfter !== undefined) res.setHeader('Retry-After', String(fault.retryAfter));
+        sendError(res, fault.status, fault.code ?? `fake_${fault.status}`, fault.message ?? `Injected status ${fault.status}`);
+        return fault.status;
+      }
+    }
+  }
+
+  /** Dintero's checks for a client-credentials grant, in the order it reports them. */
+  private grant(authorization: string | undefined, accountId: string, body: string): [number, unknown] {
+    if (!ACCOUNT_ID.test(accountId)) return [400, errorBody('invalid_account', `"${accountId}" is not an account id`)];
+    const client = this.authenticate(authorization);
+    if (!client) return [401, errorBody('invalid_client', 'Invalid client credentials')];
+    let request: Record<string, unknown>;
+    try {
+      request = JSON.parse(body) as Record<string, unknown>;
+    } catch {
+      return [400, errorBody('invalid_request', 'The body must be JSON')];
+    }
+    if (typeof request?.grant_type !== 'string') return [400, errorBody('invalid_request', 'grant_type is required')];
+    if (request.grant_type !== 'client_credentials') return [400, errorBody('unsupported_grant_type', `grant_type "${request.grant_type}" is not supported`)];
+    if (typeof request.audience !== 'string') return [400, errorBody('invalid_request', 'audience is required for client_credentials')];
+    if (client.accountId !== accountId) return [403, errorBody('access_denied', `The client has no access to account ${accountId}`)];
+    if (request.audience !== `https://api.dintero.com/v1/accounts/${accountId}`) {
+      return [403, errorBody('invalid_audience', 'The audience is not granted to the client')];
+    }
+    const issuedAt = Date.now();
+    const iat = Math.floor(issuedAt / 1000);
+    const accessToken = this.signer.sign({
+      iss: 'https://fake.dintero.local',
+      sub: client.clientId,
+      aud: request.audience,
+      iat,
+      // NumericDate may have a fraction (RFC 7519 §2): short test lifetimes stay exact.
+      exp: (issuedAt + this.lifetimeSeconds * 1000) / 1000,
+      jti: randomUUID(),
+      scopes: 'read:checkout write:checkout',
+    });
+    this.issued.add(accessToken);
+    return [200, { access_token: accessToken, token_type: 'Bearer', expires_in: this.lifetimeSeconds }];
+  }
+
+  private authenticate(authorization: string | undefined): FakeDinteroClient | undefined {
+    const match = /^Basic ([A-Za-z0-9+/=]+)$/.exec(authorization ?? '');
+    if (!match) return undefined;
+    const decoded = Buffer.from(match[1]!, 'base64').toString('utf8');
+    const colon = decoded.indexOf(':');
+    const [id, secret] = [decoded.slice(0, colon), decoded.slice(colon + 1)];
+    return this.clients.find((client) => colon > 0 && client.clientId === id && client.clientSecret === secret);
+  }
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms).unref());
+}
