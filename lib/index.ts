@@ -31,6 +31,7 @@ export type {
   DinteroAuthConfigIssue,
   DinteroTokenNetworkFailure,
   DinteroTokenUnavailableReason,
+  DinteroTokenWaitContext,
 } from './errors/dintero-auth.errors.js';
 export { DinteroAccessToken } from './token/access-token.js';
 export { DinteroTokenService } from './token/dintero-token.service.js';

@@ -43,9 +43,15 @@ export class RedisWatcher {
 
   private connection(): RedisClient {
     if (this.subscriber) return this.subscriber;
-    const subscriber = this.client instanceof Cluster ? this.client.duplicate(undefined, { lazyConnect: true }) : this.client.duplicate({ lazyConnect: true });
+    // ioredis' own resubscribe after a reconnect rejects unhandled when Redis goes away again:
+    // this one subscribes again itself, and hears every failure.
+    const subscriber = this.client instanceof Cluster ? this.client.duplicate(undefined, { lazyConnect: true }) : this.client.duplicate({ lazyConnect: true, autoResubscribe: false });
     // Connection trouble shows as failing watches; the store then polls.
     subscriber.on('error', () => undefined);
+    subscriber.on('ready', () => {
+      const channels = [...this.listeners.keys()];
+      if (channels.length > 0 && !(this.client instanceof Cluster)) subscriber.subscribe(...channels).catch(() => undefined);
+    });
     subscriber.on('message', (channel: string) => {
       for (const listener of [...(this.listeners.get(channel) ?? [])]) listener();
     });

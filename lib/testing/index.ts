@@ -18,7 +18,7 @@ export type {
   Json,
   TransactionEvent,
 } from './fake-checkout.js';
-export type { FakeCallbackAttempt, FakeCallbacks } from './fake-callbacks.js';
+export type { FakeCallbackAttempt, FakeCallbackOptions, FakeCallbacks } from './fake-callbacks.js';
 export type { FakeDeferOptions } from './fake-checkout-api.js';
 export type {
   FakeApiRequest,
