@@ -7,6 +7,7 @@ import { createRequire } from 'node:module';
 import { DinteroAuthModule, DinteroTokenService, dinteroOptionsFromEnv } from 'nestjs-dintero-auth';
 import { FAKE_DINTERO_CLIENT, FakeDinteroServer } from 'nestjs-dintero-auth/testing';
 import { register } from 'prom-client';
+import { MerchantCredentials, Payments, PlatformModule } from './examples/accounts.module.js';
 import { AppModule as FactoryAppModule } from './examples/app-config-factory.module.js';
 import { AppModule } from './examples/app.module.js';
 import { BillingClient } from './examples/billing.client.js';
@@ -90,6 +91,18 @@ async function main(): Promise<void> {
     check(market.norway !== market.sweden && market.swedenTokens instanceof DinteroTokenService, 'named registrations');
   });
   ran.push('many accounts');
+
+  await withApp(PlatformModule, async (app) => {
+    app.get(MerchantCredentials).connect(FAKE_DINTERO_CLIENT.accountId, FAKE_DINTERO_CLIENT);
+    const session = fake.checkout.createSession(FAKE_DINTERO_CLIENT.accountId, {
+      profile_id: 'default',
+      url: { return_url: 'https://shop.example/return' },
+      order: { amount: 10_000, currency: 'NOK', merchant_reference: 'platform' },
+    });
+    const captured = (await app.get(Payments).capture(FAKE_DINTERO_CLIENT.accountId, fake.checkout.authorize(session.id).id, 10_000)) as { status?: string };
+    check(captured.status === 'CAPTURED', 'accounts at run time');
+  });
+  ran.push('accounts at run time');
 
   if (process.env.REDIS_URL) {
     await withApp(ReplicasAppModule, async (app) => {
