@@ -1,42 +1,25 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FakeDinteroServer } from '../../lib/testing/index.js';
 import { ManualClock } from '../support/manual-clock.js';
+import { ScriptedServer } from '../support/scripted-server.js';
 import { FakeApi, session } from './fake-api.js';
 
 /** What the merchant's callback route answers, request by request: a status, or no answer at all. */
 type Reply = number | 'hang';
 
 /** The merchant's side: records each callback and answers from a script (then 200). */
-class Merchant {
+class Merchant extends ScriptedServer {
   readonly received: { method: string; url: URL; body: string }[] = [];
   readonly replies: Reply[] = [];
-  private readonly server: Server = createServer((req: IncomingMessage, res: ServerResponse) => {
-    let body = '';
-    req.on('data', (chunk: Buffer) => (body += chunk.toString()));
-    req.on('end', () => {
+
+  constructor() {
+    super((req, res, body) => {
       this.received.push({ method: req.method ?? '', url: new URL(req.url ?? '/', this.origin), body });
       const reply = this.replies.shift() ?? 200;
       if (reply === 'hang') return;
       res.writeHead(reply, { 'Content-Length': 0 });
       res.end();
     });
-  });
-
-  async start(): Promise<this> {
-    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
-    return this;
-  }
-
-  get origin(): string {
-    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
-  }
-
-  async stop(): Promise<void> {
-    const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
-    this.server.closeAllConnections();
-    await closed;
   }
 }
 

@@ -6,7 +6,8 @@ export type Script = (req: IncomingMessage, res: ServerResponse, body: string) =
 
 /**
  * A server on 127.0.0.1 that answers as its current script says: a token endpoint that
- * misbehaves in ways the fake does not (trickles, inflates, echoes what it was sent).
+ * misbehaves in ways the fake does not (trickles, inflates, echoes what it was sent), or a
+ * merchant's callback route.
  */
 export class ScriptedServer {
   requests = 0;
@@ -33,9 +34,14 @@ export class ScriptedServer {
     return this;
   }
 
+  /** `http://127.0.0.1:{port}`. */
+  get origin(): string {
+    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+  }
+
   /** The base URL to configure: `http://127.0.0.1:{port}/v1`. */
   get baseUrl(): string {
-    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}/v1`;
+    return `${this.origin}/v1`;
   }
 
   async stop(): Promise<void> {
