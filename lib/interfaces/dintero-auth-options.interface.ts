@@ -49,7 +49,7 @@ export interface DinteroAuthModuleOptions {
   refresh?: DinteroRefreshOptions;
   /** Backoff between failed token requests. */
   retry?: DinteroRetryOptions;
-  /** Timeout of one token request, in milliseconds. Default `10000`. */
+  /** Total deadline of one token request (headers and body), in milliseconds. Default `10000`. */
   requestTimeoutMs?: number;
   /**
    * How long a caller waits for a token that does not exist yet before it gets a
@@ -68,7 +68,7 @@ export interface DinteroAuthModuleOptions {
   systemName?: string;
   /** `Dintero-System-Version` sent with every API call. Default this package's version. */
   systemVersion?: string;
-  /** Timeout of each `DinteroHttpService` call, in milliseconds. Default `30000`. */
+  /** Total deadline of each `DinteroHttpService` call (headers and body), in milliseconds. Default `30000`. */
   apiTimeoutMs?: number;
   /**
    * The agent for token requests and `DinteroHttpService` calls, e.g. an

@@ -41,7 +41,7 @@ export interface DinteroAuthConfig {
   readonly systemName: string;
   /** `Dintero-System-Version` header value. */
   readonly systemVersion: string;
-  /** Timeout of each API call, in milliseconds. */
+  /** Total deadline of each API call (headers and body), in milliseconds. */
   readonly apiTimeoutMs: number;
   /** Agent for token and API requests, if one was given. */
   readonly httpsAgent: HttpAgent | undefined;
@@ -49,7 +49,7 @@ export interface DinteroAuthConfig {
   readonly refresh: RefreshTiming;
   /** Backoff bounds. */
   readonly retry: RetryTiming;
-  /** Timeout of one token request, in milliseconds. */
+  /** Total deadline of one token request (headers and body), in milliseconds. */
   readonly requestTimeoutMs: number;
   /** Longest wait of a caller for a token that does not exist yet, in milliseconds. */
   readonly acquireTimeoutMs: number;
