@@ -1,27 +1,15 @@
 import type { Agent as HttpAgent } from 'node:http';
+import type { DinteroRefreshOptions, DinteroRetryOptions } from '../interfaces/dintero-auth-options.interface.js';
 import type { ClientCredentials } from './client-credentials.js';
 
-/** Refresh-ahead timing, validated so that refresh < usable-until < expiry for any lifetime. */
-export interface RefreshTiming {
-  /** Earliest refresh point, as a fraction of the lifetime. */
-  readonly windowStart: number;
-  /** Latest refresh point, as a fraction of the lifetime. */
-  readonly windowEnd: number;
-  /** Safety margin before expiry, as a fraction of the lifetime... */
-  readonly safetyMarginFraction: number;
-  /** ...or in milliseconds, whichever is smaller. */
-  readonly safetyMarginMaxMs: number;
-}
+/**
+ * Refresh-ahead timing, validated so that refresh < usable-until < expiry for any lifetime. The
+ * options' own type, every field present: the two cannot drift apart.
+ */
+export type RefreshTiming = Readonly<Required<DinteroRefreshOptions>>;
 
-/** Exponential backoff bounds. */
-export interface RetryTiming {
-  /** Upper bound of the first delay. */
-  readonly initialDelayMs: number;
-  /** Cap of every delay, `Retry-After` included. */
-  readonly maxDelayMs: number;
-  /** While callers wait with no usable token: at most one attempt per this many milliseconds. */
-  readonly demandIntervalMs: number;
-}
+/** Backoff and demand-probe timing: the options' own type, every field present. */
+export type RetryTiming = Readonly<Required<DinteroRetryOptions>>;
 
 /** The module's options after validation and defaults: frozen, and safe to log. */
 export interface DinteroAuthConfig {

@@ -20,25 +20,36 @@ const DEFAULT_API_TIMEOUT_MS = 30_000;
 /** Dintero's limit for the `Dintero-System-*` headers. */
 const MAX_SYSTEM_HEADER_LENGTH = 120;
 
-const KNOWN_KEYS = new Set<string>([
-  'accountId',
-  'clientId',
-  'clientSecret',
-  'audience',
-  'baseUrl',
-  'refresh',
-  'retry',
-  'requestTimeoutMs',
-  'acquireTimeoutMs',
-  'prefetch',
-  'allowInsecureLoopback',
-  'apiOrigins',
-  'systemName',
-  'systemVersion',
-  'apiTimeoutMs',
-  'httpsAgent',
-  'store',
-]);
+/**
+ * Every option, once. Typed by the options interface, so an option added there and not here (or
+ * the reverse) does not compile; the README's table is checked against {@link optionPaths}.
+ */
+const OPTIONS: Record<keyof DinteroAuthModuleOptions, true> = {
+  accountId: true,
+  clientId: true,
+  clientSecret: true,
+  audience: true,
+  baseUrl: true,
+  refresh: true,
+  retry: true,
+  requestTimeoutMs: true,
+  acquireTimeoutMs: true,
+  prefetch: true,
+  allowInsecureLoopback: true,
+  apiOrigins: true,
+  systemName: true,
+  systemVersion: true,
+  apiTimeoutMs: true,
+  httpsAgent: true,
+  store: true,
+};
+const KNOWN_KEYS = new Set(Object.keys(OPTIONS));
+
+/** Every option's path, nested ones as `refresh.windowStart`: what the documentation must list. */
+export function optionPaths(): string[] {
+  const nested = (section: string, defaults: object) => Object.keys(defaults).map((key) => `${section}.${key}`);
+  return [...Object.keys(OPTIONS).filter((key) => key !== 'refresh' && key !== 'retry'), ...nested('refresh', DEFAULT_REFRESH), ...nested('retry', DEFAULT_RETRY)];
+}
 const LOOPBACK_HOSTS = new Set(['127.0.0.1', '[::1]', 'localhost']);
 
 type Issues = DinteroAuthConfigIssue[];
