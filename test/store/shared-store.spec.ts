@@ -2,6 +2,7 @@
  * Replicas sharing one token through Redis: separate Nest apps in one process, each with its own
  * Redis connection, against the real Redis of this machine (REDIS_URL).
  */
+import type { ChildProcess } from 'node:child_process';
 import type { Redis } from 'ioredis';
 import { firstValueFrom } from 'rxjs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -38,6 +39,21 @@ async function replica(overrides: Partial<DinteroAuthModuleOptions> = {}, store:
   return app;
 }
 
+/** The child's first message carrying `field`; rejects if the child exits before sending it. */
+function replyOf<T extends object>(child: ChildProcess, field: keyof T & string): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const onMessage = (message: unknown) => {
+      if (typeof message !== 'object' || message === null || !(field in message)) return;
+      child.off('message', onMessage);
+      child.off('exit', onExit);
+      resolve(message as T);
+    };
+    const onExit = (code: number | null) => reject(new Error(`replica exited (${code}) before sending ${field}`));
+    child.on('message', onMessage);
+    child.once('exit', onExit);
+  });
+}
+
 const acquiredFrom = (events: DinteroTokenEvent[]) =>
   events.flatMap((event) => (event.type === 'acquired' || event.type === 'refreshed' ? [event.source] : []));
 
@@ -53,11 +69,14 @@ describe.skipIf(!REDIS_URL)('shared token store on Redis', () => {
 
   it.skipIf(!BUILT)('a cold start of 6 replicas in separate processes makes one token request', async () => {
     const children = Array.from({ length: 6 }, () => forkFixture('redis-replica.mjs', fake, { REDIS_URL: REDIS_URL! }));
-    // Let every replica boot and connect, then ask all at once.
-    await new Promise((resolve) => setTimeout(resolve, 1_500));
-    const fingerprints = children.map((child) => new Promise<string>((resolve) => child.once('message', (message) => resolve(message as string))));
+    const ready = children.map((child) => replyOf<{ ready: true }>(child, 'ready'));
+    const fingerprints = children.map((child) => replyOf<{ fingerprint: string }>(child, 'fingerprint'));
+    // A child that dies fails the wait for 'ready' first; its fingerprint's rejection is the same news.
+    for (const fingerprint of fingerprints) fingerprint.catch(() => undefined);
+    // Every replica has booted and connected its store: now ask all at once.
+    await Promise.all(ready);
     for (const child of children) child.send('go');
-    const seen = await Promise.all(fingerprints);
+    const seen = (await Promise.all(fingerprints)).map((reply) => reply.fingerprint);
     await Promise.all(children.map((child) => new Promise((resolve) => (child.exitCode === null ? child.once('exit', resolve) : resolve(null)))));
     expect(new Set(seen).size).toBe(1);
     expect(fake.tokenRequestCount).toBe(1);
