@@ -122,10 +122,13 @@ async function expectAttemptSpacing(app: TokenApp & { clock: ManualClock }, even
   const delay = failure.nextDelayMs!;
   expect(delay).toBeGreaterThanOrEqual(testCase.retryAfterMs ?? 0);
   expect(delay).toBeLessThanOrEqual(Math.max(ceiling, testCase.retryAfterMs ?? 0));
-  app.clock.advance(Math.max(0, delay - 1));
-  await new Promise((resolve) => setTimeout(resolve, 15));
-  expect(failures(events).length, 'no attempt before the backoff delay').toBe(attempt);
-  app.clock.advance(1);
+  // On the manual clock the next attempt starts inside the advance() that reaches its time.
+  if (delay > 0) {
+    app.clock.advance(Math.max(0, delay - 1));
+    expect(app.tokens.status().refreshing, 'no attempt before the backoff delay').toBe(false);
+    app.clock.advance(1);
+  }
+  expect(app.tokens.status().refreshing, 'the attempt at the backoff delay').toBe(true);
 }
 
 /** Whatever happened, no API request went out without a bearer token, and no log line holds a secret. */
@@ -198,8 +201,10 @@ describe.each(FAULTS.filter((testCase) => testCase.retryable))('retryable fault:
     expect(events.some((event) => event.type === 'expired')).toBe(true);
 
     const waiting = app.tokens.getToken().catch((error: unknown) => error);
+    // Each waiter arms its deadline on the clock: wait until the API call's caller waits too.
+    const timers = app.clock.pendingTimers;
     const call = apiCallDuringFault(app);
-    await new Promise((resolve) => setTimeout(resolve, 30));
+    await eventually(() => app.clock.pendingTimers > timers, 5_000, 'the API call to wait for a token');
     app.clock.advance(ACQUIRE_TIMEOUT_MS);
     const error = (await waiting) as DinteroTokenUnavailableError;
     expect(error).toBeInstanceOf(DinteroTokenUnavailableError);
@@ -226,7 +231,7 @@ describe.each(FAULTS.filter((testCase) => !testCase.retryable))('fault that retr
     testCase.expectError(error);
     expect(error.retryable).toBe(false);
     app.clock.advance(10 * 60_000);
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(app.tokens.status().refreshing).toBe(false);
     expect(fake.tokenRequestCount).toBe(1);
 
     // A new demand tries again (once the backoff allows) and hears the same error; nothing is sent.
