@@ -7,6 +7,7 @@ import { normalizeOptions } from '../lib/options/normalize-options.js';
 const SECRET = 'sup3r-s3cret-value';
 const VALID = { accountId: 'T12345678', clientId: 'my-client', clientSecret: SECRET };
 const MAX_TIMER_MS = 2_147_483_647;
+const hasControl = (text: string) => [...text].some((char) => char.charCodeAt(0) < 0x20 || char.charCodeAt(0) === 0x7f);
 /** Values of every JSON-ish kind, and a few JavaScript-only ones options may come with. */
 const anyValue = fc.oneof(fc.jsonValue(), fc.constantFrom(undefined, Number.NaN, Number.POSITIVE_INFINITY, -0, [], {}));
 
@@ -99,7 +100,7 @@ describe('normalizeOptions accountId and credentials', () => {
   it('a clientId is kept exactly when it is non-blank, trimmed, without ":" or control characters (it goes into the Basic header)', () => {
     fc.assert(
       fc.property(fc.oneof(text, anyValue), (clientId) => {
-        const valid = typeof clientId === 'string' && clientId.trim() !== '' && clientId === clientId.trim() && !/[:\u0000-\u001f\u007f]/.test(clientId);
+        const valid = typeof clientId === 'string' && clientId.trim() !== '' && clientId === clientId.trim() && !clientId.includes(':') && !hasControl(clientId);
         if (valid) expect(normalize({ ...VALID, clientId }).credentials.clientId).toBe(clientId);
         else expectIssues({ ...VALID, clientId }, ['clientId']);
       }),
@@ -109,7 +110,7 @@ describe('normalizeOptions accountId and credentials', () => {
   it('a clientSecret is accepted exactly when it is non-empty, trimmed, without control characters', () => {
     fc.assert(
       fc.property(fc.oneof(text, anyValue), (clientSecret) => {
-        const valid = typeof clientSecret === 'string' && clientSecret !== '' && clientSecret === clientSecret.trim() && !/[\u0000-\u001f\u007f]/.test(clientSecret);
+        const valid = typeof clientSecret === 'string' && clientSecret !== '' && clientSecret === clientSecret.trim() && !hasControl(clientSecret);
         if (valid) expect(normalize({ ...VALID, clientSecret }).credentials.basicAuthorization()).toBe(`Basic ${Buffer.from(`my-client:${clientSecret}`).toString('base64')}`);
         else expectIssues({ ...VALID, clientSecret }, ['clientSecret']);
       }),
