@@ -28,4 +28,7 @@ const scope = process.env.MUTATION_SCOPE ?? 'token';
 const include = SCOPES[scope];
 if (!include) throw new Error(`MUTATION_SCOPE must be one of ${Object.keys(SCOPES).join(', ')}`);
 
-export default mergeConfig(base, defineConfig({ test: { include } }));
+// mergeConfig would append to the base's include (every test): replace it instead.
+const config = mergeConfig(base, defineConfig({}));
+config.test = { ...config.test, include };
+export default config;
