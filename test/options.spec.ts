@@ -53,6 +53,7 @@ describe('normalizeOptions defaults', () => {
   });
 
   it('removes a trailing slash from baseUrl and builds the token URL from it', () => {
+    expect(normalize({ ...VALID, baseUrl: 'https://test.example.com/v1//' }).baseUrl).toBe('https://test.example.com/v1');
     const config = normalize({ ...VALID, baseUrl: 'https://test.example.com/v1/' });
     expect(config.baseUrl).toBe('https://test.example.com/v1');
     expect(config.tokenUrl).toBe('https://test.example.com/v1/accounts/T12345678/auth/token');
@@ -291,8 +292,11 @@ describe('normalizeOptions durations and timing', () => {
   });
 });
 
-describe('normalizeOptions reports every problem at once', () => {
-  it('names all bad fields in one error', () => {
+describe('normalizeOptions reports every problem at once, each saying what is wrong', () => {
+  const duration = 'must be a number of milliseconds above 0 and at most 2147483647';
+  const unknown = 'is not a known option';
+
+  it('names all bad fields in one error, in a stable order', () => {
     const error = configError({
       accountId: 'X1',
       clientId: 'a:b',
@@ -304,21 +308,60 @@ describe('normalizeOptions reports every problem at once', () => {
       retry: { initialDelayMs: 0 },
       extra: true,
     });
-    const paths = [
-      'extra',
-      'accountId',
-      'clientId',
-      'clientSecret',
-      'prefetch',
-      'baseUrl',
-      'refresh.windowEnd',
-      'retry.initialDelayMs',
-      'requestTimeoutMs',
-    ];
-    expect(error.issues).toHaveLength(9);
-    expect(error.issues.map((issue) => issue.path)).toEqual(paths);
+    expect(error.issues).toEqual([
+      { path: 'extra', problem: unknown },
+      { path: 'accountId', problem: '"X1" is not a Dintero account id: T (test) or P (production), then 8 digits, or 3 for a partner' },
+      { path: 'clientId', problem: 'must not contain ":", control characters or surrounding spaces' },
+      { path: 'clientSecret', problem: 'is required (a non-empty string)' },
+      { path: 'prefetch', problem: 'must be true or false' },
+      { path: 'baseUrl', problem: 'protocol "ftp:" is not supported; use https' },
+      { path: 'refresh.windowEnd', problem: 'must be a number between 0 and 1 (exclusive)' },
+      { path: 'retry.initialDelayMs', problem: duration },
+      { path: 'requestTimeoutMs', problem: duration },
+    ]);
     expect(error.message).toContain('Invalid DinteroAuthModule options (9)');
-    for (const path of paths) expect(error.message).toContain(`- ${path}:`);
+    for (const issue of error.issues) expect(error.message).toContain(`- ${issue.path}: ${issue.problem}`);
+  });
+
+  it('and the other kinds of problem', () => {
+    const error = configError({
+      clientId: '',
+      clientSecret: ' x',
+      accountId: 'T1234567890123',
+      audience: 42,
+      store: { get() {} },
+      httpsAgent: {},
+      apiOrigins: 'https://x.example.com',
+      systemName: '',
+      refresh: 'soon',
+      retry: { initialDelayMs: 2, maxDelayMs: 1, bogus: 1 },
+      allowInsecureLoopback: 'no',
+      baseUrl: 'not a url',
+    });
+    expect(error.issues).toEqual([
+      { path: 'accountId', problem: 'a 14-character value is not a Dintero account id: T (test) or P (production), then 8 digits, or 3 for a partner' },
+      { path: 'clientId', problem: 'is required (a non-empty string)' },
+      { path: 'clientSecret', problem: 'must not contain control characters or surrounding spaces (value not shown)' },
+      { path: 'allowInsecureLoopback', problem: 'must be true or false' },
+      { path: 'baseUrl', problem: 'must be an absolute URL such as "https://checkout.dintero.com/v1"' },
+      { path: 'audience', problem: 'must be an absolute URL such as "https://api.dintero.com/v1/accounts/T12345678"' },
+      { path: 'refresh', problem: 'must be an object' },
+      { path: 'retry.bogus', problem: unknown },
+      { path: 'retry.maxDelayMs', problem: 'must not be below retry.initialDelayMs' },
+      { path: 'apiOrigins', problem: 'must be an array of origins such as "https://api.dintero.com"' },
+      { path: 'systemName', problem: 'must be 1 to 120 printable ASCII characters' },
+      { path: 'store', problem: 'must be a DinteroTokenStore (get, set and acquireLease methods), e.g. a RedisTokenStore' },
+      { path: 'httpsAgent', problem: 'must be an http(s).Agent, such as https.Agent or a proxy agent' },
+    ]);
+    expect(configError({ ...VALID, refresh: { windowStart: 0.8, windowEnd: 0.7 }, apiOrigins: ['https://a.example.com/path'] }).issues).toEqual([
+      { path: 'refresh.windowStart', problem: 'must not be after refresh.windowEnd' },
+      { path: 'apiOrigins[0]', problem: 'must be an origin only (scheme, host and port), with no path, query or credentials' },
+    ]);
+  });
+
+  it('shows an accountId of up to 12 characters, and only the length of a longer one', () => {
+    expect(configError({ ...VALID, accountId: 'T12345678901' }).issues[0]!.problem).toMatch(/^"T12345678901" is not/);
+    expect(configError({ ...VALID, accountId: 'T123456789012' }).issues[0]!.problem).toMatch(/^a 13-character value is not/);
   });
 });
 
@@ -394,13 +437,21 @@ describe('normalizeOptions for the HTTP client', () => {
     expectIssues({ ...VALID, apiOrigins }, [path]);
   });
 
-  it.each([
-    ['systemName', ''],
-    ['systemName', 'x'.repeat(121)],
-    ['systemVersion', 'v1\n'],
-    ['systemVersion', 7],
-  ])('rejects %s %j (Dintero allows 1 to 120 printable characters)', (key, value) => {
-    expectIssues({ ...VALID, [key]: value }, [key]);
+  it('takes systemName and systemVersion of 1 to 120 printable ASCII characters, and nothing else (Dintero\'s limit)', () => {
+    const printable = fc.integer({ min: 0x20, max: 0x7e }).map((code) => String.fromCharCode(code));
+    const header = fc.oneof(
+      fc.string({ unit: printable, minLength: 118, maxLength: 122 }),
+      fc.string({ unit: printable, maxLength: 3 }),
+      fc.string({ unit: fc.oneof(printable, fc.constantFrom('\n', '\t', 'é', '\u007f')), maxLength: 8 }),
+      anyValue,
+    );
+    fc.assert(
+      fc.property(fc.constantFrom('systemName', 'systemVersion'), header, (key, value) => {
+        if (value === undefined) return;
+        if (typeof value === 'string' && /^[\x20-\x7e]{1,120}$/.test(value)) expect(normalize({ ...VALID, [key]: value })[key as 'systemName']).toBe(value);
+        else expectIssues({ ...VALID, [key]: value }, [key]);
+      }),
+    );
   });
 
   it('accepts an https.Agent and rejects anything else as httpsAgent', async () => {
