@@ -1,7 +1,7 @@
 import { inspect } from 'node:util';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { DinteroAuthConfigError, type DinteroAuthModuleOptions } from '../lib/index.js';
+import { DinteroAuthConfigError, type DinteroAuthModuleOptions, dinteroOptionsFromEnv } from '../lib/index.js';
 import { normalizeOptions } from '../lib/options/normalize-options.js';
 
 const SECRET = 'sup3r-s3cret-value';
@@ -466,5 +466,24 @@ describe('normalizeOptions for the HTTP client', () => {
     const error = expectIssues({ ...VALID, accountId: SECRET }, ['accountId']);
     expect(error.message).not.toContain(SECRET);
     expect(error.message).toContain(`a ${SECRET.length}-character value`);
+  });
+});
+
+describe('dinteroOptionsFromEnv', () => {
+  it('trims every variable, as a value pasted into a .env file often carries spaces or a newline', () => {
+    const env = {
+      DINTERO_ACCOUNT_ID: ' T12345678\n',
+      DINTERO_CLIENT_ID: ' my-client ',
+      DINTERO_CLIENT_SECRET: `${SECRET}\n`,
+      DINTERO_AUDIENCE: ' https://example.com/aud ',
+      DINTERO_BASE_URL: '\thttps://test.example.com/v1 ',
+    };
+    expect(dinteroOptionsFromEnv(env)).toEqual({
+      accountId: 'T12345678',
+      clientId: 'my-client',
+      clientSecret: SECRET,
+      audience: 'https://example.com/aud',
+      baseUrl: 'https://test.example.com/v1',
+    });
   });
 });
