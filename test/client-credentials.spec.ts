@@ -62,6 +62,13 @@ describe('ClientCredentials.redact', () => {
     expect(credentials.redact('id=my-client&secret=sup3r+s3cret%2Fvalue%2B')).toBe('id=my-client&secret=<redacted>');
     expect(credentials.redact('nothing to hide')).toBe('nothing to hide');
   });
+
+  it('examples: every occurrence; unpadded base64 and base64url of a secret whose base64 has "+" and two "="', () => {
+    const credentials = new ClientCredentials('id', '>>>?'); // base64 Pj4+Pw==
+    expect(credentials.redact('>>>? and again >>>?')).toBe('<redacted> and again <redacted>');
+    expect(credentials.redact('a Pj4+Pw b')).toBe('a <redacted> b');
+    expect(credentials.redact('a Pj4-Pw b')).toBe('a <redacted> b');
+  });
 });
 
 describe('ClientCredentials shows only its client id', () => {

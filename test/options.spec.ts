@@ -118,6 +118,11 @@ describe('normalizeOptions accountId and credentials', () => {
     );
   });
 
+  it('says which are missing, as opposed to malformed', () => {
+    expect(configError({ ...VALID, accountId: '' }).issues).toEqual([{ path: 'accountId', problem: 'is required (a string such as "T12345678")' }]);
+    expect(configError({ ...VALID, clientId: '   ' }).issues).toEqual([{ path: 'clientId', problem: 'is required (a non-empty string)' }]);
+  });
+
   it('examples: a partner id, a lower-case t, a secret with a newline', () => {
     expect(normalize({ ...VALID, accountId: 'P123' }).accountId).toBe('P123');
     expectIssues({ ...VALID, accountId: 't12345678' }, ['accountId']);
