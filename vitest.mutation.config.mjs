@@ -14,6 +14,7 @@ const SCOPES = {
   token: [
     'test/refresh-policy.spec.ts',
     'test/token-response.spec.ts',
+    'test/access-token.spec.ts',
     'test/token-request.spec.ts',
     'test/token-lifecycle.spec.ts',
     'test/token-recovery.spec.ts',

@@ -91,7 +91,8 @@ describe('parseGrant', () => {
     expect(parseGrant(body({}))).toEqual({ accessToken: TOKEN, expiresInSeconds: 3600, refreshToken: undefined });
     expect(parseGrant({ access_token: TOKEN, token_type: 'bearer', expires_in: 60 })).toMatchObject({ accessToken: TOKEN, expiresInSeconds: 60 });
     expect(parseGrant(body({ refresh_token: 'refresh-abc' })).refreshToken).toBe('refresh-abc');
-    expect(parseGrant(body({ expires_in: MAX_TOKEN_LIFETIME_SECONDS })).expiresInSeconds).toBe(MAX_TOKEN_LIFETIME_SECONDS);
+    expect(parseGrant(body({ refresh_token: '' })).refreshToken).toBeUndefined();
+    expect(parseGrant(body({ expires_in: 2_592_000 })).expiresInSeconds).toBe(2_592_000);
   });
 
   it.each([
@@ -150,7 +151,7 @@ describe('parseRetryAfter', () => {
     );
   });
 
-  it.each(['soon', '', '   ', '-5', '1.5', 'soon 1', undefined, 120, ['120']])('example: %j is none', (value) => {
+  it.each(['soon', '', '   ', '-5', '1.5', 'soon 1', undefined, 120, ['120'], 'in Wed, 01 Jan 2025 12:02:00 GMT', 'Wed, 01 Jan 2025 12:02:00 GMT+2'])('example: %j is none', (value) => {
     expect(parseRetryAfter(value, now)).toBeUndefined();
   });
 });
