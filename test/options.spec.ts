@@ -241,7 +241,7 @@ describe('normalizeOptions durations and timing', () => {
     fc.assert(
       fc.property(fc.constantFrom(...durationPaths), durationValue, (path, value) => {
         // The backoff needs initial <= max: keep the other one out of the way.
-        const retry = path === 'retry.initialDelayMs' ? { maxDelayMs: MAX_TIMER_MS } : path === 'retry.maxDelayMs' ? { initialDelayMs: 1 } : {};
+        const retry = path === 'retry.initialDelayMs' ? { maxDelayMs: MAX_TIMER_MS } : path === 'retry.maxDelayMs' ? { initialDelayMs: Number.MIN_VALUE } : {};
         if (value === undefined) return; // absent: the default
         const raw: Record<string, unknown> = { ...VALID, ...at(path, value) };
         if (path.startsWith('retry.')) raw.retry = { ...retry, ...(raw.retry as object) };
