@@ -18,7 +18,8 @@ import {
 } from '../lib/index.js';
 import { FAKE_DINTERO_CLIENT, type FakeDinteroServer } from '../lib/testing/index.js';
 import { CaptureLogger } from './support/capture-logger.js';
-import { fakeOptions, startFake } from './support/token-app.js';
+import { ManualClock } from './support/manual-clock.js';
+import { fakeOptions, startFake, startTokenApp } from './support/token-app.js';
 
 let fake: FakeDinteroServer;
 const closers: Array<() => Promise<void>> = [];
@@ -139,10 +140,14 @@ describe('DinteroAuthModule registration', () => {
   });
 
   it('makes no token request until a token is asked for', async () => {
-    const moduleRef = await boot([DinteroAuthModule.forRoot(fakeOptions(fake))]);
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    // On the manual clock, any timer-started fetch would have started inside advance().
+    const clock = new ManualClock();
+    const app = await startTokenApp(fakeOptions(fake), clock);
+    closers.push(() => app.close());
+    clock.advance(3_600_000);
+    expect(app.tokens.status().refreshing).toBe(false);
     expect(fake.tokenRequestCount).toBe(0);
-    await moduleRef.get(DinteroTokenService).getToken();
+    await app.tokens.getToken();
     expect(fake.tokenRequestCount).toBe(1);
   });
 

@@ -1,10 +1,15 @@
 import { inspect } from 'node:util';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { DinteroAuthConfigError, type DinteroAuthModuleOptions } from '../lib/index.js';
+import { DinteroAuthConfigError, type DinteroAuthModuleOptions, dinteroOptionsFromEnv } from '../lib/index.js';
 import { normalizeOptions } from '../lib/options/normalize-options.js';
 
 const SECRET = 'sup3r-s3cret-value';
 const VALID = { accountId: 'T12345678', clientId: 'my-client', clientSecret: SECRET };
+const MAX_TIMER_MS = 2_147_483_647;
+const hasControl = (text: string) => [...text].some((char) => char.charCodeAt(0) < 0x20 || char.charCodeAt(0) === 0x7f);
+/** Values of every JSON-ish kind, and a few JavaScript-only ones options may come with. */
+const anyValue = fc.oneof(fc.jsonValue(), fc.constantFrom(undefined, Number.NaN, Number.POSITIVE_INFINITY, -0, [], {}));
 
 function normalize(raw: unknown) {
   return normalizeOptions(raw as DinteroAuthModuleOptions);
@@ -48,6 +53,7 @@ describe('normalizeOptions defaults', () => {
   });
 
   it('removes a trailing slash from baseUrl and builds the token URL from it', () => {
+    expect(normalize({ ...VALID, baseUrl: 'https://test.example.com/v1//' }).baseUrl).toBe('https://test.example.com/v1');
     const config = normalize({ ...VALID, baseUrl: 'https://test.example.com/v1/' });
     expect(config.baseUrl).toBe('https://test.example.com/v1');
     expect(config.tokenUrl).toBe('https://test.example.com/v1/accounts/T12345678/auth/token');
@@ -78,41 +84,50 @@ describe('normalizeOptions defaults', () => {
   });
 });
 
-describe('normalizeOptions accountId', () => {
-  it.each(['T12345678', 'P12345678', 'T123', 'P123'])('accepts %j', (accountId) => {
-    expect(normalize({ ...VALID, accountId }).accountId).toBe(accountId);
+describe('normalizeOptions accountId and credentials', () => {
+  const unit = fc.constantFrom(...'TPtX0123456789a :-_\t\n\u007f'.split(''));
+  const text = fc.oneof(fc.string({ unit, maxLength: 11 }), fc.string(), fc.stringMatching(/^[TP](\d{3}|\d{8})$/));
+
+  it('an accountId is kept exactly when it is T or P and 8 digits (3 for a partner); anything else is one issue', () => {
+    fc.assert(
+      fc.property(fc.oneof(text, anyValue), (accountId) => {
+        const valid = typeof accountId === 'string' && /^[TP](\d{3}|\d{8})$/.test(accountId);
+        if (valid) expect(normalize({ ...VALID, accountId }).accountId).toBe(accountId);
+        else expectIssues({ ...VALID, accountId }, ['accountId']);
+      }),
+    );
   });
 
-  it.each(['X12345678', 'T1234', 'T1234567890', 'T12a45678', 't12345678', ''])('rejects %j', (accountId) => {
-    expectIssues({ ...VALID, accountId }, ['accountId']);
+  it('a clientId is kept exactly when it is non-blank, trimmed, without ":" or control characters (it goes into the Basic header)', () => {
+    fc.assert(
+      fc.property(fc.oneof(text, anyValue), (clientId) => {
+        const valid = typeof clientId === 'string' && clientId.trim() !== '' && clientId === clientId.trim() && !clientId.includes(':') && !hasControl(clientId);
+        if (valid) expect(normalize({ ...VALID, clientId }).credentials.clientId).toBe(clientId);
+        else expectIssues({ ...VALID, clientId }, ['clientId']);
+      }),
+    );
   });
 
-  it('rejects a missing or non-string accountId', () => {
+  it('a clientSecret is accepted exactly when it is non-empty, trimmed, without control characters', () => {
+    fc.assert(
+      fc.property(fc.oneof(text, anyValue), (clientSecret) => {
+        const valid = typeof clientSecret === 'string' && clientSecret !== '' && clientSecret === clientSecret.trim() && !hasControl(clientSecret);
+        if (valid) expect(normalize({ ...VALID, clientSecret }).credentials.basicAuthorization()).toBe(`Basic ${Buffer.from(`my-client:${clientSecret}`).toString('base64')}`);
+        else expectIssues({ ...VALID, clientSecret }, ['clientSecret']);
+      }),
+    );
+  });
+
+  it('says which are missing, as opposed to malformed', () => {
+    expect(configError({ ...VALID, accountId: '' }).issues).toEqual([{ path: 'accountId', problem: 'is required (a string such as "T12345678")' }]);
+    expect(configError({ ...VALID, clientId: '   ' }).issues).toEqual([{ path: 'clientId', problem: 'is required (a non-empty string)' }]);
+  });
+
+  it('examples: a partner id, a lower-case t, a secret with a newline', () => {
+    expect(normalize({ ...VALID, accountId: 'P123' }).accountId).toBe('P123');
+    expectIssues({ ...VALID, accountId: 't12345678' }, ['accountId']);
     expectIssues({ clientId: VALID.clientId, clientSecret: SECRET }, ['accountId']);
-    expectIssues({ ...VALID, accountId: 12345678 }, ['accountId']);
-  });
-});
-
-describe('normalizeOptions credentials', () => {
-  it.each([
-    ['missing', undefined],
-    ['empty', ''],
-    ['blank', '   '],
-    ['containing ":"', 'my:client'],
-    ['with surrounding spaces', ' my-client '],
-    ['with a control character', 'my\tclient'],
-  ])('rejects a clientId %s', (_label, clientId) => {
-    expectIssues({ ...VALID, clientId }, ['clientId']);
-  });
-
-  it.each([
-    ['missing', undefined],
-    ['empty', ''],
-    ['not a string', 42],
-    ['with a control character', 'abc\ndef'],
-    ['with surrounding spaces', ' abc '],
-  ])('rejects a clientSecret %s', (_label, clientSecret) => {
-    expectIssues({ ...VALID, clientSecret }, ['clientSecret']);
+    expectIssues({ ...VALID, clientSecret: 'abc\ndef' }, ['clientSecret']);
   });
 });
 
@@ -188,81 +203,105 @@ describe('normalizeOptions unknown keys and types', () => {
     expectIssues({ ...VALID, [key]: 'true' }, [key]);
   });
 
-  it.each([null, 'T12345678', [VALID], 42, undefined])('rejects options that are not an object: %j', (raw) => {
-    const error = expectIssues(raw, ['(options)']);
-    expect(error.issues[0]?.problem).toBe('must be an object');
+  it('rejects options that are not an object, whatever they are', () => {
+    fc.assert(
+      fc.property(fc.oneof(anyValue, fc.array(anyValue)), (raw) => {
+        if (typeof raw === 'object' && raw !== null && !Array.isArray(raw)) return;
+        const error = expectIssues(raw, ['(options)']);
+        expect(error.issues[0]?.problem).toBe('must be an object');
+      }),
+    );
+  });
+
+  it('names every key it does not know, wherever it is', () => {
+    const known = new Set(Object.keys(normalize(VALID)).concat('clientId', 'clientSecret', 'apiOrigins', 'store'));
+    fc.assert(
+      fc.property(fc.string({ minLength: 1 }), (key) => {
+        fc.pre(!known.has(key) && key !== '__proto__');
+        expectIssues({ ...VALID, [key]: 1 }, [key]);
+      }),
+    );
   });
 });
 
-describe('normalizeOptions durations', () => {
-  const bad = [0, -1, Number.NaN, Number.POSITIVE_INFINITY, 2_147_483_648, '1000'];
+describe('normalizeOptions durations and timing', () => {
+  const durationPaths = ['requestTimeoutMs', 'acquireTimeoutMs', 'apiTimeoutMs', 'refresh.safetyMarginMaxMs', 'retry.initialDelayMs', 'retry.maxDelayMs', 'retry.demandIntervalMs'];
+  const isDuration = (value: unknown) => typeof value === 'number' && Number.isFinite(value) && value > 0 && value <= MAX_TIMER_MS;
+  const isFraction = (value: unknown) => typeof value === 'number' && value > 0 && value < 1;
+  const durationValue = fc.oneof(anyValue, fc.integer({ min: -1, max: MAX_TIMER_MS + 1 }), fc.constantFrom(0, MAX_TIMER_MS, MAX_TIMER_MS + 1));
+  const fractionValue = fc.oneof(anyValue, fc.double({ min: -0.5, max: 1.5 }), fc.constantFrom(0, 1, 0.5));
 
-  it.each(bad)('rejects requestTimeoutMs %j', (requestTimeoutMs) => {
-    expectIssues({ ...VALID, requestTimeoutMs }, ['requestTimeoutMs']);
+  /** `{ a: { b: value } }` for the path "a.b". */
+  function at(path: string, value: unknown): Record<string, unknown> {
+    const [head, tail] = path.split('.') as [string, string | undefined];
+    return tail ? { [head]: { [tail]: value } } : { [head]: value };
+  }
+
+  it('any duration is kept when it is a number of milliseconds in (0, 2^31 - 1], and is one issue at its path otherwise', () => {
+    fc.assert(
+      fc.property(fc.constantFrom(...durationPaths), durationValue, (path, value) => {
+        // The backoff needs initial <= max: keep the other one out of the way.
+        const retry = path === 'retry.initialDelayMs' ? { maxDelayMs: MAX_TIMER_MS } : path === 'retry.maxDelayMs' ? { initialDelayMs: Number.MIN_VALUE } : {};
+        if (value === undefined) return; // absent: the default
+        const raw: Record<string, unknown> = { ...VALID, ...at(path, value) };
+        if (path.startsWith('retry.')) raw.retry = { ...retry, ...(raw.retry as object) };
+        if (!isDuration(value)) {
+          expectIssues(raw, [path]);
+          return;
+        }
+        const config = normalize(raw) as unknown as Record<string, Record<string, unknown>>;
+        const [head, tail] = path.split('.') as [string, string | undefined];
+        expect(tail ? config[head]![tail] : config[head]).toBe(value);
+      }),
+    );
   });
 
-  it.each(bad)('rejects acquireTimeoutMs %j', (acquireTimeoutMs) => {
-    expectIssues({ ...VALID, acquireTimeoutMs }, ['acquireTimeoutMs']);
+  it('a refresh timing is accepted exactly when every fraction is in (0, 1), windowStart <= windowEnd < 1 - safetyMarginFraction', () => {
+    fc.assert(
+      fc.property(fc.option(fractionValue), fc.option(fractionValue), fc.option(fractionValue), (windowStart, windowEnd, safetyMarginFraction) => {
+        const refresh = Object.fromEntries(Object.entries({ windowStart, windowEnd, safetyMarginFraction }).filter(([, value]) => value !== null && value !== undefined));
+        const timing = { windowStart: 0.75, windowEnd: 0.85, safetyMarginFraction: 0.1, ...refresh };
+        const fractions = Object.values(refresh).every(isFraction);
+        const ordered = timing.windowStart <= timing.windowEnd && timing.windowEnd < 1 - timing.safetyMarginFraction;
+        if (fractions && ordered) {
+          expect(normalize({ ...VALID, refresh }).refresh).toMatchObject(refresh);
+          return;
+        }
+        const error = configError({ ...VALID, refresh });
+        expect(error.issues.length).toBeGreaterThan(0);
+        for (const issue of error.issues) expect(issue.path).toMatch(/^refresh\.(windowStart|windowEnd|safetyMarginFraction)$/);
+        for (const [key, value] of Object.entries(refresh)) {
+          if (!isFraction(value)) expect(error.issues).toContainEqual({ path: `refresh.${key}`, problem: 'must be a number between 0 and 1 (exclusive)' });
+        }
+      }),
+    );
   });
 
-  it.each(bad)('rejects refresh.safetyMarginMaxMs %j', (safetyMarginMaxMs) => {
-    expectIssues({ ...VALID, refresh: { safetyMarginMaxMs } }, ['refresh.safetyMarginMaxMs']);
+  it('a retry timing is accepted exactly when maxDelayMs is not below initialDelayMs', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: MAX_TIMER_MS }), fc.integer({ min: 1, max: MAX_TIMER_MS }), (initialDelayMs, maxDelayMs) => {
+        const raw = { ...VALID, retry: { initialDelayMs, maxDelayMs } };
+        if (maxDelayMs >= initialDelayMs) expect(normalize(raw).retry).toMatchObject({ initialDelayMs, maxDelayMs });
+        else expectIssues(raw, ['retry.maxDelayMs']);
+      }),
+    );
   });
 
-  it.each(bad)('rejects retry.initialDelayMs %j', (initialDelayMs) => {
-    expectIssues({ ...VALID, retry: { initialDelayMs } }, ['retry.initialDelayMs']);
-  });
-
-  it('accepts the largest timer delay, 2147483647 ms', () => {
-    expect(normalize({ ...VALID, requestTimeoutMs: 2_147_483_647 }).requestTimeoutMs).toBe(2_147_483_647);
-  });
-});
-
-describe('normalizeOptions refresh and retry timing', () => {
-  it.each([
-    ['windowStart', 0],
-    ['windowStart', 1],
-    ['windowStart', -0.5],
-    ['windowStart', Number.NaN],
-    ['windowEnd', 0],
-    ['windowEnd', 1],
-    ['windowEnd', 1.5],
-    ['safetyMarginFraction', 0],
-    ['safetyMarginFraction', 1],
-    ['safetyMarginFraction', '0.1'],
-  ])('rejects refresh.%s %j outside (0, 1)', (key, value) => {
-    const error = expectIssues({ ...VALID, refresh: { [key]: value } }, [`refresh.${key}`]);
-    expect(error.message).toContain('between 0 and 1');
-  });
-
-  it('rejects windowStart after windowEnd', () => {
+  it('examples: windowEnd at 1 - safetyMarginFraction says why; an empty window is fine; 60 s initial delay over the 30 s default cap', () => {
+    const error = expectIssues({ ...VALID, refresh: { windowEnd: 0.9 } }, ['refresh.windowEnd']);
+    expect(error.message).toContain('must be below 1 - refresh.safetyMarginFraction (0.9)');
     expectIssues({ ...VALID, refresh: { windowStart: 0.8, windowEnd: 0.7 } }, ['refresh.windowStart']);
-  });
-
-  it.each([
-    { windowEnd: 0.9 },
-    { windowEnd: 0.95 },
-    { safetyMarginFraction: 0.15 },
-    { windowStart: 0.5, windowEnd: 0.6, safetyMarginFraction: 0.4 },
-  ])('rejects windowEnd at or past 1 - safetyMarginFraction: %j', (refresh) => {
-    const error = expectIssues({ ...VALID, refresh }, ['refresh.windowEnd']);
-    expect(error.message).toContain('must be below 1 - refresh.safetyMarginFraction');
-  });
-
-  it('accepts windowEnd just below 1 - safetyMarginFraction, and an empty window', () => {
-    expect(normalize({ ...VALID, refresh: { windowEnd: 0.89 } }).refresh.windowEnd).toBe(0.89);
     const refresh = { windowStart: 0.5, windowEnd: 0.5, safetyMarginFraction: 0.4 };
     expect(normalize({ ...VALID, refresh }).refresh).toMatchObject(refresh);
-  });
-
-  it('rejects retry.maxDelayMs below retry.initialDelayMs', () => {
-    expectIssues({ ...VALID, retry: { initialDelayMs: 1_000, maxDelayMs: 999 } }, ['retry.maxDelayMs']);
     expectIssues({ ...VALID, retry: { initialDelayMs: 60_000 } }, ['retry.maxDelayMs']);
   });
 });
 
-describe('normalizeOptions reports every problem at once', () => {
-  it('names all bad fields in one error', () => {
+describe('normalizeOptions reports every problem at once, each saying what is wrong', () => {
+  const duration = 'must be a number of milliseconds above 0 and at most 2147483647';
+  const unknown = 'is not a known option';
+
+  it('names all bad fields in one error, in a stable order', () => {
     const error = configError({
       accountId: 'X1',
       clientId: 'a:b',
@@ -274,21 +313,60 @@ describe('normalizeOptions reports every problem at once', () => {
       retry: { initialDelayMs: 0 },
       extra: true,
     });
-    const paths = [
-      'extra',
-      'accountId',
-      'clientId',
-      'clientSecret',
-      'prefetch',
-      'baseUrl',
-      'refresh.windowEnd',
-      'retry.initialDelayMs',
-      'requestTimeoutMs',
-    ];
-    expect(error.issues).toHaveLength(9);
-    expect(error.issues.map((issue) => issue.path)).toEqual(paths);
+    expect(error.issues).toEqual([
+      { path: 'extra', problem: unknown },
+      { path: 'accountId', problem: '"X1" is not a Dintero account id: T (test) or P (production), then 8 digits, or 3 for a partner' },
+      { path: 'clientId', problem: 'must not contain ":", control characters or surrounding spaces' },
+      { path: 'clientSecret', problem: 'is required (a non-empty string)' },
+      { path: 'prefetch', problem: 'must be true or false' },
+      { path: 'baseUrl', problem: 'protocol "ftp:" is not supported; use https' },
+      { path: 'refresh.windowEnd', problem: 'must be a number between 0 and 1 (exclusive)' },
+      { path: 'retry.initialDelayMs', problem: duration },
+      { path: 'requestTimeoutMs', problem: duration },
+    ]);
     expect(error.message).toContain('Invalid DinteroAuthModule options (9)');
-    for (const path of paths) expect(error.message).toContain(`- ${path}:`);
+    for (const issue of error.issues) expect(error.message).toContain(`- ${issue.path}: ${issue.problem}`);
+  });
+
+  it('and the other kinds of problem', () => {
+    const error = configError({
+      clientId: '',
+      clientSecret: ' x',
+      accountId: 'T1234567890123',
+      audience: 42,
+      store: { get() {} },
+      httpsAgent: {},
+      apiOrigins: 'https://x.example.com',
+      systemName: '',
+      refresh: 'soon',
+      retry: { initialDelayMs: 2, maxDelayMs: 1, bogus: 1 },
+      allowInsecureLoopback: 'no',
+      baseUrl: 'not a url',
+    });
+    expect(error.issues).toEqual([
+      { path: 'accountId', problem: 'a 14-character value is not a Dintero account id: T (test) or P (production), then 8 digits, or 3 for a partner' },
+      { path: 'clientId', problem: 'is required (a non-empty string)' },
+      { path: 'clientSecret', problem: 'must not contain control characters or surrounding spaces (value not shown)' },
+      { path: 'allowInsecureLoopback', problem: 'must be true or false' },
+      { path: 'baseUrl', problem: 'must be an absolute URL such as "https://checkout.dintero.com/v1"' },
+      { path: 'audience', problem: 'must be an absolute URL such as "https://api.dintero.com/v1/accounts/T12345678"' },
+      { path: 'refresh', problem: 'must be an object' },
+      { path: 'retry.bogus', problem: unknown },
+      { path: 'retry.maxDelayMs', problem: 'must not be below retry.initialDelayMs' },
+      { path: 'apiOrigins', problem: 'must be an array of origins such as "https://api.dintero.com"' },
+      { path: 'systemName', problem: 'must be 1 to 120 printable ASCII characters' },
+      { path: 'store', problem: 'must be a DinteroTokenStore (get, set and acquireLease methods), e.g. a RedisTokenStore' },
+      { path: 'httpsAgent', problem: 'must be an http(s).Agent, such as https.Agent or a proxy agent' },
+    ]);
+    expect(configError({ ...VALID, refresh: { windowStart: 0.8, windowEnd: 0.7 }, apiOrigins: ['https://a.example.com/path'] }).issues).toEqual([
+      { path: 'refresh.windowStart', problem: 'must not be after refresh.windowEnd' },
+      { path: 'apiOrigins[0]', problem: 'must be an origin only (scheme, host and port), with no path, query or credentials' },
+    ]);
+  });
+
+  it('shows an accountId of up to 12 characters, and only the length of a longer one', () => {
+    expect(configError({ ...VALID, accountId: 'T12345678901' }).issues[0]!.problem).toMatch(/^"T12345678901" is not/);
+    expect(configError({ ...VALID, accountId: 'T123456789012' }).issues[0]!.problem).toMatch(/^a 13-character value is not/);
   });
 });
 
@@ -297,17 +375,24 @@ describe('normalizeOptions never echoes the client secret', () => {
     for (const fragment of fragments) expect(text).not.toContain(fragment);
   }
 
-  it.each([
-    ['beside another bad field', { ...VALID, accountId: 'X1', retry: { maxDelayMs: 0 } }],
-    ['under a misspelt key', { accountId: 'X1', clientId: VALID.clientId, clientsecret: SECRET }],
-    ['with surrounding spaces', { ...VALID, clientSecret: ` ${SECRET} ` }],
-    ['with a control character', { ...VALID, clientSecret: `sup3r\u0007-s3cret-value` }],
-  ])('not in an error for bad options, secret %s', (_label, raw) => {
-    const error = configError(raw);
-    expect(error.issues.length).toBeGreaterThan(0);
-    for (const text of [error.message, JSON.stringify(error), inspect(error, { depth: 10, showHidden: true })]) {
-      expectHidden(text, ['sup3r', 's3cret']);
-    }
+  it('for any secret, malformed or not, beside any other bad fields or under a misspelt key: never in the error', () => {
+    const secret = fc.tuple(fc.stringMatching(/^[A-Za-z0-9]{10,24}$/), fc.constantFrom('', ' ', '\n', '\u0007')).map(([core, noise]) => ({ core: `zQ${core}`, noise }));
+    const badField = fc.constantFrom<Record<string, unknown>>({ accountId: 'X1' }, { retry: { maxDelayMs: 0 } }, { baseUrl: 'ftp://x' }, { prefetch: 'yes' }, { extra: 1 }, {});
+    fc.assert(
+      fc.property(secret, fc.constantFrom('clientSecret', 'clientsecret', 'client_secret', 'secret'), fc.boolean(), badField, ({ core, noise }, key, noiseFirst, bad) => {
+        const value = noiseFirst ? `${noise}${core}` : `${core}${noise}`;
+        const raw = { accountId: VALID.accountId, clientId: VALID.clientId, ...(key === 'clientSecret' ? {} : { clientSecret: 'other' }), [key]: value, ...bad };
+        let error: unknown;
+        try {
+          normalize(raw);
+        } catch (caught) {
+          error = caught;
+        }
+        if (error === undefined) return; // a valid secret under its own key: nothing to show
+        expect(error).toBeInstanceOf(DinteroAuthConfigError);
+        for (const text of [(error as Error).message, JSON.stringify(error), inspect(error, { depth: 10, showHidden: true })]) expect(text).not.toContain(core);
+      }),
+    );
   });
 
   it('not in an error for the secret "abc\\ndef"', () => {
@@ -357,13 +442,21 @@ describe('normalizeOptions for the HTTP client', () => {
     expectIssues({ ...VALID, apiOrigins }, [path]);
   });
 
-  it.each([
-    ['systemName', ''],
-    ['systemName', 'x'.repeat(121)],
-    ['systemVersion', 'v1\n'],
-    ['systemVersion', 7],
-  ])('rejects %s %j (Dintero allows 1 to 120 printable characters)', (key, value) => {
-    expectIssues({ ...VALID, [key]: value }, [key]);
+  it('takes systemName and systemVersion of 1 to 120 printable ASCII characters, and nothing else (Dintero\'s limit)', () => {
+    const printable = fc.integer({ min: 0x20, max: 0x7e }).map((code) => String.fromCharCode(code));
+    const header = fc.oneof(
+      fc.string({ unit: printable, minLength: 118, maxLength: 122 }),
+      fc.string({ unit: printable, maxLength: 3 }),
+      fc.string({ unit: fc.oneof(printable, fc.constantFrom('\n', '\t', 'é', '\u007f')), maxLength: 8 }),
+      anyValue,
+    );
+    fc.assert(
+      fc.property(fc.constantFrom('systemName', 'systemVersion'), header, (key, value) => {
+        if (value === undefined) return;
+        if (typeof value === 'string' && /^[\x20-\x7e]{1,120}$/.test(value)) expect(normalize({ ...VALID, [key]: value })[key as 'systemName']).toBe(value);
+        else expectIssues({ ...VALID, [key]: value }, [key]);
+      }),
+    );
   });
 
   it('accepts an https.Agent and rejects anything else as httpsAgent', async () => {
@@ -378,5 +471,24 @@ describe('normalizeOptions for the HTTP client', () => {
     const error = expectIssues({ ...VALID, accountId: SECRET }, ['accountId']);
     expect(error.message).not.toContain(SECRET);
     expect(error.message).toContain(`a ${SECRET.length}-character value`);
+  });
+});
+
+describe('dinteroOptionsFromEnv', () => {
+  it('trims every variable, as a value pasted into a .env file often carries spaces or a newline', () => {
+    const env = {
+      DINTERO_ACCOUNT_ID: ' T12345678\n',
+      DINTERO_CLIENT_ID: ' my-client ',
+      DINTERO_CLIENT_SECRET: `${SECRET}\n`,
+      DINTERO_AUDIENCE: ' https://example.com/aud ',
+      DINTERO_BASE_URL: '\thttps://test.example.com/v1 ',
+    };
+    expect(dinteroOptionsFromEnv(env)).toEqual({
+      accountId: 'T12345678',
+      clientId: 'my-client',
+      clientSecret: SECRET,
+      audience: 'https://example.com/aud',
+      baseUrl: 'https://test.example.com/v1',
+    });
   });
 });

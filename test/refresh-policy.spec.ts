@@ -1,197 +1,227 @@
+/**
+ * The timing policy as properties over every validated timing, lifetime, round trip and random
+ * draw, plus the few concrete cases a reader needs to see the numbers.
+ */
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { DinteroAuthModuleOptions } from '../lib/index.js';
+import { DinteroAuthConfigError } from '../lib/index.js';
 import type { RefreshTiming, RetryTiming } from '../lib/options/dintero-auth.config.js';
 import { normalizeOptions } from '../lib/options/normalize-options.js';
-import { backoffDelay, nextAttemptAt, planTimeline, ROUND_TRIP_HEADROOM } from '../lib/token/refresh-policy.js';
+import {
+  type AttemptGate,
+  backoffDelay,
+  MAX_TOKEN_LIFETIME_SECONDS,
+  nextAttemptAt,
+  planTimeline,
+  retryAfterFloor,
+  ROUND_TRIP_HEADROOM,
+} from '../lib/token/refresh-policy.js';
 
-const SECOND = 1_000;
-const LIFETIMES: Array<[string, number]> = [
-  ['1 s', SECOND],
-  ['2 s', 2 * SECOND],
-  ['10 s', 10 * SECOND],
-  ['60 s', 60 * SECOND],
-  ['400 s', 400 * SECOND],
-  ['401 s', 401 * SECOND],
-  ['1 h', 3_600 * SECOND],
-  ['24 h', 86_400 * SECOND],
-  ['7 days', 7 * 86_400 * SECOND],
-];
-const RANDOMS = [0, 0.5, 0.999999];
-const CASES = LIFETIMES.flatMap(([label, lifetimeMs]) => RANDOMS.map((random) => [label, lifetimeMs, random] as const));
+const MAX_TIMER_MS = 2_147_483_647;
+const CREDENTIALS = { accountId: 'T12345678', clientId: 'id', clientSecret: 'secret' };
+const DEFAULT_REFRESH = normalizeOptions(CREDENTIALS).refresh;
+const DEFAULT_RETRY = normalizeOptions(CREDENTIALS).retry;
 
-const DEFAULT_TIMING: RefreshTiming = { windowStart: 0.75, windowEnd: 0.85, safetyMarginFraction: 0.1, safetyMarginMaxMs: 60_000 };
-const SENT_AT = 1_234_567.5;
-const EPSILON = 1e-9;
-
-/** Timing as the module would use it, so only validated timings are tested. */
-function validated(refresh: Partial<RefreshTiming>): RefreshTiming {
-  const options: DinteroAuthModuleOptions = { accountId: 'T12345678', clientId: 'id', clientSecret: 'secret', refresh };
-  return normalizeOptions(options).refresh;
+/** The timing normalizeOptions makes of `input`, or undefined when it refuses it (with a typed error). */
+function validatedOrUndefined<K extends 'refresh' | 'retry'>(key: K, input: object) {
+  try {
+    return normalizeOptions({ ...CREDENTIALS, [key]: input })[key];
+  } catch (error) {
+    expect(error).toBeInstanceOf(DinteroAuthConfigError);
+    return undefined;
+  }
 }
 
-describe('planTimeline with the default timing', () => {
-  it('the defaults are what normalizeOptions produces', () => {
-    expect(validated({})).toEqual(DEFAULT_TIMING);
+// Fractions to a millionth and whole milliseconds: finer values are not timings anyone configures.
+const fraction = fc.integer({ min: 1, max: 999_999 }).map((n) => n / 1e6);
+const millis = fc.integer({ min: 1, max: MAX_TIMER_MS });
+const random = fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true });
+const lifetimeMs = fc.integer({ min: 1, max: MAX_TOKEN_LIFETIME_SECONDS }).map((seconds) => seconds * 1000);
+const sentAt = fc.double({ min: 0, max: 1e12, noNaN: true });
+const roundTripMs = fc.oneof(fc.constant(0), fc.integer({ min: 1, max: 10 * 60_000 }));
+const retryAfterMs = fc.option(fc.integer({ min: 0, max: 10 * MAX_TIMER_MS }), { nil: undefined });
+const failures = fc.oneof(fc.integer({ min: 1, max: 64 }), fc.integer({ min: 1, max: Number.MAX_SAFE_INTEGER }));
+
+/** Any refresh timing that passes validation (most random ones do not, and are refused). */
+const refreshTiming: fc.Arbitrary<RefreshTiming> = fc
+  .record({ windowStart: fraction, windowEnd: fraction, safetyMarginFraction: fraction, safetyMarginMaxMs: millis })
+  .map((input) => validatedOrUndefined('refresh', input))
+  .filter((timing): timing is RefreshTiming => timing !== undefined);
+
+/** Any retry timing that passes validation. */
+const retryTiming: fc.Arbitrary<RetryTiming> = fc
+  .record({ initialDelayMs: millis, maxDelayMs: millis, demandIntervalMs: millis })
+  .map((input) => validatedOrUndefined('retry', input))
+  .filter((timing): timing is RetryTiming => timing !== undefined);
+
+describe('planTimeline', () => {
+  it('for any validated timing, lifetime and round trip: sentAt < refreshAt < usableUntil < expiresAt', () => {
+    fc.assert(
+      fc.property(sentAt, lifetimeMs, refreshTiming, random, roundTripMs, (at, lifetime, timing, draw, roundTrip) => {
+        const t = planTimeline(at, lifetime, timing, draw, roundTrip);
+        expect(t.sentAt).toBe(at);
+        expect(t.expiresAt).toBe(at + lifetime);
+        expect(t.sentAt).toBeLessThan(t.refreshAt);
+        expect(t.refreshAt).toBeLessThan(t.usableUntil);
+        expect(t.usableUntil).toBeLessThan(t.expiresAt);
+      }),
+    );
   });
 
-  it.each(CASES)('lifetime %s, random %d: sentAt < refreshAt < usableUntil < expiresAt', (_label, lifetimeMs, random) => {
-    const t = planTimeline(SENT_AT, lifetimeMs, DEFAULT_TIMING, random);
-    expect(t.sentAt).toBe(SENT_AT);
-    expect(t.expiresAt).toBe(SENT_AT + lifetimeMs);
-    expect(t.sentAt).toBeLessThan(t.refreshAt);
-    expect(t.refreshAt).toBeLessThan(t.usableUntil);
-    expect(t.usableUntil).toBeLessThan(t.expiresAt);
+  it('usable until expiry less the margin: the smaller of its cap and its fraction of the lifetime', () => {
+    fc.assert(
+      fc.property(lifetimeMs, refreshTiming, random, (lifetime, timing, draw) => {
+        const t = planTimeline(0, lifetime, timing, draw);
+        expect(t.expiresAt - t.usableUntil).toBeCloseTo(Math.min(timing.safetyMarginMaxMs, lifetime * timing.safetyMarginFraction), 3);
+      }),
+    );
   });
 
-  it.each(CASES)('lifetime %s, random %d: refreshes within [0.75, 0.85] of the lifetime', (_label, lifetimeMs, random) => {
-    const t = planTimeline(SENT_AT, lifetimeMs, DEFAULT_TIMING, random);
-    const fraction = (t.refreshAt - SENT_AT) / lifetimeMs;
-    expect(fraction).toBeGreaterThanOrEqual(0.75 - EPSILON);
-    expect(fraction).toBeLessThanOrEqual(0.85 + EPSILON);
-    expect(fraction).toBeCloseTo(0.75 + 0.1 * random, 6);
+  it('with fast round trips the refresh falls in the window, placed by the random draw', () => {
+    fc.assert(
+      fc.property(lifetimeMs, refreshTiming, random, random, (lifetime, timing, low, high) => {
+        const [a, b] = low <= high ? [low, high] : [high, low];
+        const early = planTimeline(0, lifetime, timing, a).refreshAt / lifetime;
+        const late = planTimeline(0, lifetime, timing, b).refreshAt / lifetime;
+        expect(early).toBeGreaterThanOrEqual(timing.windowStart - 1e-9);
+        expect(late).toBeLessThanOrEqual(timing.windowEnd + 1e-9);
+        expect(early).toBeLessThanOrEqual(late);
+        expect(early).toBeCloseTo(timing.windowStart + (timing.windowEnd - timing.windowStart) * a, 6);
+      }),
+    );
   });
 
-  it.each(LIFETIMES)('lifetime %s: the margin is min(60 s, 10 %)', (_label, lifetimeMs) => {
-    const t = planTimeline(SENT_AT, lifetimeMs, DEFAULT_TIMING, 0.5);
-    expect(t.expiresAt - t.usableUntil).toBeCloseTo(Math.min(60_000, lifetimeMs * 0.1), 3);
+  it('a slow endpoint moves the refresh earlier, to leave room for two round trips, but never before half the window start', () => {
+    fc.assert(
+      fc.property(sentAt, lifetimeMs, refreshTiming, random, roundTripMs, roundTripMs, (at, lifetime, timing, draw, rtA, rtB) => {
+        const [fast, slow] = rtA <= rtB ? [rtA, rtB] : [rtB, rtA];
+        const t = planTimeline(at, lifetime, timing, draw, slow);
+        const unhurried = planTimeline(at, lifetime, timing, draw);
+        const earliest = at + (lifetime * timing.windowStart) / 2;
+        expect(t.refreshAt).toBeGreaterThanOrEqual(earliest);
+        expect(t.refreshAt).toBeLessThanOrEqual(unhurried.refreshAt);
+        expect(t.refreshAt).toBeLessThanOrEqual(planTimeline(at, lifetime, timing, draw, fast).refreshAt);
+        // Room for the successor, unless that would mean refreshing before the earliest point.
+        if (t.refreshAt > earliest) expect(t.refreshAt + ROUND_TRIP_HEADROOM * slow).toBeLessThanOrEqual(t.usableUntil + 1e-6);
+        // Only as much earlier as the room needs.
+        if (t.refreshAt < unhurried.refreshAt && t.refreshAt > earliest) expect(t.refreshAt).toBeCloseTo(t.usableUntil - ROUND_TRIP_HEADROOM * slow, 3);
+      }),
+    );
   });
 
-  it('concrete timelines: 1 h caps the margin at 60 s, 60 s uses 10 %', () => {
-    expect(planTimeline(0, 3_600_000, DEFAULT_TIMING, 0)).toEqual({
-      sentAt: 0,
-      refreshAt: 2_700_000,
-      usableUntil: 3_540_000,
-      expiresAt: 3_600_000,
-    });
-    expect(planTimeline(100, 60_000, DEFAULT_TIMING, 0)).toEqual({
-      sentAt: 100,
-      refreshAt: 45_100,
-      usableUntil: 54_100,
-      expiresAt: 60_100,
-    });
+  it('examples with the default timing: an hour caps the margin at 60 s, a minute uses 10 %', () => {
+    expect(planTimeline(0, 3_600_000, DEFAULT_REFRESH, 0)).toEqual({ sentAt: 0, refreshAt: 2_700_000, usableUntil: 3_540_000, expiresAt: 3_600_000 });
+    expect(planTimeline(100, 60_000, DEFAULT_REFRESH, 0.5)).toEqual({ sentAt: 100, refreshAt: 48_100, usableUntil: 54_100, expiresAt: 60_100 });
   });
-});
 
-describe('planTimeline with other valid timings', () => {
-  const timings: Array<[string, Partial<RefreshTiming>]> = [
-    ['an empty window at 0.5 with margin 0.4', { windowStart: 0.5, windowEnd: 0.5, safetyMarginFraction: 0.4 }],
-    ['windowEnd 0.89 with margin 0.1', { windowEnd: 0.89 }],
-    ['an early window with a 1 ms margin cap', { windowStart: 0.01, windowEnd: 0.02, safetyMarginFraction: 0.5, safetyMarginMaxMs: 1 }],
-    ['a late window with a long margin cap', { windowStart: 0.9, windowEnd: 0.98, safetyMarginFraction: 0.01, safetyMarginMaxMs: 2_147_483_647 }],
-  ];
-  const cases = timings.flatMap(([name, refresh]) => CASES.map(([label, lifetimeMs, random]) => [name, label, lifetimeMs, random, refresh] as const));
-
-  it.each(cases)('%s, lifetime %s, random %d: sentAt < refreshAt < usableUntil < expiresAt', (_name, _label, lifetimeMs, random, refresh) => {
-    const timing = validated(refresh);
-    const t = planTimeline(SENT_AT, lifetimeMs, timing, random);
-    expect(t.sentAt).toBeLessThan(t.refreshAt);
-    expect(t.refreshAt).toBeLessThan(t.usableUntil);
-    expect(t.usableUntil).toBeLessThan(t.expiresAt);
-    const fraction = (t.refreshAt - SENT_AT) / lifetimeMs;
-    expect(fraction).toBeGreaterThanOrEqual(timing.windowStart - EPSILON);
-    expect(fraction).toBeLessThanOrEqual(timing.windowEnd + EPSILON);
+  it('examples with slow round trips: a 2 s token over a 400 ms endpoint, and an endpoint slower than the lifetime', () => {
+    expect(planTimeline(0, 2_000, DEFAULT_REFRESH, 0.5, 400)).toMatchObject({ refreshAt: 1_000, usableUntil: 1_800 });
+    expect(planTimeline(0, 1_000, DEFAULT_REFRESH, 0.5, 60_000)).toMatchObject({ refreshAt: 375, usableUntil: 900 });
+    // An hour-long token does not notice a 2 s round trip.
+    expect(planTimeline(0, 3_600_000, DEFAULT_REFRESH, 0.5, 2_000)).toEqual(planTimeline(0, 3_600_000, DEFAULT_REFRESH, 0.5));
   });
 });
 
 describe('backoffDelay', () => {
-  const retry: RetryTiming = { initialDelayMs: 500, maxDelayMs: 30_000, demandIntervalMs: 1_000 };
-  const HIGH = 0.999999;
-
-  it.each([
-    [1, 500],
-    [2, 1_000],
-    [3, 2_000],
-    [4, 4_000],
-    [5, 8_000],
-    [6, 16_000],
-    [7, 30_000],
-    [8, 30_000],
-    [50, 30_000],
-  ])('with random near 1, failure %d waits about %d ms', (failures, ceiling) => {
-    const delay = backoffDelay(failures, retry, HIGH);
-    expect(delay).toBeCloseTo(ceiling * HIGH, 6);
-    expect(delay).toBeLessThanOrEqual(retry.maxDelayMs);
+  it('stays within [0, cap], finite, at least the capped Retry-After, and under the exponential ceiling otherwise', () => {
+    fc.assert(
+      fc.property(failures, retryTiming, random, retryAfterMs, (failed, timing, draw, retryAfter) => {
+        const delay = backoffDelay(failed, timing, draw, retryAfter);
+        const floor = retryAfterFloor(timing, retryAfter);
+        const ceiling = Math.min(timing.maxDelayMs, timing.initialDelayMs * 2 ** Math.min(failed - 1, 30));
+        expect(Number.isFinite(delay)).toBe(true);
+        expect(delay).toBeGreaterThanOrEqual(0);
+        expect(delay).toBeLessThanOrEqual(timing.maxDelayMs);
+        expect(delay).toBeGreaterThanOrEqual(floor);
+        expect(delay).toBeLessThanOrEqual(Math.max(ceiling, floor));
+      }),
+    );
   });
 
-  it('doubles per failure until the cap', () => {
-    for (let failures = 1; failures <= 5; failures++) {
-      expect(backoffDelay(failures + 1, retry, HIGH) / backoffDelay(failures, retry, HIGH)).toBeCloseTo(2, 9);
-    }
+  it('grows with the failures and with the random draw', () => {
+    fc.assert(
+      fc.property(failures, retryTiming, random, random, retryAfterMs, (failed, timing, a, b, retryAfter) => {
+        const [low, high] = a <= b ? [a, b] : [b, a];
+        expect(backoffDelay(failed, timing, low, retryAfter)).toBeLessThanOrEqual(backoffDelay(failed, timing, high, retryAfter));
+        if (failed < Number.MAX_SAFE_INTEGER) {
+          expect(backoffDelay(failed, timing, a, retryAfter)).toBeLessThanOrEqual(backoffDelay(failed + 1, timing, a, retryAfter));
+        }
+      }),
+    );
   });
 
-  it.each([1, 5, 100])('random 0 after %d failures and no Retry-After gives 0', (failures) => {
-    expect(backoffDelay(failures, retry, 0)).toBe(0);
+  it('Retry-After is a floor capped at maxDelayMs', () => {
+    fc.assert(
+      fc.property(retryTiming, fc.integer({ min: 0, max: 10 * MAX_TIMER_MS }), (timing, retryAfter) => {
+        expect(retryAfterFloor(timing, retryAfter)).toBe(Math.min(retryAfter, timing.maxDelayMs));
+        expect(retryAfterFloor(timing, undefined)).toBe(0);
+      }),
+    );
   });
 
-  it('random 0.5 takes half the ceiling (full jitter)', () => {
-    expect(backoffDelay(3, retry, 0.5)).toBe(1_000);
-  });
-
-  it('Retry-After is a floor', () => {
-    expect(backoffDelay(1, retry, 0, 5_000)).toBe(5_000);
-    expect(backoffDelay(1, retry, HIGH, 5_000)).toBe(5_000);
-    expect(backoffDelay(1, retry, 0, 0)).toBe(0);
-    expect(backoffDelay(6, retry, HIGH, 5_000)).toBeCloseTo(16_000 * HIGH, 6);
-    for (const random of RANDOMS) expect(backoffDelay(2, retry, random, 1_234)).toBeGreaterThanOrEqual(1_234);
-  });
-
-  it('Retry-After is capped at maxDelayMs: 10 minutes with a 30 s cap waits 30 s', () => {
-    expect(backoffDelay(1, retry, 0, 10 * 60_000)).toBe(30_000);
-    expect(backoffDelay(1, retry, HIGH, 10 * 60_000)).toBe(30_000);
-  });
-
-  it.each([10_000, 1_000_000, Number.MAX_SAFE_INTEGER])('%d failures stay finite and capped', (failures) => {
-    const delay = backoffDelay(failures, retry, HIGH);
-    expect(Number.isFinite(delay)).toBe(true);
-    expect(delay).toBeCloseTo(30_000 * HIGH, 6);
-    const huge = { initialDelayMs: 2_147_483_647, maxDelayMs: 2_147_483_647, demandIntervalMs: 1_000 };
-    expect(backoffDelay(failures, huge, HIGH)).toBeCloseTo(2_147_483_647 * HIGH, 0);
-  });
-});
-
-describe('planTimeline with slow round trips', () => {
-  it('a 2 s token over a 400 ms endpoint refreshes early enough for its successor to arrive in time', () => {
-    const t = planTimeline(0, 2_000, DEFAULT_TIMING, 0.5, 400);
-    expect(t.usableUntil).toBe(1_800);
-    // Room for the request and a retry of it before usable-until.
-    expect(t.refreshAt).toBe(1_000);
-    expect(t.refreshAt + 2 * 400).toBeLessThanOrEqual(t.usableUntil);
-  });
-
-  it('a moderately slow endpoint moves the refresh by the headroom it needs, no more', () => {
-    const t = planTimeline(0, 60_000, DEFAULT_TIMING, 0.5, 5_000);
-    expect(t.refreshAt).toBe(t.usableUntil - ROUND_TRIP_HEADROOM * 5_000);
-  });
-
-  it('an hour-long token is refreshed in its window as before: a round trip costs nothing', () => {
-    expect(planTimeline(0, 3_600_000, DEFAULT_TIMING, 0.5, 2_000)).toEqual(planTimeline(0, 3_600_000, DEFAULT_TIMING, 0.5));
-  });
-
-  it('an endpoint slower than the lifetime cannot make refresh-ahead a loop', () => {
-    const t = planTimeline(0, 1_000, DEFAULT_TIMING, 0.5, 60_000);
-    expect(t.refreshAt).toBe(375);
-    expect(t.refreshAt).toBeLessThan(t.usableUntil);
+  it('examples with the default timing (500 ms doubling to a 30 s cap, full jitter)', () => {
+    const high = 0.999999;
+    expect([1, 2, 3, 6, 7, 50].map((failed) => Math.round(backoffDelay(failed, DEFAULT_RETRY, high)))).toEqual([500, 1_000, 2_000, 16_000, 30_000, 30_000]);
+    expect(backoffDelay(3, DEFAULT_RETRY, 0.5)).toBe(1_000);
+    expect(backoffDelay(100, DEFAULT_RETRY, 0)).toBe(0);
+    // Retry-After: 5 s is waited in full; 10 minutes is capped at 30 s.
+    expect(backoffDelay(1, DEFAULT_RETRY, 0, 5_000)).toBe(5_000);
+    expect(backoffDelay(1, DEFAULT_RETRY, high, 10 * 60_000)).toBe(30_000);
   });
 });
 
 describe('nextAttemptAt', () => {
-  const retry: RetryTiming = { initialDelayMs: 500, maxDelayMs: 30_000, demandIntervalMs: 1_000 };
-  const after = { backoffUntil: 25_000, lastAttemptAt: 0, retryAfterUntil: Number.NEGATIVE_INFINITY, retryable: true };
+  /** A gate as the token service builds one after `failed` failures, the last attempt at `lastAttemptAt`. */
+  const gate = fc
+    .record({
+      timing: retryTiming,
+      failed: failures,
+      draw: random,
+      retryAfter: retryAfterMs,
+      lastAttemptAt: fc.integer({ min: 0, max: 1e9 }),
+      roundTrip: fc.integer({ min: 0, max: 60_000 }),
+      demand: fc.boolean(),
+      retryable: fc.boolean(),
+    })
+    .map(({ timing, failed, draw, retryAfter, lastAttemptAt, roundTrip, demand, retryable }) => {
+      const failedAt = lastAttemptAt + roundTrip;
+      const built: AttemptGate = {
+        backoffUntil: failedAt + backoffDelay(failed, timing, draw, retryAfter),
+        lastAttemptAt,
+        retryAfterUntil: retryAfter === undefined ? Number.NEGATIVE_INFINITY : failedAt + retryAfterFloor(timing, retryAfter),
+        demand,
+        retryable,
+      };
+      return { timing, gate: built };
+    });
 
-  it('nobody waiting: the backoff', () => {
-    expect(nextAttemptAt({ ...after, demand: false }, retry)).toBe(25_000);
+  it('never later than the backoff, never sooner than Retry-After; without demand, or after an error retrying cannot fix, exactly the backoff', () => {
+    fc.assert(
+      fc.property(gate, ({ timing, gate: g }) => {
+        const at = nextAttemptAt(g, timing);
+        expect(at).toBeLessThanOrEqual(g.backoffUntil);
+        expect(at).toBeGreaterThanOrEqual(g.retryAfterUntil);
+        if (!g.demand || !g.retryable) expect(at).toBe(g.backoffUntil);
+      }),
+    );
   });
 
-  it('callers waiting: one demand interval after the last attempt, or the backoff if sooner', () => {
-    expect(nextAttemptAt({ ...after, demand: true }, retry)).toBe(1_000);
-    expect(nextAttemptAt({ ...after, demand: true, backoffUntil: 300 }, retry)).toBe(300);
+  it('callers waiting with no token: a probe one demand interval after the last attempt, unless the backoff or Retry-After says otherwise', () => {
+    fc.assert(
+      fc.property(gate, ({ timing, gate: g }) => {
+        const at = nextAttemptAt({ ...g, demand: true, retryable: true }, timing);
+        const probeAt = g.lastAttemptAt + timing.demandIntervalMs;
+        expect(at).toBeLessThanOrEqual(Math.max(probeAt, g.retryAfterUntil));
+        expect(at).toBeGreaterThanOrEqual(Math.min(probeAt, g.backoffUntil));
+      }),
+    );
   });
 
-  it('callers waiting: Retry-After stays a floor', () => {
-    expect(nextAttemptAt({ ...after, demand: true, retryAfterUntil: 8_000 }, retry)).toBe(8_000);
-  });
-
-  it('callers waiting after an error that retrying cannot fix: the backoff', () => {
-    expect(nextAttemptAt({ ...after, demand: true, retryable: false }, retry)).toBe(25_000);
+  it('examples: 25 s of backoff; a caller waiting probes after 1 s, after 8 s with a Retry-After of 8 s, or not before the backoff after a 401', () => {
+    const after = { backoffUntil: 25_000, lastAttemptAt: 0, retryAfterUntil: Number.NEGATIVE_INFINITY, retryable: true };
+    expect(nextAttemptAt({ ...after, demand: false }, DEFAULT_RETRY)).toBe(25_000);
+    expect(nextAttemptAt({ ...after, demand: true }, DEFAULT_RETRY)).toBe(1_000);
+    expect(nextAttemptAt({ ...after, demand: true, retryAfterUntil: 8_000 }, DEFAULT_RETRY)).toBe(8_000);
+    expect(nextAttemptAt({ ...after, demand: true, retryable: false }, DEFAULT_RETRY)).toBe(25_000);
   });
 });

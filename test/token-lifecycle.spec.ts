@@ -32,6 +32,16 @@ async function start(overrides: Partial<DinteroAuthModuleOptions> = {}): Promise
   return app as TokenApp & { clock: ManualClock };
 }
 
+/**
+ * No token request is in flight, and `requests` were made. On the manual clock every attempt
+ * starts synchronously, inside the `advance()` or call that allows it: right after one, an
+ * attempt that should not have started shows here, with no waiting.
+ */
+function expectIdle(app: TokenApp, requests: number): void {
+  expect(app.tokens.status().refreshing, 'a token request in flight').toBe(false);
+  expect(fake.tokenRequestCount).toBe(requests);
+}
+
 /** Moves the manual clock to `fraction` of the given token's lifetime, counted from its request. */
 function advanceToFraction(app: TokenApp & { clock: ManualClock }, token: DinteroAccessToken, fraction: number): void {
   const target = token.timeline.sentAt + token.expiresIn * 1000 * fraction;
@@ -165,18 +175,20 @@ describe('outages', () => {
 
     const started = Date.now();
     const error = await app.tokens.getToken().catch((caught: unknown) => caught);
-    expect(Date.now() - started).toBeLessThan(1_000);
+    // 300 ms of waiting allowed; the rest is slack for a loaded machine, short of a hang.
+    expect(Date.now() - started).toBeLessThan(2_500);
     expect(error).toBeInstanceOf(DinteroTokenUnavailableError);
     expect((error as DinteroTokenUnavailableError).cause).toMatchObject({ status: 500 });
     expect(Date.now()).toBeGreaterThanOrEqual(held.usableUntil.getTime());
   });
 
   it('on the real clock, refreshes every lifetime in the background without ever expiring', async () => {
-    fake.tokenLifetimeSeconds = 1;
+    // 2 s tokens: the refresh leaves a few hundred ms of room, more than a loaded machine's lag.
+    fake.tokenLifetimeSeconds = 2;
     app = await startTokenApp(fakeOptions(fake));
     const events = recordEvents(app.tokens.events$);
     await app.tokens.getToken();
-    await eventually(() => events.filter((event) => event.type === 'refreshed').length === 3, 4_000, 'three refreshes');
+    await eventually(() => events.filter((event) => event.type === 'refreshed').length === 3, 15_000, 'three refreshes');
     expect(events.map((event) => event.type)).toEqual(['acquired', 'refreshed', 'refreshed', 'refreshed']);
     expect(fake.tokenRequestCount).toBe(4);
   });
@@ -190,8 +202,7 @@ describe('outages', () => {
     expect(next.accessToken).not.toBe(first.accessToken);
     expect(fake.tokenRequestCount).toBe(2);
     app.clock.advance(0); // the overdue timers find nothing to do
-    await new Promise((resolve) => setTimeout(resolve, 20));
-    expect(fake.tokenRequestCount).toBe(2);
+    expectIdle(app, 2);
   });
 
   it('a caller is told at once when the next attempt is later than it can wait', async () => {
@@ -209,9 +220,9 @@ describe('outages', () => {
     const pending = app.tokens.getToken();
     expect((await failed).nextDelayMs).toBeGreaterThanOrEqual(5_000);
     app.clock.advance(4_900);
-    await new Promise((resolve) => setTimeout(resolve, 30));
-    expect(fake.tokenRequestCount).toBe(1);
+    expectIdle(app, 1);
     app.clock.advance(100);
+    expect(app.tokens.status().refreshing).toBe(true);
     await pending;
     expect(fake.tokenRequestCount).toBe(2);
   });
@@ -282,8 +293,7 @@ describe('errors that retrying cannot fix', () => {
     expect(error).toBeInstanceOf(DinteroTokenRequestError);
     expect(error).toMatchObject({ status, dinteroCode: fault.code, retryable: false });
     app.clock.advance(10 * 60_000);
-    await new Promise((resolve) => setTimeout(resolve, 30));
-    expect(fake.tokenRequestCount).toBe(1);
+    expectIdle(app, 1);
   });
 
   it('bad credentials against the real checks give 401 invalid_client', async () => {
@@ -310,8 +320,7 @@ describe('refresh()', () => {
     const first = app.tokens.refresh();
     await failed;
     const second = app.tokens.refresh();
-    await new Promise((resolve) => setTimeout(resolve, 30));
-    expect(fake.tokenRequestCount).toBe(2);
+    expectIdle(app, 2);
     expect((await app.tokens.getToken()).accessToken).toBe(held.accessToken);
     app.clock.advance(5_000);
     const [a, b] = await Promise.all([first, second]);
@@ -339,8 +348,8 @@ describe('invalidate', () => {
 describe('token$', () => {
   it('is lazy, replays the current token, emits each new one and completes on shutdown', async () => {
     const app = await start();
-    await new Promise((resolve) => setTimeout(resolve, 20));
-    expect(fake.tokenRequestCount).toBe(0);
+    app.clock.advance(LIFETIME_S * 1000);
+    expectIdle(app, 0);
 
     const seen: string[] = [];
     let completed = false;
@@ -384,7 +393,9 @@ describe('token$', () => {
 
     const seen: string[] = [];
     app.tokens.token$.subscribe((token) => seen.push(token.accessToken));
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(seen).toEqual([]);
+    // The subscription may have started an attempt, against the failing endpoint: let it end.
+    await eventually(() => !app.tokens.status().refreshing, 5_000, 'the attempt in flight to end');
     expect(seen).toEqual([]);
 
     fake.clearTokenFaults();

@@ -28,6 +28,7 @@ describe('the token request', () => {
     const basic = Buffer.from(String(request!.headers.authorization).replace(/^Basic /, ''), 'base64').toString();
     expect(basic).toBe(`${FAKE_DINTERO_CLIENT.clientId}:${FAKE_DINTERO_CLIENT.clientSecret}`);
     expect(request!.headers['content-type']).toBe('application/json');
+    expect(request!.headers.accept).toBe('application/json');
     expect(request!.headers['user-agent']).toBe(`nestjs-dintero-auth/${PACKAGE_VERSION}`);
     expect(JSON.parse(request!.body)).toEqual({
       grant_type: 'client_credentials',
