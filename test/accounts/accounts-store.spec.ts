@@ -10,7 +10,7 @@ import { RedisTokenStore } from '../../lib/redis/index.js';
 import { storeNamespace } from '../../lib/store/shared-token.source.js';
 import type { FakeDinteroClient, FakeDinteroServer } from '../../lib/testing/index.js';
 import { LOAD_REFRESH, loadFor, sharedRequestBounds } from '../support/load.js';
-import { inspectRedis, REDIS_URL } from '../support/redis.js';
+import { clearStoredTokens, inspectRedis, REDIS_URL } from '../support/redis.js';
 import { type AccountsApp, CredentialsTable, merchant, platformOptions, startAccountsApp, startPlatformFake } from './accounts-app.js';
 
 const MERCHANTS = [merchant(0), merchant(1), merchant(2)];
@@ -22,6 +22,7 @@ beforeEach(async () => {
   // A fresh fake per test: a new port is a new base URL, so new store keys.
   fake = await startPlatformFake(MERCHANTS.length);
   raw = inspectRedis();
+  await clearStoredTokens(raw, fake, MERCHANTS);
 });
 afterEach(async () => {
   await Promise.all(apps.map((app) => app.close()));

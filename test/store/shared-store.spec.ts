@@ -12,7 +12,7 @@ import { FAKE_DINTERO_CLIENT, type FakeDinteroClient, FakeDinteroServer } from '
 import { authorizedTransaction } from '../support/checkout.js';
 import { recordEvents } from '../support/events.js';
 import { LOAD_REFRESH, loadFor, sharedRequestBounds } from '../support/load.js';
-import { inspectRedis, REDIS_URL } from '../support/redis.js';
+import { clearStoredTokens, inspectRedis, REDIS_URL } from '../support/redis.js';
 import { TcpProxy } from '../support/tcp-proxy.js';
 import { BUILT, forkFixture } from '../support/fixture-process.js';
 import { eventually, fakeOptions, startTokenApp, type TokenApp } from '../support/token-app.js';
@@ -26,6 +26,7 @@ beforeEach(async () => {
   // A fresh fake per test: a new port is a new base URL, so a new store namespace.
   fake = await new FakeDinteroServer({ clients: [FAKE_DINTERO_CLIENT, SECOND] }).start();
   raw = inspectRedis();
+  await clearStoredTokens(raw, fake, [FAKE_DINTERO_CLIENT, SECOND]);
 });
 afterEach(async () => {
   await Promise.all(apps.map((app) => app.close()));

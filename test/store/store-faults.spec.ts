@@ -8,8 +8,8 @@ import { type DinteroAuthModuleOptions, DinteroTokenUnavailableError } from '../
 import { normalizeOptions } from '../../lib/options/normalize-options.js';
 import { RedisTokenStore } from '../../lib/redis/index.js';
 import { storeNamespace } from '../../lib/store/shared-token.source.js';
-import { FakeDinteroServer } from '../../lib/testing/index.js';
-import { inspectRedis, REDIS_URL } from '../support/redis.js';
+import { FAKE_DINTERO_CLIENT, FakeDinteroServer } from '../../lib/testing/index.js';
+import { clearStoredTokens, inspectRedis, REDIS_URL } from '../support/redis.js';
 import { TcpProxy } from '../support/tcp-proxy.js';
 import { fakeOptions, startTokenApp, type TokenApp } from '../support/token-app.js';
 
@@ -21,6 +21,7 @@ beforeEach(async () => {
   // A fresh fake per test: a new port is a new base URL, so a new store namespace.
   fake = await new FakeDinteroServer().start();
   raw = inspectRedis();
+  await clearStoredTokens(raw, fake, [FAKE_DINTERO_CLIENT]);
 });
 afterEach(async () => {
   await Promise.all(apps.map((app) => app.close()));
