@@ -3,6 +3,7 @@
 import 'reflect-metadata';
 import { type INestApplicationContext, Module, type Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import { Redis } from 'ioredis';
 import { createRequire } from 'node:module';
 import { DinteroAuthModule, DinteroTokenService, dinteroOptionsFromEnv } from 'nestjs-dintero-auth';
 import { FAKE_DINTERO_CLIENT, FakeDinteroServer } from 'nestjs-dintero-auth/testing';
@@ -105,6 +106,12 @@ async function main(): Promise<void> {
   ran.push('accounts at run time');
 
   if (process.env.REDIS_URL) {
+    // Tokens that other fakes (other signing keys) left in this Redis may sit under this fake's
+    // keys when a port is handed out again: start from an empty store.
+    const redis = new Redis(process.env.REDIS_URL);
+    const stale = await redis.keys('dintero-auth:*');
+    if (stale.length > 0) await redis.del(...stale);
+    redis.disconnect();
     await withApp(ReplicasAppModule, async (app) => {
       check(fake.verifyToken((await app.get(DinteroTokenService).getToken()).accessToken) !== undefined, 'shared store');
     });
