@@ -3,7 +3,20 @@ import eslint from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/', 'coverage/', 'node_modules/', 'sample-app/dist/', 'bench/dist/', 'bench/results/', 'docs/api/', '.scratch/', '.api-temp/', 'test/compat/'] },
+  {
+    ignores: [
+      'dist/',
+      'coverage/',
+      'node_modules/',
+      'sample-app/dist/',
+      'bench/dist/',
+      'bench/results/',
+      'docs/api/',
+      '.scratch/',
+      '.api-temp/',
+      'test/compat/',
+    ],
+  },
   eslint.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {

@@ -10,7 +10,15 @@ import base from './vitest.config.ts';
  */
 /** @type {Record<string, string[]>} */
 const SCOPES = {
-  options: ['test/options.spec.ts', 'test/refresh-policy.spec.ts', 'test/store/token-store.spec.ts', 'test/token-request.spec.ts', 'test/redaction.spec.ts', 'test/config.spec.ts', 'test/client-credentials.spec.ts'],
+  options: [
+    'test/options.spec.ts',
+    'test/refresh-policy.spec.ts',
+    'test/store/token-store.spec.ts',
+    'test/token-request.spec.ts',
+    'test/redaction.spec.ts',
+    'test/config.spec.ts',
+    'test/client-credentials.spec.ts',
+  ],
   token: [
     'test/refresh-policy.spec.ts',
     'test/token-response.spec.ts',

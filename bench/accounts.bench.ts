@@ -28,10 +28,14 @@ function merchant(n: number): FakeDinteroClient {
 }
 
 if (process.argv.includes('--fake')) {
-  const fake = await new FakeDinteroServer({ clients: Array.from({ length: HELD_ACCOUNTS + 1 }, (_, n) => merchant(n)), recordRequests: false }).start();
+  const fake = await new FakeDinteroServer({
+    clients: Array.from({ length: HELD_ACCOUNTS + 1 }, (_, n) => merchant(n)),
+    recordRequests: false,
+  }).start();
   process.send!({ baseUrl: fake.baseUrl });
   process.on('message', (message: string) => {
-    if (message === 'counts') process.send!({ tokenRequests: fake.tokenRequestCount, apiRequests: fake.apiRequestCount, api401: fake.apiStatusCount(401) });
+    if (message === 'counts')
+      process.send!({ tokenRequests: fake.tokenRequestCount, apiRequests: fake.apiRequestCount, api401: fake.apiStatusCount(401) });
     if (message === 'stop') void fake.stop().then(() => process.exit(0));
   });
   process.on('disconnect', () => process.exit(0));
@@ -99,7 +103,9 @@ async function measure(): Promise<void> {
 
   const coldCalls = () =>
     Promise.all(
-      Array.from({ length: COLD_ACCOUNTS * CALLS_PER_ACCOUNT }, async (_, i) => call(await accounts.get(merchant(i % COLD_ACCOUNTS).accountId))),
+      Array.from({ length: COLD_ACCOUNTS * CALLS_PER_ACCOUNT }, async (_, i) =>
+        call(await accounts.get(merchant(i % COLD_ACCOUNTS).accountId)),
+      ),
     );
   const warmCallOnOneAccount = async () => {
     const timing = await warmP99(await accounts.get(merchant(0).accountId));
@@ -129,7 +135,10 @@ async function measure(): Promise<void> {
   // 2. Heap per held account (each with its token, timers and clients).
   const perAccount = async () => {
     const now = await settle(baseline.handles);
-    rows.push({ measure: `heap per held account, ${accounts.size} held`, value: `${round((now.heapKiB - baseline.heapKiB) / accounts.size, 1)} KiB` });
+    rows.push({
+      measure: `heap per held account, ${accounts.size} held`,
+      value: `${round((now.heapKiB - baseline.heapKiB) / accounts.size, 1)} KiB`,
+    });
   };
   await perAccount();
   await open(COLD_ACCOUNTS, HELD_ACCOUNTS);
@@ -164,7 +173,13 @@ async function measure(): Promise<void> {
   report(
     'accounts',
     '7. Accounts known at run time',
-    { coldAccounts: COLD_ACCOUNTS, callsPerAccount: CALLS_PER_ACCOUNT, heldAccounts: HELD_ACCOUNTS, warmCalls: WARM_CALLS, globalAgentMaxSockets: 256 },
+    {
+      coldAccounts: COLD_ACCOUNTS,
+      callsPerAccount: CALLS_PER_ACCOUNT,
+      heldAccounts: HELD_ACCOUNTS,
+      warmCalls: WARM_CALLS,
+      globalAgentMaxSockets: 256,
+    },
     rows,
     [
       `Targets: exactly ${COLD_ACCOUNTS} token requests and ${COLD_ACCOUNTS} resolver calls cold; heap and handles back to the baseline once every account is closed; the warm p99 with ${HELD_ACCOUNTS} accounts held within noise of 1 held.`,

@@ -116,11 +116,21 @@ for (let roundIndex = 0; roundIndex < ROUNDS; roundIndex += 1) {
   }
 }
 
-const p99Of = (name: string) => percentile(runs.get(name)!.map((run) => percentile(run.latencies, 0.99)), 0.5);
+const p99Of = (name: string) =>
+  percentile(
+    runs.get(name)!.map((run) => percentile(run.latencies, 0.99)),
+    0.5,
+  );
 const staticP99 = p99Of('static header (limit)');
 const rows = VARIANTS.map((variant) => {
   const variantRuns = runs.get(variant.name)!;
-  const median = (pick: (latencies: number[]) => number) => round(percentile(variantRuns.map((run) => pick(run.latencies)), 0.5));
+  const median = (pick: (latencies: number[]) => number) =>
+    round(
+      percentile(
+        variantRuns.map((run) => pick(run.latencies)),
+        0.5,
+      ),
+    );
   return {
     client: variant.name,
     'token requests per burst': variantRuns.map((run) => run.tokenRequests).join(' / '),
@@ -138,7 +148,10 @@ lineChart('burst-latency', {
   series: VARIANTS.map((variant) => {
     const sorted = [...runs.get(variant.name)!].sort((a, b) => percentile(a.latencies, 0.99) - percentile(b.latencies, 0.99));
     const latencies = sorted[Math.floor(sorted.length / 2)]!.latencies;
-    return { label: variant.name, points: Array.from({ length: 100 }, (_, index) => [index + 1, percentile(latencies, (index + 1) / 100)] as const) };
+    return {
+      label: variant.name,
+      points: Array.from({ length: 100 }, (_, index) => [index + 1, percentile(latencies, (index + 1) / 100)] as const),
+    };
   }),
 });
 
@@ -179,7 +192,10 @@ lineChart('expiry-latency', {
   xLabel: 'seconds since start (dashed: token lifetimes)',
   yLabel: 'latency ms',
   series: expirySeries,
-  markers: Array.from({ length: EXPIRY.seconds / EXPIRY.lifetimeSeconds }, (_, index) => ({ x: (index + 1) * EXPIRY.lifetimeSeconds, label: '' })),
+  markers: Array.from({ length: EXPIRY.seconds / EXPIRY.lifetimeSeconds }, (_, index) => ({
+    x: (index + 1) * EXPIRY.lifetimeSeconds,
+    label: '',
+  })),
 });
 await fake.stop();
 

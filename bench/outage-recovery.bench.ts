@@ -58,5 +58,5 @@ for (const seconds of OUTAGES_S) {
 }
 await fake.stop();
 report('outage-recovery', '8. An outage that ends', { callEveryMs: CALL_EVERY_MS, retry: RETRY }, rows, [
-  'Targets: the first token within 1.5 s of the endpoint coming back; while callers wait, about one token request a second (the backoff\'s first retries come sooner).',
+  "Targets: the first token within 1.5 s of the endpoint coming back; while callers wait, about one token request a second (the backoff's first retries come sooner).",
 ]);

@@ -51,7 +51,11 @@ ours.app.get<DinteroAuthInterceptor, Protect>(DinteroAuthInterceptor).protect(st
 type Call = () => Promise<unknown>;
 const PAIRS: { name: string; ours: Call; twin: Call }[] = [
   { name: 'promise: axiosRef vs axios', ours: () => ours.http.axiosRef.get(path), twin: () => staticClient.get(path) },
-  { name: 'Observable: DinteroHttpService vs HttpService', ours: () => firstValueFrom(ours.http.get(path)), twin: () => firstValueFrom(staticService.get(path)) },
+  {
+    name: 'Observable: DinteroHttpService vs HttpService',
+    ours: () => firstValueFrom(ours.http.get(path)),
+    twin: () => firstValueFrom(staticService.get(path)),
+  },
   { name: 'attach point alone (stub adapter, no network)', ours: () => stubOurs.get(path), twin: () => stubStatic.get(path) },
 ];
 
@@ -89,8 +93,20 @@ const rows = PAIRS.map((pair) => {
   const ratios = pairRuns.map((run) => run.ours / run.twin);
   return {
     path: pair.name,
-    'req/s ours (median)': round(percentile(pairRuns.map((run) => run.ours), 0.5), 0),
-    'req/s static twin (median)': round(percentile(pairRuns.map((run) => run.twin), 0.5), 0),
+    'req/s ours (median)': round(
+      percentile(
+        pairRuns.map((run) => run.ours),
+        0.5,
+      ),
+      0,
+    ),
+    'req/s static twin (median)': round(
+      percentile(
+        pairRuns.map((run) => run.twin),
+        0.5,
+      ),
+      0,
+    ),
     'ratio per round': ratios.map((ratio) => ratio.toFixed(2)).join(' '),
     'median ratio': round(percentile(ratios, 0.5), 3),
   };

@@ -54,6 +54,10 @@ for (const count of SIZES) {
   });
 }
 await fake.stop();
-report('replicas', '5. Many replicas: cold start with and without the shared store', { sizes: SIZES, redis: 'local Redis 7 on loopback' }, rows, [
-  'Target: one token request for the whole cluster with the shared store, whatever the number of replicas.',
-]);
+report(
+  'replicas',
+  '5. Many replicas: cold start with and without the shared store',
+  { sizes: SIZES, redis: 'local Redis 7 on loopback' },
+  rows,
+  ['Target: one token request for the whole cluster with the shared store, whatever the number of replicas.'],
+);

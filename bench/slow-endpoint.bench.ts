@@ -53,6 +53,12 @@ async function slowEndpoint(): Promise<Record<string, unknown>> {
 
 const row = await slowEndpoint();
 await fake.stop();
-report('slow-endpoint', '9. A slow token endpoint', SLOW, [row], [
-  `Target: no call waits for a token (before: 20 calls waited >= 150 ms in this scenario). Token requests: one per refresh, which now starts early enough for a ${SLOW.endpointMs} ms round trip.`,
-]);
+report(
+  'slow-endpoint',
+  '9. A slow token endpoint',
+  SLOW,
+  [row],
+  [
+    `Target: no call waits for a token (before: 20 calls waited >= 150 ms in this scenario). Token requests: one per refresh, which now starts early enough for a ${SLOW.endpointMs} ms round trip.`,
+  ],
+);

@@ -1,4 +1,9 @@
-import { type ConfigurableModuleAsyncOptions, ConfigurableModuleBuilder, type ConfigurableModuleOptionsFactory, type DynamicModule } from '@nestjs/common';
+import {
+  type ConfigurableModuleAsyncOptions,
+  ConfigurableModuleBuilder,
+  type ConfigurableModuleOptionsFactory,
+  type DynamicModule,
+} from '@nestjs/common';
 import {
   DINTERO_REGISTRATION,
   type DinteroRegistration,
@@ -50,8 +55,7 @@ const SERVICES = [
  */
 function withRegistration(definition: DynamicModule, registration: DinteroRegistration): DynamicModule {
   const { name, isGlobal } = registration;
-  const aliases =
-    name === undefined ? [] : SERVICES.map(({ service, tokenFor }) => ({ provide: tokenFor(name), useExisting: service }));
+  const aliases = name === undefined ? [] : SERVICES.map(({ service, tokenFor }) => ({ provide: tokenFor(name), useExisting: service }));
   const recorded = { provide: DINTERO_REGISTRATION, useValue: registration };
   return {
     ...definition,

@@ -45,8 +45,12 @@ import { TokenEndpointClient } from './token/token-endpoint.client.js';
       // Straight to Dintero, or through the store shared with other replicas. The store stays
       // out of the config object: it may hold a Redis password, and the config is safe to log.
       provide: DINTERO_TOKEN_SOURCE,
-      useFactory: (config: DinteroAuthConfig, options: DinteroAuthModuleOptions, endpoint: TokenEndpointClient, bus: TokenEventBus): TokenSource =>
-        options.store ? new SharedTokenSource(config, options.store, endpoint, bus) : endpoint,
+      useFactory: (
+        config: DinteroAuthConfig,
+        options: DinteroAuthModuleOptions,
+        endpoint: TokenEndpointClient,
+        bus: TokenEventBus,
+      ): TokenSource => (options.store ? new SharedTokenSource(config, options.store, endpoint, bus) : endpoint),
       inject: [DINTERO_AUTH_CONFIG, DINTERO_AUTH_MODULE_OPTIONS, TokenEndpointClient, TokenEventBus],
     },
     DinteroTokenService,

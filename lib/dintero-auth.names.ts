@@ -62,7 +62,10 @@ export function assertUniqueRegistrations(modules: ModulesContainer): void {
     issues.push(
       name === undefined
         ? { path: 'isGlobal', problem: `${count} unnamed global registrations; give each account a name, or all but one isGlobal: false` }
-        : { path: 'name', problem: `${JSON.stringify(name)} is used by ${count} registrations; each name must be unique in an application` },
+        : {
+            path: 'name',
+            problem: `${JSON.stringify(name)} is used by ${count} registrations; each name must be unique in an application`,
+          },
     );
   }
   if (issues.length > 0) throw new DinteroAuthConfigError(issues);

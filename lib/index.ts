@@ -13,11 +13,7 @@ export {
   getDinteroHttpServiceToken,
   getDinteroTokenServiceToken,
 } from './dintero-auth.names.js';
-export type {
-  DinteroAuthModuleOptions,
-  DinteroRefreshOptions,
-  DinteroRetryOptions,
-} from './interfaces/dintero-auth-options.interface.js';
+export type { DinteroAuthModuleOptions, DinteroRefreshOptions, DinteroRetryOptions } from './interfaces/dintero-auth-options.interface.js';
 export { DINTERO_ENV_VARIABLES, dinteroOptionsFromEnv } from './options/options-from-env.js';
 export {
   DinteroAuthConfigError,

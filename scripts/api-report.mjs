@@ -7,7 +7,13 @@ import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const update = process.argv.includes('--update');
-const ENTRIES = { 'nestjs-dintero-auth': 'index', testing: 'testing/index', config: 'config/index', health: 'health/index', redis: 'redis/index' };
+const ENTRIES = {
+  'nestjs-dintero-auth': 'index',
+  testing: 'testing/index',
+  config: 'config/index',
+  health: 'health/index',
+  redis: 'redis/index',
+};
 const QUIET = { logLevel: 'none' };
 
 let failed = false;
@@ -17,7 +23,12 @@ for (const [name, entry] of Object.entries(ENTRIES)) {
       projectFolder: root,
       mainEntryPointFilePath: `<projectFolder>/dist/${entry}.d.ts`,
       compiler: { tsconfigFilePath: '<projectFolder>/tsconfig.build.json' },
-      apiReport: { enabled: true, reportFileName: name, reportFolder: '<projectFolder>/api/', reportTempFolder: '<projectFolder>/.api-temp/' },
+      apiReport: {
+        enabled: true,
+        reportFileName: name,
+        reportFolder: '<projectFolder>/api/',
+        reportTempFolder: '<projectFolder>/.api-temp/',
+      },
       docModel: { enabled: false },
       dtsRollup: { enabled: false },
       tsdocMetadata: { enabled: false },

@@ -36,7 +36,8 @@ for (let index = 0; index < lines.length; index += 1) {
     continue;
   }
   shown.add(name);
-  if (block !== file && !write) problems.push(`README.md:${index + 3}: the block differs from test/compat/examples/${name} (npm run readme:update copies the file in)`);
+  if (block !== file && !write)
+    problems.push(`README.md:${index + 3}: the block differs from test/compat/examples/${name} (npm run readme:update copies the file in)`);
   out.push('```ts', ...file.split('\n'), '```');
   index = end;
 }

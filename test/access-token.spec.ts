@@ -13,7 +13,11 @@ const TIMING = { windowStart: 0.75, windowEnd: 0.85, safetyMarginFraction: 0.1, 
 const WALL = Date.UTC(2026, 10, 29, 12, 0, 0);
 
 function token(accessToken = BEARER): DinteroAccessToken {
-  return new DinteroAccessToken({ accessToken, expiresInSeconds: 3600, refreshToken: REFRESH }, planTimeline(0, 3_600_000, TIMING, 0), WALL);
+  return new DinteroAccessToken(
+    { accessToken, expiresInSeconds: 3600, refreshToken: REFRESH },
+    planTimeline(0, 3_600_000, TIMING, 0),
+    WALL,
+  );
 }
 
 describe('DinteroAccessToken', () => {
@@ -47,7 +51,7 @@ describe('DinteroAccessToken', () => {
     }
   });
 
-  it('the fingerprint is the first 10 hex digits of the token\'s SHA-256: enough to tell tokens apart in logs, useless to an attacker', () => {
+  it("the fingerprint is the first 10 hex digits of the token's SHA-256: enough to tell tokens apart in logs, useless to an attacker", () => {
     expect(tokenFingerprint(BEARER)).toBe(createHash('sha256').update(BEARER).digest('hex').slice(0, 10));
     expect(token().fingerprint).toBe(tokenFingerprint(BEARER));
     expect(tokenFingerprint('a')).not.toBe(tokenFingerprint('b'));

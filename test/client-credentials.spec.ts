@@ -9,7 +9,12 @@ import { ClientCredentials } from '../lib/options/client-credentials.js';
 
 const printable = fc.integer({ min: 0x21, max: 0x7e }).map((code) => String.fromCharCode(code));
 /** A secret as normalizeOptions accepts one, with room for every special character. */
-const secret = fc.tuple(fc.string({ unit: printable, minLength: 1, maxLength: 40 }), fc.string({ unit: fc.constantFrom(' ', '"', '\\', '.', '+', '/', 'é'), maxLength: 3 }), printable)
+const secret = fc
+  .tuple(
+    fc.string({ unit: printable, minLength: 1, maxLength: 40 }),
+    fc.string({ unit: fc.constantFrom(' ', '"', '\\', '.', '+', '/', 'é'), maxLength: 3 }),
+    printable,
+  )
   .map(([head, middle, tail]) => `${head}${middle}${tail}`);
 const clientId = fc.stringMatching(/^[A-Za-z0-9_-]{1,20}$/);
 /** Text around an echoed form: prose, JSON, a header line. */
@@ -46,12 +51,18 @@ describe('ClientCredentials.redact', () => {
 
   it('removes the secret inside a longer base64 text, at any alignment', () => {
     fc.assert(
-      fc.property(clientId, secret.filter((value) => Buffer.byteLength(value) >= 12), fc.uint8Array({ maxLength: 5 }), fc.uint8Array({ maxLength: 5 }), (id, value, prefix, suffix) => {
-        const blob = Buffer.concat([prefix, Buffer.from(value, 'utf8'), suffix]).toString('base64');
-        const redacted = new ClientCredentials(id, value).redact(blob);
-        expect(redacted).toContain('<redacted>');
-        for (const piece of redacted.split('<redacted>')) expect(Buffer.from(piece, 'base64').toString('utf8')).not.toContain(value);
-      }),
+      fc.property(
+        clientId,
+        secret.filter((value) => Buffer.byteLength(value) >= 12),
+        fc.uint8Array({ maxLength: 5 }),
+        fc.uint8Array({ maxLength: 5 }),
+        (id, value, prefix, suffix) => {
+          const blob = Buffer.concat([prefix, Buffer.from(value, 'utf8'), suffix]).toString('base64');
+          const redacted = new ClientCredentials(id, value).redact(blob);
+          expect(redacted).toContain('<redacted>');
+          for (const piece of redacted.split('<redacted>')) expect(Buffer.from(piece, 'base64').toString('utf8')).not.toContain(value);
+        },
+      ),
     );
   });
 

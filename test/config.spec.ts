@@ -6,7 +6,14 @@ import { FAKE_DINTERO_CLIENT, type FakeDinteroServer } from '../lib/testing/inde
 import { CaptureLogger } from './support/capture-logger.js';
 import { startFake } from './support/token-app.js';
 
-const NAMES = ['DINTERO_ACCOUNT_ID', 'DINTERO_CLIENT_ID', 'DINTERO_CLIENT_SECRET', 'DINTERO_AUDIENCE', 'DINTERO_BASE_URL', 'DINTERO_ALLOW_INSECURE_LOOPBACK'];
+const NAMES = [
+  'DINTERO_ACCOUNT_ID',
+  'DINTERO_CLIENT_ID',
+  'DINTERO_CLIENT_SECRET',
+  'DINTERO_AUDIENCE',
+  'DINTERO_BASE_URL',
+  'DINTERO_ALLOW_INSECURE_LOOPBACK',
+];
 let fake: FakeDinteroServer;
 const saved = Object.fromEntries(NAMES.map((name) => [name, process.env[name]]));
 
@@ -30,7 +37,13 @@ describe('dinteroOptionsFromEnv', () => {
     });
     expect(
       dinteroOptionsFromEnv(
-        { DINTERO_ACCOUNT_ID: 'T12345678', DINTERO_CLIENT_ID: 'id', DINTERO_CLIENT_SECRET: 's', DINTERO_AUDIENCE: 'https://a', DINTERO_BASE_URL: 'https://b' },
+        {
+          DINTERO_ACCOUNT_ID: 'T12345678',
+          DINTERO_CLIENT_ID: 'id',
+          DINTERO_CLIENT_SECRET: 's',
+          DINTERO_AUDIENCE: 'https://a',
+          DINTERO_BASE_URL: 'https://b',
+        },
         { prefetch: true },
       ),
     ).toMatchObject({ audience: 'https://a', baseUrl: 'https://b', prefetch: true });
@@ -46,19 +59,32 @@ describe('dinteroOptionsFromEnv', () => {
     const secret = 'secret-that-must-not-show';
     const error = configError(() =>
       dinteroOptionsFromEnv(
-        { DINTERO_ACCOUNT_ID: 'X1', DINTERO_CLIENT_ID: 'id:x', DINTERO_CLIENT_SECRET: secret, DINTERO_BASE_URL: 'http://127.0.0.1:1/v1', DINTERO_AUDIENCE: 'nope' },
+        {
+          DINTERO_ACCOUNT_ID: 'X1',
+          DINTERO_CLIENT_ID: 'id:x',
+          DINTERO_CLIENT_SECRET: secret,
+          DINTERO_BASE_URL: 'http://127.0.0.1:1/v1',
+          DINTERO_AUDIENCE: 'nope',
+        },
         { requestTimeoutMs: -1 },
       ),
     );
     expect(error.issues.map((issue) => issue.path).sort()).toEqual(
       ['DINTERO_ACCOUNT_ID', 'DINTERO_AUDIENCE', 'DINTERO_BASE_URL', 'DINTERO_CLIENT_ID', 'requestTimeoutMs'].sort(),
     );
-    expect(error.message).toContain('DINTERO_BASE_URL: must use https (plain http is allowed only to loopback hosts, with DINTERO_ALLOW_INSECURE_LOOPBACK=true)');
+    expect(error.message).toContain(
+      'DINTERO_BASE_URL: must use https (plain http is allowed only to loopback hosts, with DINTERO_ALLOW_INSECURE_LOOPBACK=true)',
+    );
     expect(error.message).not.toContain(secret);
   });
 
   it('DINTERO_ALLOW_INSECURE_LOOPBACK=true lets the base URL point at a local fake; other values are named', () => {
-    const env = { DINTERO_ACCOUNT_ID: 'T12345678', DINTERO_CLIENT_ID: 'id', DINTERO_CLIENT_SECRET: 's', DINTERO_BASE_URL: 'http://127.0.0.1:1/v1' };
+    const env = {
+      DINTERO_ACCOUNT_ID: 'T12345678',
+      DINTERO_CLIENT_ID: 'id',
+      DINTERO_CLIENT_SECRET: 's',
+      DINTERO_BASE_URL: 'http://127.0.0.1:1/v1',
+    };
     expect(dinteroOptionsFromEnv({ ...env, DINTERO_ALLOW_INSECURE_LOOPBACK: 'true' })).toMatchObject({ allowInsecureLoopback: true });
     expect(() => dinteroOptionsFromEnv({ ...env, DINTERO_ALLOW_INSECURE_LOOPBACK: 'false' })).toThrow(/DINTERO_BASE_URL: must use https/);
     expect(configError(() => dinteroOptionsFromEnv({ ...env, DINTERO_ALLOW_INSECURE_LOOPBACK: 'maybe' })).issues).toEqual([

@@ -25,7 +25,9 @@ afterAll(() => fake.stop());
 
 /** The README's health module, apart from the module that registers DinteroAuthModule. */
 async function startHealthApp(clock?: ManualClock) {
-  @Module({ imports: [DinteroAuthModule.forRoot({ ...fakeOptions(fake), retry: { initialDelayMs: 5_000, maxDelayMs: 5_000 } }), HealthModule] })
+  @Module({
+    imports: [DinteroAuthModule.forRoot({ ...fakeOptions(fake), retry: { initialDelayMs: 5_000, maxDelayMs: 5_000 } }), HealthModule],
+  })
   class HealthAppModule {}
   let builder = Test.createTestingModule({ imports: [HealthAppModule] }).setLogger(new CaptureLogger());
   if (clock) builder = builder.overrideProvider(DINTERO_CLOCK).useValue(clock);
@@ -104,7 +106,11 @@ describe('DinteroAuthHealthIndicator', () => {
     await app.init();
     await app.get<DinteroTokenService>(getDinteroTokenServiceToken('norway')).getToken();
     await request(app.getHttpServer()).get('/health').expect(503);
-    await eventually(() => app.get<DinteroTokenService>(getDinteroTokenServiceToken('sweden')).status().lastError !== undefined, 5_000, 'sweden to fail');
+    await eventually(
+      () => app.get<DinteroTokenService>(getDinteroTokenServiceToken('sweden')).status().lastError !== undefined,
+      5_000,
+      'sweden to fail',
+    );
     const health = await request(app.getHttpServer()).get('/health').expect(503);
     expect(health.body.info.norway).toMatchObject({ status: 'up' });
     expect(health.body.error.sweden).toMatchObject({ status: 'down', error: 'DINTERO_TOKEN_REQUEST' });

@@ -5,12 +5,7 @@ import { Test } from '@nestjs/testing';
 import axios, { type AxiosError } from 'axios';
 import { firstValueFrom } from 'rxjs';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import {
-  DinteroAuthModule,
-  type DinteroAuthModuleOptions,
-  DinteroHttpService,
-  DinteroTokenRequestError,
-} from '../lib/index.js';
+import { DinteroAuthModule, type DinteroAuthModuleOptions, DinteroHttpService, DinteroTokenRequestError } from '../lib/index.js';
 import { PACKAGE_NAME } from '../lib/dintero-auth.constants.js';
 import { FAKE_DINTERO_CLIENT, type FakeDinteroClient, FakeDinteroServer } from '../lib/testing/index.js';
 import { MIN_TOKEN_AGE_FOR_401_MS } from '../lib/http/unauthorized-policy.js';
@@ -372,7 +367,11 @@ describe('isolation', () => {
       constructor(readonly http: DinteroHttpService) {}
     }
     // Unnamed registrations local to their modules: each module's providers see their own.
-    @Module({ imports: [DinteroAuthModule.forRoot({ ...fakeOptions(fake), isGlobal: false })], providers: [MerchantA], exports: [MerchantA] })
+    @Module({
+      imports: [DinteroAuthModule.forRoot({ ...fakeOptions(fake), isGlobal: false })],
+      providers: [MerchantA],
+      exports: [MerchantA],
+    })
     class ModuleA {}
     @Module({
       imports: [
@@ -389,7 +388,9 @@ describe('isolation', () => {
     })
     class ModuleB {}
 
-    const moduleRef = await Test.createTestingModule({ imports: [ModuleA, ModuleB] }).setLogger(new CaptureLogger()).compile();
+    const moduleRef = await Test.createTestingModule({ imports: [ModuleA, ModuleB] })
+      .setLogger(new CaptureLogger())
+      .compile();
     await moduleRef.init();
     try {
       const a = await firstValueFrom(moduleRef.get(MerchantA).http.post<{ id: string }>('/sessions-profile', sessionBody()));

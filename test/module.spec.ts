@@ -98,9 +98,7 @@ describe('DinteroAuthModule registration', () => {
   });
 
   it('forRootAsync with useExisting from an imported module', async () => {
-    const moduleRef = await boot([
-      DinteroAuthModule.forRootAsync({ imports: [OptionsFactoryModule], useExisting: OptionsFactory }),
-    ]);
+    const moduleRef = await boot([DinteroAuthModule.forRootAsync({ imports: [OptionsFactoryModule], useExisting: OptionsFactory })]);
     await expectWorkingTokens(moduleRef.get(DinteroTokenService));
   });
 
@@ -112,7 +110,10 @@ describe('DinteroAuthModule registration', () => {
     @Module({ providers: [PaymentsService] })
     class PaymentsModule {}
 
-    for (const registration of [DinteroAuthModule.forRoot(fakeOptions(fake)), DinteroAuthModule.forRootAsync({ useFactory: () => fakeOptions(fake) })]) {
+    for (const registration of [
+      DinteroAuthModule.forRoot(fakeOptions(fake)),
+      DinteroAuthModule.forRootAsync({ useFactory: () => fakeOptions(fake) }),
+    ]) {
       const moduleRef = await boot([registration, PaymentsModule]);
       await expectWorkingTokens(moduleRef.get(PaymentsService).tokens);
     }
@@ -221,7 +222,9 @@ describe('named registrations', () => {
   });
 
   it('an empty name fails at start-up', async () => {
-    await expect(boot([DinteroAuthModule.forRoot({ ...fakeOptions(fake), name: ' ' })])).rejects.toThrow(/name: must be a non-empty string/);
+    await expect(boot([DinteroAuthModule.forRoot({ ...fakeOptions(fake), name: ' ' })])).rejects.toThrow(
+      /name: must be a non-empty string/,
+    );
   });
 
   it('two unnamed global registrations fail at start-up; unnamed ones local to their modules do not', async () => {
@@ -235,7 +238,10 @@ describe('named registrations', () => {
     }
     @Module({ imports: [DinteroAuthModule.forRoot({ ...fakeOptions(fake), isGlobal: false })], providers: [Local], exports: [Local] })
     class FirstModule {}
-    @Module({ imports: [DinteroAuthModule.forRoot({ ...fakeOptions(fake), isGlobal: false })], providers: [{ provide: 'second', useClass: Local }] })
+    @Module({
+      imports: [DinteroAuthModule.forRoot({ ...fakeOptions(fake), isGlobal: false })],
+      providers: [{ provide: 'second', useClass: Local }],
+    })
     class SecondModule {}
     const moduleRef = await boot([FirstModule, SecondModule]);
     expect(moduleRef.get(Local).tokens).not.toBe(moduleRef.get<Local>('second').tokens);

@@ -7,6 +7,8 @@ import { optionPaths } from '../lib/options/normalize-options.js';
 it("the README's configuration table lists every option", () => {
   const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
   const table = readme.slice(readme.indexOf('## Configuration'), readme.indexOf('\n## ', readme.indexOf('## Configuration') + 1));
-  const documented = new Set([...table.matchAll(/^\|([^|]+)\|/gm)].flatMap(([, cell]) => [...cell!.matchAll(/`([^`]+)`/g)].map(([, name]) => name)));
+  const documented = new Set(
+    [...table.matchAll(/^\|([^|]+)\|/gm)].flatMap(([, cell]) => [...cell!.matchAll(/`([^`]+)`/g)].map(([, name]) => name)),
+  );
   expect(optionPaths().filter((path) => !documented.has(path))).toEqual([]);
 });

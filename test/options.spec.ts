@@ -101,7 +101,12 @@ describe('normalizeOptions accountId and credentials', () => {
   it('a clientId is kept exactly when it is non-blank, trimmed, without ":" or control characters (it goes into the Basic header)', () => {
     fc.assert(
       fc.property(fc.oneof(text, anyValue), (clientId) => {
-        const valid = typeof clientId === 'string' && clientId.trim() !== '' && clientId === clientId.trim() && !clientId.includes(':') && !hasControl(clientId);
+        const valid =
+          typeof clientId === 'string' &&
+          clientId.trim() !== '' &&
+          clientId === clientId.trim() &&
+          !clientId.includes(':') &&
+          !hasControl(clientId);
         if (valid) expect(normalize({ ...VALID, clientId }).credentials.clientId).toBe(clientId);
         else expectIssues({ ...VALID, clientId }, ['clientId']);
       }),
@@ -111,15 +116,21 @@ describe('normalizeOptions accountId and credentials', () => {
   it('a clientSecret is accepted exactly when it is non-empty, trimmed, without control characters', () => {
     fc.assert(
       fc.property(fc.oneof(text, anyValue), (clientSecret) => {
-        const valid = typeof clientSecret === 'string' && clientSecret !== '' && clientSecret === clientSecret.trim() && !hasControl(clientSecret);
-        if (valid) expect(normalize({ ...VALID, clientSecret }).credentials.basicAuthorization()).toBe(`Basic ${Buffer.from(`my-client:${clientSecret}`).toString('base64')}`);
+        const valid =
+          typeof clientSecret === 'string' && clientSecret !== '' && clientSecret === clientSecret.trim() && !hasControl(clientSecret);
+        if (valid)
+          expect(normalize({ ...VALID, clientSecret }).credentials.basicAuthorization()).toBe(
+            `Basic ${Buffer.from(`my-client:${clientSecret}`).toString('base64')}`,
+          );
         else expectIssues({ ...VALID, clientSecret }, ['clientSecret']);
       }),
     );
   });
 
   it('says which are missing, as opposed to malformed', () => {
-    expect(configError({ ...VALID, accountId: '' }).issues).toEqual([{ path: 'accountId', problem: 'is required (a string such as "T12345678")' }]);
+    expect(configError({ ...VALID, accountId: '' }).issues).toEqual([
+      { path: 'accountId', problem: 'is required (a string such as "T12345678")' },
+    ]);
     expect(configError({ ...VALID, clientId: '   ' }).issues).toEqual([{ path: 'clientId', problem: 'is required (a non-empty string)' }]);
   });
 
@@ -225,10 +236,22 @@ describe('normalizeOptions unknown keys and types', () => {
 });
 
 describe('normalizeOptions durations and timing', () => {
-  const durationPaths = ['requestTimeoutMs', 'acquireTimeoutMs', 'apiTimeoutMs', 'refresh.safetyMarginMaxMs', 'retry.initialDelayMs', 'retry.maxDelayMs', 'retry.demandIntervalMs'];
+  const durationPaths = [
+    'requestTimeoutMs',
+    'acquireTimeoutMs',
+    'apiTimeoutMs',
+    'refresh.safetyMarginMaxMs',
+    'retry.initialDelayMs',
+    'retry.maxDelayMs',
+    'retry.demandIntervalMs',
+  ];
   const isDuration = (value: unknown) => typeof value === 'number' && Number.isFinite(value) && value > 0 && value <= MAX_TIMER_MS;
   const isFraction = (value: unknown) => typeof value === 'number' && value > 0 && value < 1;
-  const durationValue = fc.oneof(anyValue, fc.integer({ min: -1, max: MAX_TIMER_MS + 1 }), fc.constantFrom(0, MAX_TIMER_MS, MAX_TIMER_MS + 1));
+  const durationValue = fc.oneof(
+    anyValue,
+    fc.integer({ min: -1, max: MAX_TIMER_MS + 1 }),
+    fc.constantFrom(0, MAX_TIMER_MS, MAX_TIMER_MS + 1),
+  );
   const fractionValue = fc.oneof(anyValue, fc.double({ min: -0.5, max: 1.5 }), fc.constantFrom(0, 1, 0.5));
 
   /** `{ a: { b: value } }` for the path "a.b". */
@@ -241,7 +264,12 @@ describe('normalizeOptions durations and timing', () => {
     fc.assert(
       fc.property(fc.constantFrom(...durationPaths), durationValue, (path, value) => {
         // The backoff needs initial <= max: keep the other one out of the way.
-        const retry = path === 'retry.initialDelayMs' ? { maxDelayMs: MAX_TIMER_MS } : path === 'retry.maxDelayMs' ? { initialDelayMs: Number.MIN_VALUE } : {};
+        const retry =
+          path === 'retry.initialDelayMs'
+            ? { maxDelayMs: MAX_TIMER_MS }
+            : path === 'retry.maxDelayMs'
+              ? { initialDelayMs: Number.MIN_VALUE }
+              : {};
         if (value === undefined) return; // absent: the default
         const raw: Record<string, unknown> = { ...VALID, ...at(path, value) };
         if (path.startsWith('retry.')) raw.retry = { ...retry, ...(raw.retry as object) };
@@ -258,22 +286,30 @@ describe('normalizeOptions durations and timing', () => {
 
   it('a refresh timing is accepted exactly when every fraction is in (0, 1), windowStart <= windowEnd < 1 - safetyMarginFraction', () => {
     fc.assert(
-      fc.property(fc.option(fractionValue), fc.option(fractionValue), fc.option(fractionValue), (windowStart, windowEnd, safetyMarginFraction) => {
-        const refresh = Object.fromEntries(Object.entries({ windowStart, windowEnd, safetyMarginFraction }).filter(([, value]) => value !== null && value !== undefined));
-        const timing = { windowStart: 0.75, windowEnd: 0.85, safetyMarginFraction: 0.1, ...refresh };
-        const fractions = Object.values(refresh).every(isFraction);
-        const ordered = timing.windowStart <= timing.windowEnd && timing.windowEnd < 1 - timing.safetyMarginFraction;
-        if (fractions && ordered) {
-          expect(normalize({ ...VALID, refresh }).refresh).toMatchObject(refresh);
-          return;
-        }
-        const error = configError({ ...VALID, refresh });
-        expect(error.issues.length).toBeGreaterThan(0);
-        for (const issue of error.issues) expect(issue.path).toMatch(/^refresh\.(windowStart|windowEnd|safetyMarginFraction)$/);
-        for (const [key, value] of Object.entries(refresh)) {
-          if (!isFraction(value)) expect(error.issues).toContainEqual({ path: `refresh.${key}`, problem: 'must be a number between 0 and 1 (exclusive)' });
-        }
-      }),
+      fc.property(
+        fc.option(fractionValue),
+        fc.option(fractionValue),
+        fc.option(fractionValue),
+        (windowStart, windowEnd, safetyMarginFraction) => {
+          const refresh = Object.fromEntries(
+            Object.entries({ windowStart, windowEnd, safetyMarginFraction }).filter(([, value]) => value !== null && value !== undefined),
+          );
+          const timing = { windowStart: 0.75, windowEnd: 0.85, safetyMarginFraction: 0.1, ...refresh };
+          const fractions = Object.values(refresh).every(isFraction);
+          const ordered = timing.windowStart <= timing.windowEnd && timing.windowEnd < 1 - timing.safetyMarginFraction;
+          if (fractions && ordered) {
+            expect(normalize({ ...VALID, refresh }).refresh).toMatchObject(refresh);
+            return;
+          }
+          const error = configError({ ...VALID, refresh });
+          expect(error.issues.length).toBeGreaterThan(0);
+          for (const issue of error.issues) expect(issue.path).toMatch(/^refresh\.(windowStart|windowEnd|safetyMarginFraction)$/);
+          for (const [key, value] of Object.entries(refresh)) {
+            if (!isFraction(value))
+              expect(error.issues).toContainEqual({ path: `refresh.${key}`, problem: 'must be a number between 0 and 1 (exclusive)' });
+          }
+        },
+      ),
     );
   });
 
@@ -344,7 +380,10 @@ describe('normalizeOptions reports every problem at once, each saying what is wr
       baseUrl: 'not a url',
     });
     expect(error.issues).toEqual([
-      { path: 'accountId', problem: 'a 14-character value is not a Dintero account id: T (test) or P (production), then 8 digits, or 3 for a partner' },
+      {
+        path: 'accountId',
+        problem: 'a 14-character value is not a Dintero account id: T (test) or P (production), then 8 digits, or 3 for a partner',
+      },
       { path: 'clientId', problem: 'is required (a non-empty string)' },
       { path: 'clientSecret', problem: 'must not contain control characters or surrounding spaces (value not shown)' },
       { path: 'allowInsecureLoopback', problem: 'must be true or false' },
@@ -358,7 +397,9 @@ describe('normalizeOptions reports every problem at once, each saying what is wr
       { path: 'store', problem: 'must be a DinteroTokenStore (get, set and acquireLease methods), e.g. a RedisTokenStore' },
       { path: 'httpsAgent', problem: 'must be an http(s).Agent, such as https.Agent or a proxy agent' },
     ]);
-    expect(configError({ ...VALID, refresh: { windowStart: 0.8, windowEnd: 0.7 }, apiOrigins: ['https://a.example.com/path'] }).issues).toEqual([
+    expect(
+      configError({ ...VALID, refresh: { windowStart: 0.8, windowEnd: 0.7 }, apiOrigins: ['https://a.example.com/path'] }).issues,
+    ).toEqual([
       { path: 'refresh.windowStart', problem: 'must not be after refresh.windowEnd' },
       { path: 'apiOrigins[0]', problem: 'must be an origin only (scheme, host and port), with no path, query or credentials' },
     ]);
@@ -376,22 +417,44 @@ describe('normalizeOptions never echoes the client secret', () => {
   }
 
   it('for any secret, malformed or not, beside any other bad fields or under a misspelt key: never in the error', () => {
-    const secret = fc.tuple(fc.stringMatching(/^[A-Za-z0-9]{10,24}$/), fc.constantFrom('', ' ', '\n', '\u0007')).map(([core, noise]) => ({ core: `zQ${core}`, noise }));
-    const badField = fc.constantFrom<Record<string, unknown>>({ accountId: 'X1' }, { retry: { maxDelayMs: 0 } }, { baseUrl: 'ftp://x' }, { prefetch: 'yes' }, { extra: 1 }, {});
+    const secret = fc
+      .tuple(fc.stringMatching(/^[A-Za-z0-9]{10,24}$/), fc.constantFrom('', ' ', '\n', '\u0007'))
+      .map(([core, noise]) => ({ core: `zQ${core}`, noise }));
+    const badField = fc.constantFrom<Record<string, unknown>>(
+      { accountId: 'X1' },
+      { retry: { maxDelayMs: 0 } },
+      { baseUrl: 'ftp://x' },
+      { prefetch: 'yes' },
+      { extra: 1 },
+      {},
+    );
     fc.assert(
-      fc.property(secret, fc.constantFrom('clientSecret', 'clientsecret', 'client_secret', 'secret'), fc.boolean(), badField, ({ core, noise }, key, noiseFirst, bad) => {
-        const value = noiseFirst ? `${noise}${core}` : `${core}${noise}`;
-        const raw = { accountId: VALID.accountId, clientId: VALID.clientId, ...(key === 'clientSecret' ? {} : { clientSecret: 'other' }), [key]: value, ...bad };
-        let error: unknown;
-        try {
-          normalize(raw);
-        } catch (caught) {
-          error = caught;
-        }
-        if (error === undefined) return; // a valid secret under its own key: nothing to show
-        expect(error).toBeInstanceOf(DinteroAuthConfigError);
-        for (const text of [(error as Error).message, JSON.stringify(error), inspect(error, { depth: 10, showHidden: true })]) expect(text).not.toContain(core);
-      }),
+      fc.property(
+        secret,
+        fc.constantFrom('clientSecret', 'clientsecret', 'client_secret', 'secret'),
+        fc.boolean(),
+        badField,
+        ({ core, noise }, key, noiseFirst, bad) => {
+          const value = noiseFirst ? `${noise}${core}` : `${core}${noise}`;
+          const raw = {
+            accountId: VALID.accountId,
+            clientId: VALID.clientId,
+            ...(key === 'clientSecret' ? {} : { clientSecret: 'other' }),
+            [key]: value,
+            ...bad,
+          };
+          let error: unknown;
+          try {
+            normalize(raw);
+          } catch (caught) {
+            error = caught;
+          }
+          if (error === undefined) return; // a valid secret under its own key: nothing to show
+          expect(error).toBeInstanceOf(DinteroAuthConfigError);
+          for (const text of [(error as Error).message, JSON.stringify(error), inspect(error, { depth: 10, showHidden: true })])
+            expect(text).not.toContain(core);
+        },
+      ),
     );
   });
 
@@ -426,7 +489,11 @@ describe('normalizeOptions for the HTTP client', () => {
   });
 
   it('apiOrigins extend the allowed origins, normalized, never replacing them', () => {
-    const config = normalize({ ...VALID, apiOrigins: ['https://Billing.Dintero.com:443', 'http://localhost:8080'], allowInsecureLoopback: true });
+    const config = normalize({
+      ...VALID,
+      apiOrigins: ['https://Billing.Dintero.com:443', 'http://localhost:8080'],
+      allowInsecureLoopback: true,
+    });
     expect(config.allowedOrigins).toEqual(
       new Set(['https://checkout.dintero.com', 'https://api.dintero.com', 'https://billing.dintero.com', 'http://localhost:8080']),
     );
@@ -442,7 +509,7 @@ describe('normalizeOptions for the HTTP client', () => {
     expectIssues({ ...VALID, apiOrigins }, [path]);
   });
 
-  it('takes systemName and systemVersion of 1 to 120 printable ASCII characters, and nothing else (Dintero\'s limit)', () => {
+  it("takes systemName and systemVersion of 1 to 120 printable ASCII characters, and nothing else (Dintero's limit)", () => {
     const printable = fc.integer({ min: 0x20, max: 0x7e }).map((code) => String.fromCharCode(code));
     const header = fc.oneof(
       fc.string({ unit: printable, minLength: 118, maxLength: 122 }),
@@ -453,7 +520,8 @@ describe('normalizeOptions for the HTTP client', () => {
     fc.assert(
       fc.property(fc.constantFrom('systemName', 'systemVersion'), header, (key, value) => {
         if (value === undefined) return;
-        if (typeof value === 'string' && /^[\x20-\x7e]{1,120}$/.test(value)) expect(normalize({ ...VALID, [key]: value })[key as 'systemName']).toBe(value);
+        if (typeof value === 'string' && /^[\x20-\x7e]{1,120}$/.test(value))
+          expect(normalize({ ...VALID, [key]: value })[key as 'systemName']).toBe(value);
         else expectIssues({ ...VALID, [key]: value }, [key]);
       }),
     );

@@ -42,7 +42,10 @@ describe('secrets and tokens stay out of output', () => {
   it('a DinteroAccessToken redacts itself in String, JSON and inspect, and when spread', async () => {
     app = await startTokenApp(fakeOptions(fake));
     const token = await app.tokens.getToken();
-    expectNoneContain([...renderings(token), JSON.stringify({ ...token }), inspect({ wrapper: [token] }, { depth: 20 })], [token.accessToken]);
+    expectNoneContain(
+      [...renderings(token), JSON.stringify({ ...token }), inspect({ wrapper: [token] }, { depth: 20 })],
+      [token.accessToken],
+    );
     expect(String(token)).toContain(token.fingerprint);
     expect(token.accessToken.split('.')).toHaveLength(3);
   });

@@ -104,14 +104,25 @@ describe('planTimeline', () => {
         // Room for the successor, unless that would mean refreshing before the earliest point.
         if (t.refreshAt > earliest) expect(t.refreshAt + ROUND_TRIP_HEADROOM * slow).toBeLessThanOrEqual(t.usableUntil + 1e-6);
         // Only as much earlier as the room needs.
-        if (t.refreshAt < unhurried.refreshAt && t.refreshAt > earliest) expect(t.refreshAt).toBeCloseTo(t.usableUntil - ROUND_TRIP_HEADROOM * slow, 3);
+        if (t.refreshAt < unhurried.refreshAt && t.refreshAt > earliest)
+          expect(t.refreshAt).toBeCloseTo(t.usableUntil - ROUND_TRIP_HEADROOM * slow, 3);
       }),
     );
   });
 
   it('examples with the default timing: an hour caps the margin at 60 s, a minute uses 10 %', () => {
-    expect(planTimeline(0, 3_600_000, DEFAULT_REFRESH, 0)).toEqual({ sentAt: 0, refreshAt: 2_700_000, usableUntil: 3_540_000, expiresAt: 3_600_000 });
-    expect(planTimeline(100, 60_000, DEFAULT_REFRESH, 0.5)).toEqual({ sentAt: 100, refreshAt: 48_100, usableUntil: 54_100, expiresAt: 60_100 });
+    expect(planTimeline(0, 3_600_000, DEFAULT_REFRESH, 0)).toEqual({
+      sentAt: 0,
+      refreshAt: 2_700_000,
+      usableUntil: 3_540_000,
+      expiresAt: 3_600_000,
+    });
+    expect(planTimeline(100, 60_000, DEFAULT_REFRESH, 0.5)).toEqual({
+      sentAt: 100,
+      refreshAt: 48_100,
+      usableUntil: 54_100,
+      expiresAt: 60_100,
+    });
   });
 
   it('examples with slow round trips: a 2 s token over a 400 ms endpoint, and an endpoint slower than the lifetime', () => {
@@ -161,7 +172,9 @@ describe('backoffDelay', () => {
 
   it('examples with the default timing (500 ms doubling to a 30 s cap, full jitter)', () => {
     const high = 0.999999;
-    expect([1, 2, 3, 6, 7, 50].map((failed) => Math.round(backoffDelay(failed, DEFAULT_RETRY, high)))).toEqual([500, 1_000, 2_000, 16_000, 30_000, 30_000]);
+    expect([1, 2, 3, 6, 7, 50].map((failed) => Math.round(backoffDelay(failed, DEFAULT_RETRY, high)))).toEqual([
+      500, 1_000, 2_000, 16_000, 30_000, 30_000,
+    ]);
     expect(backoffDelay(3, DEFAULT_RETRY, 0.5)).toBe(1_000);
     expect(backoffDelay(100, DEFAULT_RETRY, 0)).toBe(0);
     // Retry-After: 5 s is waited in full; 10 minutes is capped at 30 s.

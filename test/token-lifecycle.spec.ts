@@ -286,7 +286,7 @@ describe('errors that retrying cannot fix', () => {
     [400, { type: 'status', status: 400, code: 'invalid_request' }],
     [401, { type: 'status', status: 401, code: 'invalid_client' }],
     [403, { type: 'status', status: 403, code: 'mfa_required' }],
-  ] as const)('%i is not retried, and reaches the caller with Dintero\'s code', async (status, fault) => {
+  ] as const)("%i is not retried, and reaches the caller with Dintero's code", async (status, fault) => {
     const app = await start();
     fake.injectTokenFault(fault);
     const error = await app.tokens.getToken().catch((caught: unknown) => caught);

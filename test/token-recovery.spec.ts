@@ -50,20 +50,23 @@ async function callersFor(app: TokenApp & { clock: ManualClock }, ms: number, st
 }
 
 describe('an outage that ends, with callers waiting', () => {
-  it.each([5_000, 20_000, 60_000])('after %i ms of 500s, the first token is served within 1.5 s; at most 1 request a second meanwhile', async (outageMs) => {
-    const app = await start();
-    fake.injectTokenFault({ type: 'status', status: 500 });
-    await callersFor(app, outageMs);
-    const duringOutage = fake.tokenRequestCount;
-    // The backoff's first retries come sooner (0.25 and 0.5 s at mid jitter); then one a second.
-    expect(duringOutage).toBeLessThanOrEqual(outageMs / 1_000 + 2);
-    expect(duringOutage).toBeGreaterThanOrEqual(outageMs / 1_000 / 2); // the outage is probed, not waited out
+  it.each([5_000, 20_000, 60_000])(
+    'after %i ms of 500s, the first token is served within 1.5 s; at most 1 request a second meanwhile',
+    async (outageMs) => {
+      const app = await start();
+      fake.injectTokenFault({ type: 'status', status: 500 });
+      await callersFor(app, outageMs);
+      const duringOutage = fake.tokenRequestCount;
+      // The backoff's first retries come sooner (0.25 and 0.5 s at mid jitter); then one a second.
+      expect(duringOutage).toBeLessThanOrEqual(outageMs / 1_000 + 2);
+      expect(duringOutage).toBeGreaterThanOrEqual(outageMs / 1_000 / 2); // the outage is probed, not waited out
 
-    fake.clearTokenFaults();
-    const recoveryMs = await callersFor(app, 5_000, true);
-    expect(recoveryMs, 'no token within 5 s of the endpoint coming back').toBeDefined();
-    expect(recoveryMs).toBeLessThanOrEqual(1_500);
-  });
+      fake.clearTokenFaults();
+      const recoveryMs = await callersFor(app, 5_000, true);
+      expect(recoveryMs, 'no token within 5 s of the endpoint coming back').toBeDefined();
+      expect(recoveryMs).toBeLessThanOrEqual(1_500);
+    },
+  );
 
   it('Retry-After stays a floor for the demand probe', async () => {
     const app = await start({ acquireTimeoutMs: 30_000 });

@@ -18,7 +18,7 @@ afterEach(async () => {
 afterAll(() => fake.stop());
 
 describe('the token request', () => {
-  it('is a client-credentials POST with Basic auth, Dintero\'s JSON body and our User-Agent', async () => {
+  it("is a client-credentials POST with Basic auth, Dintero's JSON body and our User-Agent", async () => {
     app = await startTokenApp(fakeOptions(fake));
     await app.tokens.getToken();
     const [request] = fake.tokenRequests;

@@ -49,27 +49,47 @@ const anyValue = fc.oneof(
   fc.string(),
   fc.constantFrom(undefined, null, '', 'Bearer', 'bearer', 0, -1, Number.POSITIVE_INFINITY, Number.NaN, '3600', [], {}),
 );
-const anyToken = fc.oneof(fc.constant(TOKEN), fc.string({ minLength: 1 }), fc.stringMatching(/^[\x21-\x7e]{1,64}$/), fc.string({ unit: 'grapheme', minLength: 1 }),
+const anyToken = fc.oneof(
+  fc.constant(TOKEN),
+  fc.string({ minLength: 1 }),
+  fc.stringMatching(/^[\x21-\x7e]{1,64}$/),
+  fc.string({ unit: 'grapheme', minLength: 1 }),
   fc.integer({ min: MAX_ACCESS_TOKEN_LENGTH - 1, max: MAX_ACCESS_TOKEN_LENGTH + 1 }).map((length) => 'a'.repeat(length)),
 );
 const anyType = fc.oneof(fc.constantFrom('Bearer', 'bearer', 'BEARER', 'BeArEr', 'mac', 'Bearer ', ''), anyValue);
-const anyExpiresIn = fc.oneof(fc.integer({ min: -10, max: 2 * MAX_TOKEN_LIFETIME_SECONDS }), fc.constant(MAX_TOKEN_LIFETIME_SECONDS), anyValue);
+const anyExpiresIn = fc.oneof(
+  fc.integer({ min: -10, max: 2 * MAX_TOKEN_LIFETIME_SECONDS }),
+  fc.constant(MAX_TOKEN_LIFETIME_SECONDS),
+  anyValue,
+);
 
 describe('parseGrant', () => {
   it('any answer that is not a JSON object is a typed error', () => {
     fc.assert(
-      fc.property(fc.oneof(fc.string(), fc.jsonValue().map((value) => JSON.stringify(value) ?? ''), anyValue), (data) => {
-        const parsed = typeof data === 'string' ? tryJson(data) : data;
-        if (typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)) return;
-        expect(outcome(data, TOKEN)).toBeInstanceOf(DinteroTokenResponseError);
-      }),
+      fc.property(
+        fc.oneof(
+          fc.string(),
+          fc.jsonValue().map((value) => JSON.stringify(value) ?? ''),
+          anyValue,
+        ),
+        (data) => {
+          const parsed = typeof data === 'string' ? tryJson(data) : data;
+          if (typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)) return;
+          expect(outcome(data, TOKEN)).toBeInstanceOf(DinteroTokenResponseError);
+        },
+      ),
     );
   });
 
   it('an object answer, as text or decoded: a grant exactly when every field is usable, a typed error otherwise', () => {
     fc.assert(
       fc.property(anyToken, anyType, anyExpiresIn, fc.option(anyValue), fc.boolean(), (token, type, expiresIn, refresh, asText) => {
-        const record: Record<string, unknown> = { access_token: token, token_type: type, expires_in: expiresIn, refresh_token: refresh ?? undefined };
+        const record: Record<string, unknown> = {
+          access_token: token,
+          token_type: type,
+          expires_in: expiresIn,
+          refresh_token: refresh ?? undefined,
+        };
         // As text, the body is what JSON can carry (undefined fields drop out, NaN becomes null).
         const data = asText ? JSON.stringify(record) : record;
         const seen = asText ? (JSON.parse(data as string) as Record<string, unknown>) : record;
@@ -89,7 +109,10 @@ describe('parseGrant', () => {
 
   it('examples: a body as text or decoded, token_type in any case, a refresh_token kept, 30 days the longest lifetime', () => {
     expect(parseGrant(body({}))).toEqual({ accessToken: TOKEN, expiresInSeconds: 3600, refreshToken: undefined });
-    expect(parseGrant({ access_token: TOKEN, token_type: 'bearer', expires_in: 60 })).toMatchObject({ accessToken: TOKEN, expiresInSeconds: 60 });
+    expect(parseGrant({ access_token: TOKEN, token_type: 'bearer', expires_in: 60 })).toMatchObject({
+      accessToken: TOKEN,
+      expiresInSeconds: 60,
+    });
     expect(parseGrant(body({ refresh_token: 'refresh-abc' })).refreshToken).toBe('refresh-abc');
     expect(parseGrant(body({ refresh_token: '' })).refreshToken).toBeUndefined();
     expect(parseGrant(body({ expires_in: 2_592_000 })).expiresInSeconds).toBe(2_592_000);
@@ -151,7 +174,19 @@ describe('parseRetryAfter', () => {
     );
   });
 
-  it.each(['soon', '', '   ', '-5', '1.5', 'soon 1', undefined, 120, ['120'], 'in Wed, 01 Jan 2025 12:02:00 GMT', 'Wed, 01 Jan 2025 12:02:00 GMT+2'])('example: %j is none', (value) => {
+  it.each([
+    'soon',
+    '',
+    '   ',
+    '-5',
+    '1.5',
+    'soon 1',
+    undefined,
+    120,
+    ['120'],
+    'in Wed, 01 Jan 2025 12:02:00 GMT',
+    'Wed, 01 Jan 2025 12:02:00 GMT+2',
+  ])('example: %j is none', (value) => {
     expect(parseRetryAfter(value, now)).toBeUndefined();
   });
 });

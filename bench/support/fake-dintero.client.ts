@@ -30,7 +30,9 @@ export class FakeDinteroProcess {
 
   static async start(): Promise<FakeDinteroProcess> {
     const child = fork(fileURLToPath(new URL('./fake-dintero.process.js', import.meta.url)), { stdio: 'inherit' });
-    const baseUrl = await new Promise<string>((resolve) => child.once('message', (message: { baseUrl: string }) => resolve(message.baseUrl)));
+    const baseUrl = await new Promise<string>((resolve) =>
+      child.once('message', (message: { baseUrl: string }) => resolve(message.baseUrl)),
+    );
     return new FakeDinteroProcess(child, baseUrl);
   }
 

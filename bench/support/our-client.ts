@@ -11,7 +11,11 @@ export interface OurClient {
 }
 
 /** This module in a real Nest application context, pointed at the fake. */
-export async function startOurClient(baseUrl: string, client: FakeDinteroClient, options: Partial<DinteroAuthModuleOptions> = {}): Promise<OurClient> {
+export async function startOurClient(
+  baseUrl: string,
+  client: FakeDinteroClient,
+  options: Partial<DinteroAuthModuleOptions> = {},
+): Promise<OurClient> {
   const app = await NestFactory.createApplicationContext(
     DinteroAuthModule.forRoot({ ...client, baseUrl, allowInsecureLoopback: true, ...options }),
     { logger: false },

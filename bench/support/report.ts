@@ -3,7 +3,13 @@ import { fileURLToPath } from 'node:url';
 import { machine, table } from './stats.js';
 
 /** Prints a scenario's table and writes it, with the run's facts, to bench/results/<name>.json. */
-export function report(name: string, title: string, parameters: Record<string, unknown>, rows: Record<string, unknown>[], notes: string[] = []): void {
+export function report(
+  name: string,
+  title: string,
+  parameters: Record<string, unknown>,
+  rows: Record<string, unknown>[],
+  notes: string[] = [],
+): void {
   const facts = machine();
   const result = { name, title, machine: facts, parameters, rows, notes };
   const dir = fileURLToPath(new URL('../../results/', import.meta.url));

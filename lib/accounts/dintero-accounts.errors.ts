@@ -7,7 +7,10 @@ export class DinteroAccountIdError extends DinteroAuthError {
 
   constructor(value: unknown) {
     // A long value may be a secret passed in the wrong place: show short strings only.
-    const shown = typeof value === 'string' && value.length <= 12 ? JSON.stringify(value) : `a ${typeof value === 'string' ? `${value.length}-character string` : typeof value}`;
+    const shown =
+      typeof value === 'string' && value.length <= 12
+        ? JSON.stringify(value)
+        : `a ${typeof value === 'string' ? `${value.length}-character string` : typeof value}`;
     super(`${shown} is not a Dintero account id: T (test) or P (production), then 8 digits, or 3 for a partner`);
   }
 }
@@ -44,7 +47,10 @@ export class DinteroAccountResolveError extends DinteroAuthError {
       timeout: `the resolver did not answer within ${options?.timeoutMs ?? '?'} ms`,
       shutdown: 'the module is shutting down',
     }[failure];
-    super(`Could not resolve the Dintero credentials of account ${accountId}: ${why}`, options?.cause === undefined ? undefined : { cause: options.cause });
+    super(
+      `Could not resolve the Dintero credentials of account ${accountId}: ${why}`,
+      options?.cause === undefined ? undefined : { cause: options.cause },
+    );
     this.retryable = failure !== 'shutdown';
   }
 }

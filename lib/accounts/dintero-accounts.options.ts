@@ -18,7 +18,10 @@ export type DinteroCredentialsResolver = (
 ) => Promise<DinteroAccountCredentials | undefined> | DinteroAccountCredentials | undefined;
 
 /** The options of `DinteroAuthModule` that every account shares (per-account ones come from the resolver). */
-export type DinteroSharedAccountOptions = Omit<DinteroAuthModuleOptions, 'accountId' | 'clientId' | 'clientSecret' | 'audience' | 'prefetch'>;
+export type DinteroSharedAccountOptions = Omit<
+  DinteroAuthModuleOptions,
+  'accountId' | 'clientId' | 'clientSecret' | 'audience' | 'prefetch'
+>;
 
 /** Options of `DinteroAccountsModule.forRoot()` / the factory of `forRootAsync()`. */
 export interface DinteroAccountsModuleOptions extends DinteroSharedAccountOptions {

@@ -199,10 +199,16 @@ export class DinteroAccounts implements OnModuleDestroy, OnApplicationShutdown {
       };
       const abort = () => finish(() => reject(new DinteroAccountResolveError(accountId, 'shutdown')));
       // Kept alive: a caller awaits this answer.
-      const timer = this.clock.setTimer(() => finish(() => reject(new DinteroAccountResolveError(accountId, 'timeout', { timeoutMs }))), timeoutMs, true);
+      const timer = this.clock.setTimer(
+        () => finish(() => reject(new DinteroAccountResolveError(accountId, 'timeout', { timeoutMs }))),
+        timeoutMs,
+        true,
+      );
       this.pendingResolves.add(abort);
       // The executor turns a resolver that throws at once into a rejection too.
-      const answer = new Promise<DinteroAccountCredentials | undefined | null>((settle) => settle(this.config.resolveCredentials(accountId)));
+      const answer = new Promise<DinteroAccountCredentials | undefined | null>((settle) =>
+        settle(this.config.resolveCredentials(accountId)),
+      );
       // A late answer after the time-out lands here and is dropped.
       answer.then(
         (credentials) => finish(() => resolve(credentials)),

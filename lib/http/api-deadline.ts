@@ -106,7 +106,11 @@ export class CallDeadline {
   }
 
   private expire(): void {
-    const error = new AxiosError(`timeout of ${this.deadlineMs}ms exceeded (total deadline of the call)`, AxiosError.ECONNABORTED, this.config);
+    const error = new AxiosError(
+      `timeout of ${this.deadlineMs}ms exceeded (total deadline of the call)`,
+      AxiosError.ECONNABORTED,
+      this.config,
+    );
     // The body first: the adapter would fail it with a plain cancel error.
     this.body?.destroy(error);
     this.token.cancel(error);

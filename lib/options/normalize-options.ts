@@ -48,7 +48,11 @@ const KNOWN_KEYS = new Set(Object.keys(OPTIONS));
 /** Every option's path, nested ones as `refresh.windowStart`: what the documentation must list. */
 export function optionPaths(): string[] {
   const nested = (section: string, defaults: object) => Object.keys(defaults).map((key) => `${section}.${key}`);
-  return [...Object.keys(OPTIONS).filter((key) => key !== 'refresh' && key !== 'retry'), ...nested('refresh', DEFAULT_REFRESH), ...nested('retry', DEFAULT_RETRY)];
+  return [
+    ...Object.keys(OPTIONS).filter((key) => key !== 'refresh' && key !== 'retry'),
+    ...nested('refresh', DEFAULT_REFRESH),
+    ...nested('retry', DEFAULT_RETRY),
+  ];
 }
 const LOOPBACK_HOSTS = new Set(['127.0.0.1', '[::1]', 'localhost']);
 

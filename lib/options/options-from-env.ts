@@ -27,7 +27,10 @@ const FALSE = new Set(['false', '0', 'no']);
  * value of the secret). `overrides` add options that have no variable (timeouts,
  * `prefetch`, ...); problems with those are named by option.
  */
-export function dinteroOptionsFromEnv(env: Readonly<Record<string, string | undefined>> = process.env, overrides: Partial<DinteroAuthModuleOptions> = {}): DinteroAuthModuleOptions {
+export function dinteroOptionsFromEnv(
+  env: Readonly<Record<string, string | undefined>> = process.env,
+  overrides: Partial<DinteroAuthModuleOptions> = {},
+): DinteroAuthModuleOptions {
   const issues: DinteroAuthConfigIssue[] = [];
   const read = (option: EnvOption) => env[DINTERO_ENV_VARIABLES[option]]?.trim() || undefined;
   for (const option of REQUIRED) {

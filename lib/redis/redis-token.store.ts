@@ -84,7 +84,9 @@ export class RedisTokenStore implements DinteroTokenStore {
 
   async acquireLease(key: string, ttlMs: number): Promise<DinteroTokenLease | undefined> {
     const fence = randomUUID();
-    const generation = await this.run(() => this.client.eval(ACQUIRE, 2, key, `${key}:generation`, fence, millis(ttlMs), GENERATION_TTL_MS));
+    const generation = await this.run(() =>
+      this.client.eval(ACQUIRE, 2, key, `${key}:generation`, fence, millis(ttlMs), GENERATION_TTL_MS),
+    );
     if (typeof generation !== 'number') return undefined;
     return {
       generation,

@@ -45,7 +45,10 @@ export class RedisWatcher {
     if (this.subscriber) return this.subscriber;
     // ioredis' own resubscribe after a reconnect rejects unhandled when Redis goes away again:
     // this one subscribes again itself, and hears every failure.
-    const subscriber = this.client instanceof Cluster ? this.client.duplicate(undefined, { lazyConnect: true }) : this.client.duplicate({ lazyConnect: true, autoResubscribe: false });
+    const subscriber =
+      this.client instanceof Cluster
+        ? this.client.duplicate(undefined, { lazyConnect: true })
+        : this.client.duplicate({ lazyConnect: true, autoResubscribe: false });
     // Connection trouble shows as failing watches; the store then polls.
     subscriber.on('error', () => undefined);
     subscriber.on('ready', () => {

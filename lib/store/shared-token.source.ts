@@ -135,7 +135,12 @@ export class SharedTokenSource implements TokenSource, OnApplicationShutdown {
       if (stored !== 'failed' && stored && this.isFresh(stored, unwanted)) return this.take(stored);
       const obtainedAtWallMs = Date.now();
       const grant = await this.endpoint.requestToken(signal);
-      const record: StoredToken = { accessToken: grant.accessToken, expiresInSeconds: grant.expiresInSeconds, obtainedAtWallMs, generation: lease.generation };
+      const record: StoredToken = {
+        accessToken: grant.accessToken,
+        expiresInSeconds: grant.expiresInSeconds,
+        obtainedAtWallMs,
+        generation: lease.generation,
+      };
       const sealed = this.cipher.seal(JSON.stringify(record), this.tokenKey);
       await this.attempt(() => this.store.set(this.tokenKey, sealed, grant.expiresInSeconds * 1000));
       if (lease.generation !== undefined) await this.attempt(() => this.raiseFloor(lease.generation!));
@@ -145,7 +150,10 @@ export class SharedTokenSource implements TokenSource, OnApplicationShutdown {
       // A failing endpoint keeps the lease for its backoff (Retry-After, if it sent one): the
       // replicas waiting on it then wait too, instead of trying one right after another.
       const retryAfterMs = (error as { retryAfterMs?: unknown }).retryAfterMs;
-      holdFor = Math.min(this.config.retry.maxDelayMs, Math.max(this.config.retry.initialDelayMs, typeof retryAfterMs === 'number' ? retryAfterMs : 0));
+      holdFor = Math.min(
+        this.config.retry.maxDelayMs,
+        Math.max(this.config.retry.initialDelayMs, typeof retryAfterMs === 'number' ? retryAfterMs : 0),
+      );
       throw error;
     } finally {
       if (holdFor > 0 && !signal.aborted && !this.closed) await this.hold(lease, holdFor);
@@ -199,14 +207,20 @@ export class SharedTokenSource implements TokenSource, OnApplicationShutdown {
    */
   private isFresh(stored: StoredToken & { floor?: number }, unwanted: ReadonlySet<string>): boolean {
     if (unwanted.has(stored.accessToken)) return false;
-    if (stored.generation !== undefined && (stored.generation < (stored.floor ?? 0) || stored.generation < this.newestGeneration)) return false;
+    if (stored.generation !== undefined && (stored.generation < (stored.floor ?? 0) || stored.generation < this.newestGeneration))
+      return false;
     const age = Date.now() - stored.obtainedAtWallMs;
     return age > -CLOCK_SKEW_TOLERANCE_MS && age < stored.expiresInSeconds * 1000 * this.config.refresh.windowStart;
   }
 
   private take(stored: StoredToken): TokenGrant {
     this.remember(stored);
-    return { accessToken: stored.accessToken, expiresInSeconds: stored.expiresInSeconds, obtainedAtWallMs: stored.obtainedAtWallMs, source: 'store' };
+    return {
+      accessToken: stored.accessToken,
+      expiresInSeconds: stored.expiresInSeconds,
+      obtainedAtWallMs: stored.obtainedAtWallMs,
+      source: 'store',
+    };
   }
 
   private remember(stored: StoredToken): void {
@@ -217,13 +231,17 @@ export class SharedTokenSource implements TokenSource, OnApplicationShutdown {
   }
 
   private async read(): Promise<(StoredToken & { floor?: number }) | undefined> {
-    const [sealed, floor] = await Promise.all([this.store.get(this.tokenKey), this.store.raise ? this.store.get(this.floorKey) : undefined]);
+    const [sealed, floor] = await Promise.all([
+      this.store.get(this.tokenKey),
+      this.store.raise ? this.store.get(this.floorKey) : undefined,
+    ]);
     if (sealed === undefined) return undefined;
     // Sealed with another secret (a rotated one) or tampered with: as good as absent.
     const plain = this.cipher.open(sealed, this.tokenKey);
     if (plain === undefined) return undefined;
     const parsed = JSON.parse(plain) as Partial<StoredToken>;
-    const valid = typeof parsed.accessToken === 'string' && typeof parsed.expiresInSeconds === 'number' && typeof parsed.obtainedAtWallMs === 'number';
+    const valid =
+      typeof parsed.accessToken === 'string' && typeof parsed.expiresInSeconds === 'number' && typeof parsed.obtainedAtWallMs === 'number';
     return valid ? { ...(parsed as StoredToken), floor: floor === undefined ? undefined : Number(floor) } : undefined;
   }
 

@@ -46,7 +46,10 @@ export class FakeApiFaults {
     const drop = use(this.drops, (entry) => !entry.path || entry.path.test(path));
     if (drop?.when === 'before') return { drop: 'before' };
     const error = use(this.errors, () => true);
-    return { ...(error ? { error: { status: error.status, code: error.code, message: error.message } } : {}), ...(drop ? { drop: drop.when } : {}) };
+    return {
+      ...(error ? { error: { status: error.status, code: error.code, message: error.message } } : {}),
+      ...(drop ? { drop: drop.when } : {}),
+    };
   }
 }
 

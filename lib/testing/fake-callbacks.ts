@@ -83,13 +83,20 @@ export class FakeCallbacks {
     const params = callbackParams(change, url.searchParams);
     if (!params) return;
     const sid = url.searchParams.get('sid_parameter_name') === 'sid' ? 'sid' : 'session_id';
-    for (const [name, value] of Object.entries({ ...params, [sid]: change.session.id, time: new Date(this.clock.wallNow()).toISOString() })) {
+    for (const [name, value] of Object.entries({
+      ...params,
+      [sid]: change.session.id,
+      time: new Date(this.clock.wallNow()).toISOString(),
+    })) {
       url.searchParams.append(name, value);
     }
     const method = url.searchParams.get('method')?.toUpperCase() === 'POST' ? 'POST' : 'GET';
     const transaction = 'transaction' in change ? change.transaction : undefined;
     const withSession = url.searchParams.getAll('includes').includes('session');
-    const body = method === 'POST' && transaction ? JSON.stringify(withSession ? { ...transaction, session: change.session } : transaction) : undefined;
+    const body =
+      method === 'POST' && transaction
+        ? JSON.stringify(withSession ? { ...transaction, session: change.session } : transaction)
+        : undefined;
     const delaySeconds = Math.min(Math.max(Number(url.searchParams.get('delay_callback')) || 0, 0), MAX_DELAY_CALLBACK_SECONDS);
     this.schedule({ url, method, body, attempt: 1, generation: this.generation }, delaySeconds * 1000);
   }
@@ -168,7 +175,9 @@ function callbackParams(change: FakeCheckoutChange, options: URLSearchParams): R
   const { transaction } = change;
   const base = { transaction_id: transaction.id, merchant_reference: transaction.merchant_reference };
   if (change.kind === 'operation') {
-    return options.getAll('report_event').includes(change.event.event) ? { ...base, event: change.event.event, event_id: change.event.id } : undefined;
+    return options.getAll('report_event').includes(change.event.event)
+      ? { ...base, event: change.event.event, event_id: change.event.id }
+      : undefined;
   }
   switch (transaction.status) {
     case 'AUTHORIZED':

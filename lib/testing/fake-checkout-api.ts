@@ -1,6 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
-import { type FakeCheckout, FakeCheckoutError, type FakeOperationItem, type FakeOperationRequest, type FakeTransaction } from './fake-checkout.js';
+import {
+  type FakeCheckout,
+  FakeCheckoutError,
+  type FakeOperationItem,
+  type FakeOperationRequest,
+  type FakeTransaction,
+} from './fake-checkout.js';
 import { featureToggles, operationProblem, sessionProblem } from './fake-checkout.validation.js';
 import type { FakeTokenClaims } from './fake-jwt.js';
 import { errorBody, type FakeAnswer } from './fake-http.js';
@@ -72,7 +78,8 @@ export class FakeCheckoutApi {
     if (!accountId) return [403, errorBody('forbidden', 'The token has no account audience')];
     const scope = method === 'GET' ? 'read:checkout' : 'write:checkout';
     const scopes = claims.scopes.split(' ');
-    if (!scopes.includes(scope) && !scopes.includes('admin:checkout')) return [403, errorBody('forbidden', `The token lacks the ${scope} scope`)];
+    if (!scopes.includes(scope) && !scopes.includes('admin:checkout'))
+      return [403, errorBody('forbidden', `The token lacks the ${scope} scope`)];
     for (const name of SYSTEM_HEADERS) {
       const value = headers[name];
       if (typeof value === 'string' && value.length > 120) return [400, errorBody('validation_error', `${name}: at most 120 characters`)];
@@ -148,7 +155,8 @@ export class FakeCheckoutApi {
         ...(fields.items ? { items: fields.items } : {}),
         ...(typeof fields[reference] === 'string' ? { reference: fields[reference] } : {}),
       };
-      run = (options) => (operation === 'capture' ? checkout.capture(transactionId, request, options) : checkout.refund(transactionId, request, options));
+      run = (options) =>
+        operation === 'capture' ? checkout.capture(transactionId, request, options) : checkout.refund(transactionId, request, options);
       amount = request.amount;
     }
     if (this.deferBudget <= 0) return [200, run({})];

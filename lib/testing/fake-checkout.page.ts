@@ -16,7 +16,10 @@ export function checkoutPage(session: FakeSession): string {
   const order = session.order;
   const items = Array.isArray(order.items) ? (order.items as Record<string, unknown>[]) : [];
   const rows = items
-    .map((item) => `<tr><td>${escapeHtml(item.description ?? item.id ?? item.line_id)}</td><td>${escapeHtml(item.quantity ?? 1)}</td><td class="num">${formatAmount(item.amount, order.currency)}</td></tr>`)
+    .map(
+      (item) =>
+        `<tr><td>${escapeHtml(item.description ?? item.id ?? item.line_id)}</td><td>${escapeHtml(item.quantity ?? 1)}</td><td class="num">${formatAmount(item.amount, order.currency)}</td></tr>`,
+    )
     .join('');
   const id = encodeURIComponent(session.id);
   return `<!doctype html>
@@ -72,7 +75,10 @@ export function checkoutPage(session: FakeSession): string {
 }
 
 /** Where Dintero sends the payer back: `return_url` with the outcome in its query. */
-export function returnLocation(session: FakeSession, outcome: { transactionId: string } | { error: 'cancelled' | 'authorization' | 'failed' }): string {
+export function returnLocation(
+  session: FakeSession,
+  outcome: { transactionId: string } | { error: 'cancelled' | 'authorization' | 'failed' },
+): string {
   const url = new URL(String(session.url.return_url));
   if ('transactionId' in outcome) url.searchParams.set('transaction_id', outcome.transactionId);
   else url.searchParams.set('error', outcome.error);

@@ -118,7 +118,12 @@ export class FakeCheckoutError extends Error {
 const CAPTURABLE = new Set<FakeTransactionStatus>(['AUTHORIZED', 'PARTIALLY_CAPTURED']);
 const REFUNDABLE = new Set<FakeTransactionStatus>(['CAPTURED', 'PARTIALLY_CAPTURED', 'PARTIALLY_REFUNDED', 'PARTIALLY_CAPTURED_REFUNDED']);
 const PENDING = new Set<FakeTransactionStatus>(['ON_HOLD', 'INITIATED', 'UNKNOWN']);
-const SESSION_EVENT: Partial<Record<FakeTransactionStatus, string>> = { AUTHORIZED: 'AUTHORIZED', DECLINED: 'DECLINED', FAILED: 'FAILED', UNKNOWN: 'UNKNOWN' };
+const SESSION_EVENT: Partial<Record<FakeTransactionStatus, string>> = {
+  AUTHORIZED: 'AUTHORIZED',
+  DECLINED: 'DECLINED',
+  FAILED: 'FAILED',
+  UNKNOWN: 'UNKNOWN',
+};
 
 const now = () => new Date().toISOString();
 const invalidState = (action: string, status: FakeTransactionStatus) =>
@@ -172,7 +177,10 @@ export class FakeCheckout {
    * unless `outcome` says otherwise (`ON_HOLD`, `INITIATED` and `UNKNOWN` settle later, see
    * {@link settle}).
    */
-  authorize(sessionId: string, options: { outcome?: FakeAuthorizationOutcome; productType?: FakePaymentProductType } = {}): FakeTransaction {
+  authorize(
+    sessionId: string,
+    options: { outcome?: FakeAuthorizationOutcome; productType?: FakePaymentProductType } = {},
+  ): FakeTransaction {
     const session = this.requireOpenSession(sessionId);
     const outcome = options.outcome ?? 'AUTHORIZED';
     const productType = options.productType ?? 'dintero_psp.creditcard';
@@ -226,11 +234,21 @@ export class FakeCheckout {
     const { captured } = totals(transaction);
     const remaining = transaction.amount - captured;
     if (request.amount > remaining) {
-      throw new FakeCheckoutError(400, 'amount_exceeded', `Capture amount ${request.amount} exceeds the remaining authorized amount ${remaining}`);
+      throw new FakeCheckoutError(
+        400,
+        'amount_exceeded',
+        `Capture amount ${request.amount} exceeds the remaining authorized amount ${remaining}`,
+      );
     }
     checkLines(transaction, request, 'capture', (lineId) => lineAmount(transaction, lineId) - lineTotal(transaction, 'CAPTURE', lineId));
     if (options.check) return transaction;
-    return this.apply(transaction, 'CAPTURE', request, options, captured + request.amount === transaction.amount ? 'CAPTURED' : 'PARTIALLY_CAPTURED');
+    return this.apply(
+      transaction,
+      'CAPTURE',
+      request,
+      options,
+      captured + request.amount === transaction.amount ? 'CAPTURED' : 'PARTIALLY_CAPTURED',
+    );
   }
 
   /** Refunds `amount` (with its lines); refuses more than is captured and not yet refunded. */
@@ -242,7 +260,12 @@ export class FakeCheckout {
     if (request.amount > remaining) {
       throw new FakeCheckoutError(400, 'amount_exceeded', `Refund amount ${request.amount} exceeds the refundable amount ${remaining}`);
     }
-    checkLines(transaction, request, 'refund', (lineId) => lineTotal(transaction, 'CAPTURE', lineId) - lineTotal(transaction, 'REFUND', lineId));
+    checkLines(
+      transaction,
+      request,
+      'refund',
+      (lineId) => lineTotal(transaction, 'CAPTURE', lineId) - lineTotal(transaction, 'REFUND', lineId),
+    );
     if (options.check) return transaction;
     const status =
       request.amount === remaining ? 'REFUNDED' : captured < transaction.amount ? 'PARTIALLY_CAPTURED_REFUNDED' : 'PARTIALLY_REFUNDED';
@@ -258,9 +281,21 @@ export class FakeCheckout {
   }
 
   /** Records an operation that was accepted (202) but could not be completed: a failed event. */
-  fail(transactionId: string, event: 'CAPTURE' | 'REFUND' | 'VOID', amount: number, correlationRequestId: string, error: FakeCheckoutError): void {
+  fail(
+    transactionId: string,
+    event: 'CAPTURE' | 'REFUND' | 'VOID',
+    amount: number,
+    correlationRequestId: string,
+    error: FakeCheckoutError,
+  ): void {
     const transaction = this.requireTransaction(transactionId);
-    this.record(transaction, { event, amount, success: false, correlation_request_id: correlationRequestId, error: { code: error.code, message: error.message } });
+    this.record(transaction, {
+      event,
+      amount,
+      success: false,
+      correlation_request_id: correlationRequestId,
+      error: { code: error.code, message: error.message },
+    });
   }
 
   private authorizationEvent(session: FakeSession, transaction: FakeTransaction, outcome: FakeTransactionStatus): void {
@@ -307,9 +342,18 @@ export class FakeCheckout {
     return transaction;
   }
 
-  private record(transaction: FakeTransaction, fields: Omit<TransactionEvent, 'id' | 'transaction_status' | 'created_at' | 'request_id'>): TransactionEvent {
+  private record(
+    transaction: FakeTransaction,
+    fields: Omit<TransactionEvent, 'id' | 'transaction_status' | 'created_at' | 'request_id'>,
+  ): TransactionEvent {
     transaction.updated_at = now();
-    const entry: TransactionEvent = { id: randomUUID(), ...fields, transaction_status: transaction.status, created_at: now(), request_id: randomUUID() };
+    const entry: TransactionEvent = {
+      id: randomUUID(),
+      ...fields,
+      transaction_status: transaction.status,
+      created_at: now(),
+      request_id: randomUUID(),
+    };
     transaction.events.push(entry);
     return entry;
   }
@@ -348,21 +392,31 @@ function checkLines(transaction: FakeTransaction, request: FakeOperationRequest,
   const items = request.items;
   if (!items) {
     if (LINE_PRODUCTS.has(transaction.payment_product)) {
-      throw new FakeCheckoutError(400, 'validation_error', `items: required to ${action} a ${transaction.payment_product_type} transaction`);
+      throw new FakeCheckoutError(
+        400,
+        'validation_error',
+        `items: required to ${action} a ${transaction.payment_product_type} transaction`,
+      );
     }
     return;
   }
   const known = new Set(transaction.items.map((item) => item.line_id));
   for (const [index, item] of items.entries()) {
-    if (!known.has(item.line_id)) throw new FakeCheckoutError(400, 'validation_error', `items[${index}].line_id: "${item.line_id}" is not a line of the order`);
+    if (!known.has(item.line_id))
+      throw new FakeCheckoutError(400, 'validation_error', `items[${index}].line_id: "${item.line_id}" is not a line of the order`);
     if (LINE_PRODUCTS.has(transaction.payment_product) && typeof item.quantity !== 'number') {
       throw new FakeCheckoutError(400, 'validation_error', `items[${index}].quantity: required for ${transaction.payment_product_type}`);
     }
     const left = leftOf(item.line_id);
     if (item.amount > left) {
-      throw new FakeCheckoutError(400, 'amount_exceeded', `items[${index}].amount: ${item.amount} exceeds the ${left} left to ${action} on line ${item.line_id}`);
+      throw new FakeCheckoutError(
+        400,
+        'amount_exceeded',
+        `items[${index}].amount: ${item.amount} exceeds the ${left} left to ${action} on line ${item.line_id}`,
+      );
     }
   }
   const sum = items.reduce((total, item) => total + item.amount, 0);
-  if (sum !== request.amount) throw new FakeCheckoutError(400, 'validation_error', `items: line amounts add up to ${sum}, not to amount ${request.amount}`);
+  if (sum !== request.amount)
+    throw new FakeCheckoutError(400, 'validation_error', `items: line amounts add up to ${sum}, not to amount ${request.amount}`);
 }

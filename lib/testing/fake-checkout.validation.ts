@@ -44,7 +44,11 @@ export function isLoopbackUrl(url: URL): boolean {
 
 /** Checks `Dintero-Feature-Toggles` (comma-separated, only `strict-session-amounts`); the toggles, or a problem. */
 export function featureToggles(header: string | string[] | undefined): { toggles: string[] } | { problem: string } {
-  const toggles = [header ?? []].flat().flatMap((value) => value.split(',')).map((value) => value.trim()).filter(Boolean);
+  const toggles = [header ?? []]
+    .flat()
+    .flatMap((value) => value.split(','))
+    .map((value) => value.trim())
+    .filter(Boolean);
   const unknown = toggles.find((toggle) => !FEATURE_TOGGLES.has(toggle));
   return unknown ? { problem: `Dintero-Feature-Toggles: unknown toggle "${unknown}"` } : { toggles };
 }
@@ -96,8 +100,12 @@ function orderProblem(order: Json, rules: SessionRules): string | undefined {
     if (missing) return `order.shipping_option.${missing}: is required`;
     if (!isInt32(shipping.amount)) return 'order.shipping_option.amount: must be an int32';
   }
-  if (order.gift_cards !== undefined && !(Array.isArray(order.gift_cards) && order.gift_cards.length <= 1)) return 'order.gift_cards: at most 1';
-  if (order.payout_destination_id !== undefined && !(typeof order.payout_destination_id === 'string' && order.payout_destination_id.length <= 40)) {
+  if (order.gift_cards !== undefined && !(Array.isArray(order.gift_cards) && order.gift_cards.length <= 1))
+    return 'order.gift_cards: at most 1';
+  if (
+    order.payout_destination_id !== undefined &&
+    !(typeof order.payout_destination_id === 'string' && order.payout_destination_id.length <= 40)
+  ) {
     return 'order.payout_destination_id: a string of at most 40 characters';
   }
   if (rules.toggles.includes('strict-session-amounts')) {

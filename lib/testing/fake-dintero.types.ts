@@ -16,7 +16,13 @@ export interface FakeDinteroClient {
  * - `truncate`: announces a longer body than it sends, then closes the connection.
  */
 export type FakeTokenFault =
-  | { readonly type: 'status'; readonly status: number; readonly retryAfter?: string | number; readonly code?: string; readonly message?: string }
+  | {
+      readonly type: 'status';
+      readonly status: number;
+      readonly retryAfter?: string | number;
+      readonly code?: string;
+      readonly message?: string;
+    }
   | { readonly type: 'delay'; readonly ms: number }
   | { readonly type: 'reset' }
   | { readonly type: 'body'; readonly body: string; readonly contentType?: string; readonly status?: number }

@@ -11,7 +11,14 @@ const PRODUCTS = new Set<string>(['dintero_psp.creditcard', 'collector.invoice',
  * authorizes the whole order with the chosen product and test outcome; both buttons send the
  * browser back to `return_url` with the outcome, as Dintero does.
  */
-export function answerHostedCheckout(checkout: FakeCheckout, method: string, sessionId: string, action: string | undefined, form: string, res: ServerResponse): void {
+export function answerHostedCheckout(
+  checkout: FakeCheckout,
+  method: string,
+  sessionId: string,
+  action: string | undefined,
+  form: string,
+  res: ServerResponse,
+): void {
   const session = checkout.session(sessionId);
   if (!session) return sendError(res, 404, 'not_found', 'Session not found');
   if (method === 'GET' && !action) {
@@ -31,7 +38,10 @@ export function answerHostedCheckout(checkout: FakeCheckout, method: string, ses
       checkout.cancel(session.id);
       location = returnLocation(session, { error: 'cancelled' });
     } else {
-      const transaction = checkout.authorize(session.id, { outcome: outcome as FakeAuthorizationOutcome, productType: productType as FakePaymentProductType });
+      const transaction = checkout.authorize(session.id, {
+        outcome: outcome as FakeAuthorizationOutcome,
+        productType: productType as FakePaymentProductType,
+      });
       location =
         outcome === 'DECLINED'
           ? returnLocation(session, { error: 'authorization' })

@@ -17,7 +17,14 @@ export class FakeRequestLog {
 
   /** Records a token request on arrival, so tests can see one that is still being answered. */
   token(req: IncomingMessage, path: string, body: string): FakeTokenRequestEntry {
-    const entry: FakeTokenRequestEntry = { method: req.method ?? '', path, headers: { ...req.headers }, body, status: undefined, receivedAt: Date.now() };
+    const entry: FakeTokenRequestEntry = {
+      method: req.method ?? '',
+      path,
+      headers: { ...req.headers },
+      body,
+      status: undefined,
+      receivedAt: Date.now(),
+    };
     this.tokenCount += 1;
     if (this.keep) this.tokenRequests.push(entry);
     return entry;

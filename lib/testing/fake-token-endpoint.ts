@@ -119,7 +119,8 @@ export class FakeTokenEndpoint {
       return [400, errorBody('invalid_request', 'The body must be JSON')];
     }
     if (typeof request?.grant_type !== 'string') return [400, errorBody('invalid_request', 'grant_type is required')];
-    if (request.grant_type !== 'client_credentials') return [400, errorBody('unsupported_grant_type', `grant_type "${request.grant_type}" is not supported`)];
+    if (request.grant_type !== 'client_credentials')
+      return [400, errorBody('unsupported_grant_type', `grant_type "${request.grant_type}" is not supported`)];
     if (typeof request.audience !== 'string') return [400, errorBody('invalid_request', 'audience is required for client_credentials')];
     if (client.accountId !== accountId) return [403, errorBody('access_denied', `The client has no access to account ${accountId}`)];
     if (request.audience !== `https://api.dintero.com/v1/accounts/${accountId}`) {

@@ -1,11 +1,4 @@
-import {
-  Inject,
-  Injectable,
-  Logger,
-  type OnApplicationBootstrap,
-  type OnApplicationShutdown,
-  type OnModuleDestroy,
-} from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown, type OnModuleDestroy } from '@nestjs/common';
 import { BehaviorSubject, Observable, filter } from 'rxjs';
 import { DINTERO_AUTH_CONFIG, DINTERO_CLOCK, LOGGER_CONTEXT } from '../dintero-auth.constants.js';
 import {
@@ -291,8 +284,17 @@ export class DinteroTokenService implements OnApplicationBootstrap, OnModuleDest
     const source = grant.source ?? 'endpoint';
     const from = source === 'store' ? ' (from the shared store)' : '';
     if (previous) {
-      this.emit({ type: 'refreshed', source, fingerprint: token.fingerprint, previousFingerprint: previous.fingerprint, expiresAt: token.expiresAt, refreshAt: token.refreshAt });
-      this.logger.debug(`Token refreshed${from}: ${previous.fingerprint} -> ${token.fingerprint}, expires ${token.expiresAt.toISOString()}`);
+      this.emit({
+        type: 'refreshed',
+        source,
+        fingerprint: token.fingerprint,
+        previousFingerprint: previous.fingerprint,
+        expiresAt: token.expiresAt,
+        refreshAt: token.refreshAt,
+      });
+      this.logger.debug(
+        `Token refreshed${from}: ${previous.fingerprint} -> ${token.fingerprint}, expires ${token.expiresAt.toISOString()}`,
+      );
     } else {
       this.emit({ type: 'acquired', source, fingerprint: token.fingerprint, expiresAt: token.expiresAt, refreshAt: token.refreshAt });
       this.logger.debug(`Token acquired${from}: ${token.fingerprint}, expires ${token.expiresAt.toISOString()}`);
@@ -311,7 +313,8 @@ export class DinteroTokenService implements OnApplicationBootstrap, OnModuleDest
     const retryAfterMs = retryAfterOf(error);
     const delay = backoffDelay(this.failures, this.config.retry, Math.random(), retryAfterMs);
     this.backoffUntil = this.clock.now() + delay;
-    this.retryAfterUntil = retryAfterMs === undefined ? Number.NEGATIVE_INFINITY : this.clock.now() + retryAfterFloor(this.config.retry, retryAfterMs);
+    this.retryAfterUntil =
+      retryAfterMs === undefined ? Number.NEGATIVE_INFINITY : this.clock.now() + retryAfterFloor(this.config.retry, retryAfterMs);
     const servingPrevious = this.usableToken() !== undefined;
     const nextDelayMs = Math.max(0, this.nextAttemptAt(this.usableToken()) - this.clock.now());
     this.emit({

@@ -30,7 +30,13 @@ export const ROUND_TRIP_HEADROOM = 2;
  * endpoint must not turn refresh-ahead into a refresh loop. Holds refresh < usableUntil <
  * expiresAt whenever the timing passed validation.
  */
-export function planTimeline(sentAt: number, lifetimeMs: number, timing: RefreshTiming, random: number, slowestRoundTripMs = 0): TokenTimeline {
+export function planTimeline(
+  sentAt: number,
+  lifetimeMs: number,
+  timing: RefreshTiming,
+  random: number,
+  slowestRoundTripMs = 0,
+): TokenTimeline {
   const fraction = timing.windowStart + (timing.windowEnd - timing.windowStart) * random;
   const margin = Math.min(timing.safetyMarginMaxMs, lifetimeMs * timing.safetyMarginFraction);
   const usableUntil = sentAt + lifetimeMs - margin;

@@ -80,7 +80,13 @@ export class TokenEndpointClient {
   private toFailure(error: unknown, pastDeadline: boolean): DinteroAuthError {
     const url = this.config.tokenUrl;
     const code = typeof (error as { code?: unknown })?.code === 'string' ? (error as { code: string }).code : undefined;
-    if (pastDeadline) return new DinteroTokenNetworkError('timeout', undefined, url, `no complete answer within requestTimeoutMs (${this.config.requestTimeoutMs} ms)`);
+    if (pastDeadline)
+      return new DinteroTokenNetworkError(
+        'timeout',
+        undefined,
+        url,
+        `no complete answer within requestTimeoutMs (${this.config.requestTimeoutMs} ms)`,
+      );
     if (axios.isCancel(error) || code === 'ERR_CANCELED') return new DinteroTokenNetworkError('aborted', undefined, url);
     if (code === 'ERR_BAD_RESPONSE' && /maxContentLength/.test((error as Error).message)) {
       return new DinteroTokenResponseError(`the answer is larger than ${MAX_TOKEN_RESPONSE_BYTES / 1024} KiB`);

@@ -27,7 +27,11 @@ function loadTracer(): Promise<Tracer | undefined> {
  * Runs one token request inside a `dintero.auth.token` span (when OpenTelemetry is present),
  * naming the account and recording the outcome: never the token, never the secret.
  */
-export async function traceTokenRequest<T extends { expiresInSeconds: number }>(url: string, accountId: string, request: () => Promise<T>): Promise<T> {
+export async function traceTokenRequest<T extends { expiresInSeconds: number }>(
+  url: string,
+  accountId: string,
+  request: () => Promise<T>,
+): Promise<T> {
   const active = await loadTracer();
   if (!active) return request();
   return active.startActiveSpan('dintero.auth.token', async (span) => {

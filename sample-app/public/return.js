@@ -38,8 +38,12 @@ async function operate(operation) {
   const result = document.getElementById('result');
   result.className = response.ok ? '' : 'error';
   result.textContent = !response.ok
-    ? Array.isArray(body.message) ? body.message.join('; ') : body.message
-    : response.status === 202 ? `Dintero accepted the ${operation}; it is still processing it.` : DONE[operation];
+    ? Array.isArray(body.message)
+      ? body.message.join('; ')
+      : body.message
+    : response.status === 202
+      ? `Dintero accepted the ${operation}; it is still processing it.`
+      : DONE[operation];
   await refresh();
 }
 

@@ -66,6 +66,10 @@ export async function startAccountsApp(options: DinteroAccountsModuleOptions, cl
 }
 
 /** Options for accounts on `fake`, resolved from `table`. */
-export function platformOptions(fake: FakeDinteroServer, table: CredentialsTable, overrides: Partial<DinteroAccountsModuleOptions> = {}): DinteroAccountsModuleOptions {
+export function platformOptions(
+  fake: FakeDinteroServer,
+  table: CredentialsTable,
+  overrides: Partial<DinteroAccountsModuleOptions> = {},
+): DinteroAccountsModuleOptions {
   return { resolveCredentials: table.resolve, baseUrl: fake.baseUrl, allowInsecureLoopback: true, ...overrides };
 }

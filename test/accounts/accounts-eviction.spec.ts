@@ -121,20 +121,39 @@ describe('eviction policy', () => {
   const at = (lastUsedAt: number, evictable = true) => ({ lastUsedAt, evictable });
 
   it('idle: stops at the first account used since, skips busy ones', () => {
-    const candidates: [string, ReturnType<typeof at>][] = [['a', at(0)], ['b', at(5, false)], ['c', at(10)], ['d', at(50)], ['e', at(0)]];
+    const candidates: [string, ReturnType<typeof at>][] = [
+      ['a', at(0)],
+      ['b', at(5, false)],
+      ['c', at(10)],
+      ['d', at(50)],
+      ['e', at(0)],
+    ];
     expect(idleEvictions(candidates, 60, 50)).toEqual(['a', 'c']);
     expect(idleEvictions(candidates, 40, 50)).toEqual([]);
   });
 
   it('count: the least recently used idle ones, no more than needed', () => {
-    const candidates: [string, ReturnType<typeof at>][] = [['a', at(0, false)], ['b', at(1)], ['c', at(2)], ['d', at(3)]];
+    const candidates: [string, ReturnType<typeof at>][] = [
+      ['a', at(0, false)],
+      ['b', at(1)],
+      ['c', at(2)],
+      ['d', at(3)],
+    ];
     expect(capacityEvictions(candidates, 4, 2)).toEqual(['b', 'c']);
     expect(capacityEvictions(candidates, 4, 4)).toEqual([]);
     expect(capacityEvictions([['a', at(0, false)]], 2, 1)).toEqual([]);
   });
 
   it('the next idle check is due when the least recently used evictable account falls idle', () => {
-    expect(nextIdleCheckAt([['a', at(0, false)], ['b', at(7)]], 50)).toBe(57);
+    expect(
+      nextIdleCheckAt(
+        [
+          ['a', at(0, false)],
+          ['b', at(7)],
+        ],
+        50,
+      ),
+    ).toBe(57);
     expect(nextIdleCheckAt([['a', at(0, false)]], 50)).toBeUndefined();
   });
 });

@@ -41,7 +41,9 @@ describe('DinteroAccountsHealthIndicator', () => {
       providers: [DinteroAccountsHealthIndicator],
     })
     class HealthAppModule {}
-    const moduleRef = await Test.createTestingModule({ imports: [HealthAppModule] }).setLogger(new CaptureLogger()).compile();
+    const moduleRef = await Test.createTestingModule({ imports: [HealthAppModule] })
+      .setLogger(new CaptureLogger())
+      .compile();
     const app = moduleRef.createNestApplication({ logger: false });
     await app.init();
     const accounts = app.get(DinteroAccounts);

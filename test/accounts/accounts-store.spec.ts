@@ -32,7 +32,9 @@ afterEach(async () => {
 });
 
 async function replica(overrides: Partial<DinteroAccountsModuleOptions> = {}) {
-  const app = await startAccountsApp(platformOptions(fake, new CredentialsTable(MERCHANTS), { store: new RedisTokenStore({ url: REDIS_URL! }), ...overrides }));
+  const app = await startAccountsApp(
+    platformOptions(fake, new CredentialsTable(MERCHANTS), { store: new RedisTokenStore({ url: REDIS_URL! }), ...overrides }),
+  );
   apps.push(app);
   return app;
 }
@@ -48,7 +50,10 @@ describe.skipIf(!REDIS_URL)('accounts on a shared Redis store', () => {
     const replicas = await Promise.all([replica(), replica(), replica()]);
     const tokens = await Promise.all(
       replicas.flatMap((app) =>
-        MERCHANTS.map(async ({ accountId }) => ({ accountId, token: (await (await app.accounts.get(accountId)).tokens.getToken()).accessToken })),
+        MERCHANTS.map(async ({ accountId }) => ({
+          accountId,
+          token: (await (await app.accounts.get(accountId)).tokens.getToken()).accessToken,
+        })),
       ),
     );
     expect(fake.tokenRequestCount).toBe(MERCHANTS.length);
@@ -66,7 +71,13 @@ describe.skipIf(!REDIS_URL)('accounts on a shared Redis store', () => {
     fake.tokenLifetimeSeconds = 3;
     const store = () => new RedisTokenStore({ url: REDIS_URL!, commandTimeoutMs: 5_000 });
     const replicas = await Promise.all([0, 1, 2].map(() => replica({ refresh: LOAD_REFRESH, store: store() })));
-    const callers = replicas.flatMap((app) => MERCHANTS.map(({ accountId }) => async () => (await app.accounts.get(accountId)).tokens.getToken()));
+    const callers = replicas.flatMap((app) =>
+      MERCHANTS.map(
+        ({ accountId }) =>
+          async () =>
+            (await app.accounts.get(accountId)).tokens.getToken(),
+      ),
+    );
     const elapsed = await loadFor(12_000, callers);
     // Alone, each replica would make as many again.
     const { least, most } = sharedRequestBounds(elapsed, 3_000);

@@ -28,6 +28,7 @@ describe('OpenTelemetry with many accounts', () => {
     expect(urls).toEqual([A, B].map(({ accountId }) => `${fake.baseUrl}/accounts/${accountId}/auth/token`).sort());
     expect(spans.map((span) => span.attributes['dintero.account.id']).sort()).toEqual([A.accountId, B.accountId].sort());
     const recorded = JSON.stringify(spans.map((span) => ({ attributes: span.attributes, status: span.status, events: span.events })));
-    for (const secret of [...tokens.map((token) => token.accessToken), A.clientSecret, B.clientSecret]) expect(recorded).not.toContain(secret);
+    for (const secret of [...tokens.map((token) => token.accessToken), A.clientSecret, B.clientSecret])
+      expect(recorded).not.toContain(secret);
   });
 });

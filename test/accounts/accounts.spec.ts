@@ -114,7 +114,11 @@ describe('DinteroAccounts: accounts that cannot be opened', () => {
     const table = new CredentialsTable([A]);
     const { accounts } = await start(table);
     const missing = merchant(4).accountId;
-    await expect(accounts.get(missing)).rejects.toMatchObject({ constructor: DinteroAccountNotFoundError, code: 'DINTERO_ACCOUNT_NOT_FOUND', accountId: missing });
+    await expect(accounts.get(missing)).rejects.toMatchObject({
+      constructor: DinteroAccountNotFoundError,
+      code: 'DINTERO_ACCOUNT_NOT_FOUND',
+      accountId: missing,
+    });
     await expect(accounts.get(missing)).rejects.toBeInstanceOf(DinteroAccountNotFoundError);
     expect(table.callsFor(missing)).toBe(2);
     expect(accounts.size).toBe(0);
@@ -140,7 +144,13 @@ describe('DinteroAccounts: accounts that cannot be opened', () => {
     const failure = new Error('database is down');
     table.answer = () => Promise.reject(failure);
     const error = await accounts.get(A.accountId).catch((caught: unknown) => caught);
-    expect(error).toMatchObject({ constructor: DinteroAccountResolveError, failure: 'failed', retryable: true, accountId: A.accountId, cause: failure });
+    expect(error).toMatchObject({
+      constructor: DinteroAccountResolveError,
+      failure: 'failed',
+      retryable: true,
+      accountId: A.accountId,
+      cause: failure,
+    });
     table.answer = () => {
       throw new Error('thrown, not rejected');
     };
@@ -220,7 +230,11 @@ describe('DinteroAccounts: accounts stay apart', () => {
     const status = new Map(accounts.status().map((entry) => [entry.accountId, entry]));
     expect(status.get(A.accountId)).toMatchObject({ consecutiveFailures: 0, nextAttemptAt: undefined });
     expect(status.get(A.accountId)!.token).toBeDefined();
-    expect(status.get(B.accountId)).toMatchObject({ consecutiveFailures: 1, token: undefined, lastError: { code: 'DINTERO_TOKEN_REQUEST' } });
+    expect(status.get(B.accountId)).toMatchObject({
+      consecutiveFailures: 1,
+      token: undefined,
+      lastError: { code: 'DINTERO_TOKEN_REQUEST' },
+    });
     expect(status.get(C.accountId)).toMatchObject({ consecutiveFailures: 1, token: undefined });
     expect(status.get(C.accountId)!.nextAttemptAt).toBeInstanceOf(Date);
 
@@ -230,8 +244,19 @@ describe('DinteroAccounts: accounts stay apart', () => {
 
     // Nothing a program may log holds a secret or a token.
     const token = (await a!.tokens.getToken()).accessToken;
-    const output = [inspect(events, { depth: 10 }), JSON.stringify(events), inspect(accounts.status(), { depth: 10 }), JSON.stringify(accounts.status())].join('\n');
-    for (const secret of [token, A.clientSecret, 'wrong-secret-for-b', C.clientSecret, Buffer.from(`${A.clientId}:${A.clientSecret}`).toString('base64')]) {
+    const output = [
+      inspect(events, { depth: 10 }),
+      JSON.stringify(events),
+      inspect(accounts.status(), { depth: 10 }),
+      JSON.stringify(accounts.status()),
+    ].join('\n');
+    for (const secret of [
+      token,
+      A.clientSecret,
+      'wrong-secret-for-b',
+      C.clientSecret,
+      Buffer.from(`${A.clientId}:${A.clientSecret}`).toString('base64'),
+    ]) {
       expect(output).not.toContain(secret);
     }
     expect(app.logger.lines.join('\n')).not.toContain(token);
@@ -256,7 +281,9 @@ describe('DinteroAccounts: forget', () => {
     proxy.release();
     expect(await calling).toBe(A.accountId);
     expect(await forgotten).toBe(true);
-    expect(events.filter((event) => event.type === 'account-closed')).toEqual([{ type: 'account-closed', accountId: A.accountId, reason: 'forgotten' }]);
+    expect(events.filter((event) => event.type === 'account-closed')).toEqual([
+      { type: 'account-closed', accountId: A.accountId, reason: 'forgotten' },
+    ]);
     await expect(account.tokens.getToken()).rejects.toMatchObject({ reason: 'shutdown' });
 
     const again = await app.accounts.get(A.accountId);

@@ -49,10 +49,14 @@ export class HoldingProxy {
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => {
       const forward = () => {
-        const upstream = request(new URL(req.url ?? '/', new URL(this.target).origin), { method: req.method, headers: req.headers }, (answer) => {
-          res.writeHead(answer.statusCode ?? 502, answer.headers);
-          answer.pipe(res);
-        });
+        const upstream = request(
+          new URL(req.url ?? '/', new URL(this.target).origin),
+          { method: req.method, headers: req.headers },
+          (answer) => {
+            res.writeHead(answer.statusCode ?? 502, answer.headers);
+            answer.pipe(res);
+          },
+        );
         upstream.on('error', () => res.destroy());
         upstream.end(Buffer.concat(chunks));
       };

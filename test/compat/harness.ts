@@ -49,7 +49,10 @@ async function main(): Promise<void> {
   await withApp(AppModule, async (app) => {
     const session = await app.get(PaymentsService).createSession(1_000, 'NOK', 'compat');
     const token = await app.get(DinteroTokenService).getToken();
-    check(session.id.startsWith(`${FAKE_DINTERO_CLIENT.accountId}.`) && bearers().every((bearer) => bearer === `Bearer ${token.accessToken}`), 'quick start call');
+    check(
+      session.id.startsWith(`${FAKE_DINTERO_CLIENT.accountId}.`) && bearers().every((bearer) => bearer === `Bearer ${token.accessToken}`),
+      'quick start call',
+    );
   });
   ran.push('quick start', 'DinteroHttpService');
 
@@ -100,7 +103,9 @@ async function main(): Promise<void> {
       url: { return_url: 'https://shop.example/return' },
       order: { amount: 10_000, currency: 'NOK', merchant_reference: 'platform' },
     });
-    const captured = (await app.get(Payments).capture(FAKE_DINTERO_CLIENT.accountId, fake.checkout.authorize(session.id).id, 10_000)) as { status?: string };
+    const captured = (await app.get(Payments).capture(FAKE_DINTERO_CLIENT.accountId, fake.checkout.authorize(session.id).id, 10_000)) as {
+      status?: string;
+    };
     check(captured.status === 'CAPTURED', 'accounts at run time');
   });
   ran.push('accounts at run time');
@@ -119,7 +124,10 @@ async function main(): Promise<void> {
   } else console.log('REDIS_URL is not set: the replicas example was compiled, not run');
 
   const testing = await paymentsTestingModule();
-  check((await testing.get(DinteroTokenService).getAccessToken()) === 'test-token' && testing.get(PaymentsService) !== undefined, 'testing module');
+  check(
+    (await testing.get(DinteroTokenService).getAccessToken()) === 'test-token' && testing.get(PaymentsService) !== undefined,
+    'testing module',
+  );
   await testing.close();
   await paymentsEndToEnd();
   ran.push('testing module', 'fake server');

@@ -49,7 +49,7 @@ export function checkoutContract(target: () => ContractTarget): void {
   const post = (body: unknown, headers: Record<string, string> = SESSION_HEADERS) =>
     firstValueFrom(target().http.post<{ id: string; url: string }>('/sessions-profile', body, { headers }));
 
-  it('creates the sample app\'s session (strict-session-amounts), then reads it back', async () => {
+  it("creates the sample app's session (strict-session-amounts), then reads it back", async () => {
     const { http, accountId, profileId } = target();
     const merchantReference = reference();
     const created = await post(sessionRequest(cart, merchantReference, profileId, urls));
@@ -87,8 +87,14 @@ export function checkoutContract(target: () => ContractTarget): void {
 
   it('an unknown session or transaction is a 404, capture of one too', async () => {
     const { http, accountId } = target();
-    expect(await failure(firstValueFrom(http.get(`/sessions/${accountId}.contractunknown`)))).toMatchObject({ status: 404, data: errorShape });
-    expect(await failure(firstValueFrom(http.get(`/transactions/${accountId}.contractunknown`)))).toMatchObject({ status: 404, data: errorShape });
+    expect(await failure(firstValueFrom(http.get(`/sessions/${accountId}.contractunknown`)))).toMatchObject({
+      status: 404,
+      data: errorShape,
+    });
+    expect(await failure(firstValueFrom(http.get(`/transactions/${accountId}.contractunknown`)))).toMatchObject({
+      status: 404,
+      data: errorShape,
+    });
     const capture = firstValueFrom(http.post(`/transactions/${accountId}.contractunknown/capture`, { amount: 100 }));
     expect(await failure(capture)).toMatchObject({ status: 404, data: errorShape });
   });

@@ -12,7 +12,9 @@ const env = {
   profileId: process.env.DINTERO_PROFILE_ID ?? '',
   baseUrl: process.env.DINTERO_BASE_URL ?? 'https://checkout.dintero.com/v1',
 };
-const missing = ['DINTERO_ACCOUNT_ID', 'DINTERO_CLIENT_ID', 'DINTERO_CLIENT_SECRET', 'DINTERO_PROFILE_ID'].filter((name) => !process.env[name]);
+const missing = ['DINTERO_ACCOUNT_ID', 'DINTERO_CLIENT_ID', 'DINTERO_CLIENT_SECRET', 'DINTERO_PROFILE_ID'].filter(
+  (name) => !process.env[name],
+);
 const reason =
   missing.length > 0
     ? `set ${missing.join(', ')} (a T... test account) to run it`
@@ -41,7 +43,13 @@ describe.skipIf(reason !== undefined)("the Checkout API contract, against Dinter
     await moduleRef.init();
     // The sample app reads the same DINTERO_* variables: it talks to the test environment too.
     sample = await bootSampleApp();
-    target = { http: moduleRef.get(DinteroHttpService), baseUrl: env.baseUrl, accountId: env.accountId, profileId: env.profileId, sample: sample.server };
+    target = {
+      http: moduleRef.get(DinteroHttpService),
+      baseUrl: env.baseUrl,
+      accountId: env.accountId,
+      profileId: env.profileId,
+      sample: sample.server,
+    };
   });
   afterAll(async () => {
     await sample?.app.close();

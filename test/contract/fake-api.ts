@@ -35,7 +35,10 @@ export class FakeApi {
     const { accountId, clientId, clientSecret } = FAKE_DINTERO_CLIENT;
     const answer = await fetch(`${this.fake.baseUrl}/accounts/${accountId}/auth/token`, {
       method: 'POST',
-      headers: { Authorization: `Basic ${Buffer.from(`${clientId}:${clientSecret}`).toString('base64')}`, 'Content-Type': 'application/json' },
+      headers: {
+        Authorization: `Basic ${Buffer.from(`${clientId}:${clientSecret}`).toString('base64')}`,
+        'Content-Type': 'application/json',
+      },
       body: JSON.stringify({ grant_type: 'client_credentials', audience: `https://api.dintero.com/v1/accounts/${accountId}` }),
     });
     return ((await answer.json()) as { access_token: string }).access_token;
@@ -43,7 +46,9 @@ export class FakeApi {
 }
 
 /** A valid session body of two lines (6 000 + 4 000 NOK), with overrides. */
-export function session(overrides: { order?: Record<string, unknown>; url?: Record<string, unknown>; [key: string]: unknown } = {}): Record<string, unknown> {
+export function session(
+  overrides: { order?: Record<string, unknown>; url?: Record<string, unknown>; [key: string]: unknown } = {},
+): Record<string, unknown> {
   const { order, url, ...rest } = overrides;
   return {
     profile_id: 'default',

@@ -74,7 +74,11 @@ describe('callbacks, as Dintero delivers them', () => {
     const [call] = merchant.received;
     expect(call!.method).toBe('POST');
     const body = JSON.parse(call!.body) as { id: string; status: string; session: { id: string } };
-    expect(body).toMatchObject({ id: transactionId, status: 'AUTHORIZED', session: { id: fake.checkout.transaction(transactionId)!.session_id } });
+    expect(body).toMatchObject({
+      id: transactionId,
+      status: 'AUTHORIZED',
+      session: { id: fake.checkout.transaction(transactionId)!.session_id },
+    });
     expect(call!.url.searchParams.get('sid')).toBe(body.session.id);
     expect(call!.url.searchParams.has('session_id')).toBe(false);
   });

@@ -23,15 +23,39 @@ describe('POST /sessions-profile is at least as strict as Dintero', () => {
   it.each<[string, Record<string, unknown>, string]>([
     ['an empty profile_id', session({ profile_id: '' }), 'profile_id: is required (string)'],
     ['a currency that is not ISO 4217', session({ order: { currency: 'XYZ' } }), 'order.currency: is required (an ISO 4217 code)'],
-    ['a loopback callback_url', session({ url: { callback_url: 'http://127.0.0.1:3000/cb' } }), 'url.callback_url: localhost and 127.0.0.1 are not allowed'],
-    ['a localhost https callback_url', session({ url: { callback_url: 'https://localhost/cb' } }), 'url.callback_url: localhost and 127.0.0.1 are not allowed'],
-    ['a plain-http callback_url', session({ url: { callback_url: 'http://shop.example.com/cb' } }), 'url.callback_url: callbacks are delivered only to https'],
-    ['a shipping option without title', session({ order: { shipping_option: { id: 's', line_id: 's', amount: 0, operator: 'x' } } }), 'order.shipping_option.title: is required'],
+    [
+      'a loopback callback_url',
+      session({ url: { callback_url: 'http://127.0.0.1:3000/cb' } }),
+      'url.callback_url: localhost and 127.0.0.1 are not allowed',
+    ],
+    [
+      'a localhost https callback_url',
+      session({ url: { callback_url: 'https://localhost/cb' } }),
+      'url.callback_url: localhost and 127.0.0.1 are not allowed',
+    ],
+    [
+      'a plain-http callback_url',
+      session({ url: { callback_url: 'http://shop.example.com/cb' } }),
+      'url.callback_url: callbacks are delivered only to https',
+    ],
+    [
+      'a shipping option without title',
+      session({ order: { shipping_option: { id: 's', line_id: 's', amount: 0, operator: 'x' } } }),
+      'order.shipping_option.title: is required',
+    ],
     ['three checkboxes', session({ checkboxes: [{}, {}, {}] }), 'checkboxes: at most 2'],
     ['two gift cards', session({ order: { gift_cards: [{}, {}] } }), 'order.gift_cards: at most 1'],
-    ['a 41-character payout destination', session({ order: { payout_destination_id: 'x'.repeat(41) } }), 'order.payout_destination_id: a string of at most 40 characters'],
+    [
+      'a 41-character payout destination',
+      session({ order: { payout_destination_id: 'x'.repeat(41) } }),
+      'order.payout_destination_id: a string of at most 40 characters',
+    ],
     ['metadata with a number', session({ metadata: { count: 1 } }), 'metadata: values must be strings'],
-    ['an item type Dintero does not know', session({ order: { items: [{ line_id: 'a', amount: 10_000, type: 'food' }] } }), 'order.items[0].type: must be one of physical, digital, service, gift_card, shipping, surcharge'],
+    [
+      'an item type Dintero does not know',
+      session({ order: { items: [{ line_id: 'a', amount: 10_000, type: 'food' }] } }),
+      'order.items[0].type: must be one of physical, digital, service, gift_card, shipping, surcharge',
+    ],
   ])('refuses %s', async (_case, body, message) => {
     expect(await api.call('POST', '/sessions-profile', body)).toMatchObject(refused(message));
   });
@@ -40,8 +64,12 @@ describe('POST /sessions-profile is at least as strict as Dintero', () => {
     const answer = await api.call('POST', '/sessions-profile', session({ order: { amount: 9_999 } }), STRICT);
     expect(answer).toMatchObject(refused('order.amount: 9999 is not the sum of the items and shipping (10000) (strict-session-amounts)'));
     const shipping = { id: 's', line_id: 's', amount: 500, operator: 'Posten', title: 'Mail' };
-    expect((await api.call('POST', '/sessions-profile', session({ order: { amount: 10_500, shipping_option: shipping } }), STRICT)).status).toBe(200);
-    expect((await api.call('POST', '/sessions-profile', session({ order: { amount: 9_999, partial_payment: true } }), STRICT)).status).toBe(200);
+    expect(
+      (await api.call('POST', '/sessions-profile', session({ order: { amount: 10_500, shipping_option: shipping } }), STRICT)).status,
+    ).toBe(200);
+    expect((await api.call('POST', '/sessions-profile', session({ order: { amount: 9_999, partial_payment: true } }), STRICT)).status).toBe(
+      200,
+    );
     // Without the toggle the sum is only a "should", as at Dintero.
     expect((await api.call('POST', '/sessions-profile', session({ order: { amount: 9_999 } }))).status).toBe(200);
   });
@@ -52,7 +80,9 @@ describe('POST /sessions-profile is at least as strict as Dintero', () => {
   });
 
   it('takes a public https callback_url; a loopback one only in its test mode', async () => {
-    expect((await api.call('POST', '/sessions-profile', session({ url: { callback_url: 'https://shop.example.com/cb' } }))).status).toBe(200);
+    expect((await api.call('POST', '/sessions-profile', session({ url: { callback_url: 'https://shop.example.com/cb' } }))).status).toBe(
+      200,
+    );
     const loopback = session({ url: { callback_url: 'http://127.0.0.1:3000/cb' } });
     expect((await new FakeApi(testMode).call('POST', '/sessions-profile', loopback)).status).toBe(200);
   });
@@ -65,14 +95,24 @@ describe('capture, refund and void', () => {
 
   it('checks the lines against the order: known, within what is left, adding up to amount', async () => {
     const id = await api.pay(session());
-    expect(await capture(id, { amount: 6_000, items: [line('z', 6_000)] })).toMatchObject(refused('items[0].line_id: "z" is not a line of the order'));
-    expect(await capture(id, { amount: 5_000, items: [line('a', 6_000)] })).toMatchObject(refused('items: line amounts add up to 6000, not to amount 5000'));
-    expect(await capture(id, { amount: 6_001, items: [line('a', 6_001)] })).toMatchObject({ status: 400, body: { error: { code: 'amount_exceeded' } } });
+    expect(await capture(id, { amount: 6_000, items: [line('z', 6_000)] })).toMatchObject(
+      refused('items[0].line_id: "z" is not a line of the order'),
+    );
+    expect(await capture(id, { amount: 5_000, items: [line('a', 6_000)] })).toMatchObject(
+      refused('items: line amounts add up to 6000, not to amount 5000'),
+    );
+    expect(await capture(id, { amount: 6_001, items: [line('a', 6_001)] })).toMatchObject({
+      status: 400,
+      body: { error: { code: 'amount_exceeded' } },
+    });
     expect(await capture(id, { amount: 6_000, items: [line('a', 6_000, 2)], capture_reference: 'order-1-capture-1' })).toMatchObject({
       status: 200,
       body: { status: 'PARTIALLY_CAPTURED' },
     });
-    expect(await refund(id, { amount: 4_000, items: [line('b', 4_000)] })).toMatchObject({ status: 400, body: { error: { code: 'amount_exceeded' } } });
+    expect(await refund(id, { amount: 4_000, items: [line('b', 4_000)] })).toMatchObject({
+      status: 400,
+      body: { error: { code: 'amount_exceeded' } },
+    });
     const refunded = await refund(id, { amount: 1_000, items: [line('a', 1_000)], refund_reference: 'order-1-refund-1' });
     expect(refunded.body.status).toBe('PARTIALLY_CAPTURED_REFUNDED');
     expect(refunded.body.events.map((event: { event: string; event_reference?: string }) => [event.event, event.event_reference])).toEqual([
@@ -82,30 +122,41 @@ describe('capture, refund and void', () => {
     ]);
   });
 
-  it.each(['collector.invoice', 'instabank.finance'] as const)('%s needs lines with quantities on capture and refund', async (productType) => {
-    const id = await api.pay(session(), { productType });
-    expect(await capture(id, { amount: 10_000 })).toMatchObject(refused(`items: required to capture a ${productType} transaction`));
-    expect(await capture(id, { amount: 4_000, items: [{ line_id: 'b', amount: 4_000 }] })).toMatchObject(refused(`items[0].quantity: required for ${productType}`));
-    expect((await capture(id, { amount: 10_000, items: [line('a', 6_000, 2), line('b', 4_000)] })).body.status).toBe('CAPTURED');
-    expect(await refund(id, { amount: 4_000 })).toMatchObject(refused(`items: required to refund a ${productType} transaction`));
-    expect((await refund(id, { amount: 4_000, items: [line('b', 4_000)] })).body.status).toBe('PARTIALLY_REFUNDED');
-    expect((await refund(id, { amount: 6_000, items: [line('a', 6_000, 2)] })).body.status).toBe('REFUNDED');
-  });
+  it.each(['collector.invoice', 'instabank.finance'] as const)(
+    '%s needs lines with quantities on capture and refund',
+    async (productType) => {
+      const id = await api.pay(session(), { productType });
+      expect(await capture(id, { amount: 10_000 })).toMatchObject(refused(`items: required to capture a ${productType} transaction`));
+      expect(await capture(id, { amount: 4_000, items: [{ line_id: 'b', amount: 4_000 }] })).toMatchObject(
+        refused(`items[0].quantity: required for ${productType}`),
+      );
+      expect((await capture(id, { amount: 10_000, items: [line('a', 6_000, 2), line('b', 4_000)] })).body.status).toBe('CAPTURED');
+      expect(await refund(id, { amount: 4_000 })).toMatchObject(refused(`items: required to refund a ${productType} transaction`));
+      expect((await refund(id, { amount: 4_000, items: [line('b', 4_000)] })).body.status).toBe('PARTIALLY_REFUNDED');
+      expect((await refund(id, { amount: 6_000, items: [line('a', 6_000, 2)] })).body.status).toBe('REFUNDED');
+    },
+  );
 
   it('void takes no body, and only an untouched authorization', async () => {
     const id = await api.pay(session());
     expect(await api.call('POST', `/transactions/${id}/void`, {})).toMatchObject(refused('void takes no request body'));
     expect((await api.call('POST', `/transactions/${id}/void`)).body.status).toBe('AUTHORIZATION_VOIDED');
-    expect(await capture(id, { amount: 100 })).toMatchObject({ status: 400, body: { error: { message: 'Cannot capture a transaction that is AUTHORIZATION_VOIDED' } } });
+    expect(await capture(id, { amount: 100 })).toMatchObject({
+      status: 400,
+      body: { error: { message: 'Cannot capture a transaction that is AUTHORIZATION_VOIDED' } },
+    });
   });
 
-  it.each(['ON_HOLD', 'INITIATED', 'UNKNOWN'] as const)('nothing is captured from %s; once settled, it is a normal authorization', async (outcome) => {
-    const id = await api.pay(session(), { outcome });
-    expect(await capture(id, { amount: 100 })).toMatchObject({ status: 400, body: { error: { code: 'invalid_state' } } });
-    fake.checkout.settle(id, 'AUTHORIZED');
-    expect((await capture(id, { amount: 10_000 })).body.status).toBe('CAPTURED');
-    expect(() => fake.checkout.settle(id, 'FAILED')).toThrow('Cannot settle a transaction that is CAPTURED');
-  });
+  it.each(['ON_HOLD', 'INITIATED', 'UNKNOWN'] as const)(
+    'nothing is captured from %s; once settled, it is a normal authorization',
+    async (outcome) => {
+      const id = await api.pay(session(), { outcome });
+      expect(await capture(id, { amount: 100 })).toMatchObject({ status: 400, body: { error: { code: 'invalid_state' } } });
+      fake.checkout.settle(id, 'AUTHORIZED');
+      expect((await capture(id, { amount: 10_000 })).body.status).toBe('CAPTURED');
+      expect(() => fake.checkout.settle(id, 'FAILED')).toThrow('Cannot settle a transaction that is CAPTURED');
+    },
+  );
 });
 
 describe('202 Accepted', () => {

@@ -217,7 +217,9 @@ export function describeAttachPoint(lib: AxiosStatic): void {
         const { http } = await start({ apiTimeoutMs: 1_000 }, clock);
         api.on('/v1/trickle-stream', { type: 'trickle', everyMs: 800, bytes: 60 });
         api.trickled = 0;
-        const response = await firstValueFrom(http.get<NodeJS.ReadableStream>(`${api.origin()}/v1/trickle-stream`, { responseType: 'stream' }));
+        const response = await firstValueFrom(
+          http.get<NodeJS.ReadableStream>(`${api.origin()}/v1/trickle-stream`, { responseType: 'stream' }),
+        );
         const read = (async () => {
           for await (const chunk of response.data) void chunk;
         })().catch((caught: unknown) => caught);

@@ -63,34 +63,33 @@ function get(port: number, path: string): Promise<number> {
     httpRequest({ host: '127.0.0.1', port, path, agent: false }, (res) => {
       res.resume();
       res.on('end', () => resolve(res.statusCode ?? 0));
-    }).on('error', reject).end();
+    })
+      .on('error', reject)
+      .end();
   });
 }
 
 describe('a rolling deploy', () => {
-  it(
-    `app.close() with ${IN_FLIGHT} requests in flight: all of them reach Dintero with the token, through DinteroHttpService and an attached instance`,
-    async () => {
-      @Module({
-        imports: [DinteroAuthModule.forRoot(fakeOptions(fake, { prefetch: true, apiOrigins: [api.origin()] }))],
-        controllers: [PaymentController],
-        providers: [DrainGate],
-      })
-      class ShopModule {}
-      const app = await NestFactory.create(ShopModule, { logger: false });
-      await app.listen(0, '127.0.0.1');
-      const port = (app.getHttpServer().address() as AddressInfo).port;
-      const gate = app.get(DrainGate);
+  it(`app.close() with ${IN_FLIGHT} requests in flight: all of them reach Dintero with the token, through DinteroHttpService and an attached instance`, async () => {
+    @Module({
+      imports: [DinteroAuthModule.forRoot(fakeOptions(fake, { prefetch: true, apiOrigins: [api.origin()] }))],
+      controllers: [PaymentController],
+      providers: [DrainGate],
+    })
+    class ShopModule {}
+    const app = await NestFactory.create(ShopModule, { logger: false });
+    await app.listen(0, '127.0.0.1');
+    const port = (app.getHttpServer().address() as AddressInfo).port;
+    const gate = app.get(DrainGate);
 
-      const answers = Array.from({ length: IN_FLIGHT }, (_, index) => get(port, `/pay/${index % 2 === 0 ? 'service' : 'attached'}`));
-      await eventually(() => gate.arrived === IN_FLIGHT, 10_000, 'every request in the handler');
-      const closed = app.close();
-      expect(await Promise.all(answers)).toEqual(Array.from({ length: IN_FLIGHT }, () => 200));
-      await closed;
-      expect(api.received).toHaveLength(IN_FLIGHT);
-      expect(api.received.every((request) => request.authorization?.startsWith('Bearer '))).toBe(true);
-    },
-  );
+    const answers = Array.from({ length: IN_FLIGHT }, (_, index) => get(port, `/pay/${index % 2 === 0 ? 'service' : 'attached'}`));
+    await eventually(() => gate.arrived === IN_FLIGHT, 10_000, 'every request in the handler');
+    const closed = app.close();
+    expect(await Promise.all(answers)).toEqual(Array.from({ length: IN_FLIGHT }, () => 200));
+    await closed;
+    expect(api.received).toHaveLength(IN_FLIGHT);
+    expect(api.received.every((request) => request.authorization?.startsWith('Bearer '))).toBe(true);
+  });
 
   it.skipIf(!BUILT)('after app.close(), the keep-alive sockets and deadline timers of both clients let the process exit', async () => {
     const child: ChildProcess = forkFixture('calls-then-exit.mjs', fake);

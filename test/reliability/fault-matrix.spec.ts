@@ -41,7 +41,11 @@ interface FaultCase {
   readonly coldStartOnly?: boolean;
 }
 
-const status = (code: number, retryAfter?: number): FakeTokenFault => ({ type: 'status', status: code, ...(retryAfter ? { retryAfter } : {}) });
+const status = (code: number, retryAfter?: number): FakeTokenFault => ({
+  type: 'status',
+  status: code,
+  ...(retryAfter ? { retryAfter } : {}),
+});
 const body = (text: string, contentType = 'application/json'): FakeTokenFault => ({ type: 'body', body: text, contentType });
 const badBody = (name: string, text: string, problem: RegExp): FaultCase => ({
   name,
@@ -73,7 +77,12 @@ const FAULTS: FaultCase[] = [
   { name: 'connection reset', fault: { type: 'reset' }, retryable: true, expectError: networkError('connection', 'ECONNRESET') },
   { name: 'connection refused', fault: 'refuse', retryable: true, expectError: networkError('connection', 'ECONNREFUSED') },
   { name: 'truncated body', fault: { type: 'truncate' }, retryable: true, expectError: networkError('connection') },
-  { name: 'HTML body', fault: body('<html><h1>502 Bad Gateway</h1></html>', 'text/html'), retryable: true, expectError: responseError(/not JSON/) },
+  {
+    name: 'HTML body',
+    fault: body('<html><h1>502 Bad Gateway</h1></html>', 'text/html'),
+    retryable: true,
+    expectError: responseError(/not JSON/),
+  },
   badBody('{}', '{}', /access_token/),
   badBody('wrong token_type', '{"access_token":"x.y.z","token_type":"mac","expires_in":60}', /token_type/),
   badBody('expires_in 0', '{"access_token":"x.y.z","token_type":"Bearer","expires_in":0}', /expires_in/),
@@ -125,7 +134,12 @@ const failures = (events: DinteroTokenEvent[]) =>
  * Waits for failed attempt `attempt`, checks its error and announced delay, then checks that
  * the next attempt comes neither a millisecond before that delay nor later.
  */
-async function expectAttemptSpacing(app: TokenApp & { clock: ManualClock }, events: DinteroTokenEvent[], testCase: FaultCase, attempt: number) {
+async function expectAttemptSpacing(
+  app: TokenApp & { clock: ManualClock },
+  events: DinteroTokenEvent[],
+  testCase: FaultCase,
+  attempt: number,
+) {
   await eventually(() => failures(events).length >= attempt, 5_000, `failed attempt ${attempt}`);
   const failure = failures(events)[attempt - 1]!;
   expect(failure.attempt).toBe(attempt);
@@ -159,7 +173,9 @@ async function apiCallDuringFault(app: TokenApp): Promise<'sent' | 'withheld' | 
   } catch (error) {
     // The fake serves the API too: while it refuses connections, so does the API.
     if (axios.isAxiosError(error) && error.code === 'ECONNREFUSED') return 'unreachable';
-    expect(error).toSatisfy((caught: unknown) => caught instanceof DinteroTokenUnavailableError || caught instanceof DinteroTokenRequestError);
+    expect(error).toSatisfy(
+      (caught: unknown) => caught instanceof DinteroTokenUnavailableError || caught instanceof DinteroTokenRequestError,
+    );
     expect(fake.apiRequestCount).toBe(before);
     return 'withheld';
   }

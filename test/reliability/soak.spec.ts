@@ -21,7 +21,12 @@ let app: TokenApp;
 beforeAll(async () => {
   fake = await new FakeDinteroServer({ tokenLifetimeSeconds: 1, recordRequests: false }).start();
   app = await startTokenApp(
-    fakeOptions(fake, { acquireTimeoutMs: 2_000, requestTimeoutMs: 500, apiTimeoutMs: 2_000, retry: { initialDelayMs: 50, maxDelayMs: 500 } }),
+    fakeOptions(fake, {
+      acquireTimeoutMs: 2_000,
+      requestTimeoutMs: 500,
+      apiTimeoutMs: 2_000,
+      retry: { initialDelayMs: 50, maxDelayMs: 500 },
+    }),
   );
 });
 afterAll(async () => {
@@ -76,7 +81,8 @@ it(`${SECONDS} s of load with 1 s tokens and random faults loses no request`, { 
         () => 'ok' as const,
         (error: unknown) => {
           if (error instanceof DinteroAuthError) return 'tokenError' as const;
-          if (error instanceof AxiosError && (error.response?.status !== undefined || error.code !== undefined)) return 'httpError' as const;
+          if (error instanceof AxiosError && (error.response?.status !== undefined || error.code !== undefined))
+            return 'httpError' as const;
           otherErrors.push(error);
           return 'other' as const;
         },

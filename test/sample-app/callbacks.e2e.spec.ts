@@ -64,13 +64,22 @@ describe('callbacks from the fake, as Dintero sends them', () => {
     const other = await payAndCloseTab('cancel');
 
     // A forged callback: a real transaction id, another order's reference, an error it did not have.
-    await request(sample.server).get('/payments/callback').query({ transaction_id: transactionId, merchant_reference: other.merchantReference, error: 'failed' }).expect(200);
+    await request(sample.server)
+      .get('/payments/callback')
+      .query({ transaction_id: transactionId, merchant_reference: other.merchantReference, error: 'failed' })
+      .expect(200);
     expect(await order(merchantReference)).toMatchObject({ status: 'AUTHORIZED', transactionId });
     expect(await order(other.merchantReference)).toMatchObject({ status: 'CANCELLED' });
 
     // An id Dintero does not know is a 4xx (Dintero stops retrying), and nothing is recorded.
-    await request(sample.server).get('/payments/callback').query({ transaction_id: 'T12345678.forged', merchant_reference: merchantReference }).expect(404);
-    await request(sample.server).get('/payments/callback').query({ transaction_id: '../../sessions-profile', merchant_reference: merchantReference }).expect(400);
+    await request(sample.server)
+      .get('/payments/callback')
+      .query({ transaction_id: 'T12345678.forged', merchant_reference: merchantReference })
+      .expect(404);
+    await request(sample.server)
+      .get('/payments/callback')
+      .query({ transaction_id: '../../sessions-profile', merchant_reference: merchantReference })
+      .expect(400);
     expect(await order(merchantReference)).toMatchObject({ status: 'AUTHORIZED', transactionId });
   });
 
@@ -112,7 +121,10 @@ describe('callbacks from the fake, as Dintero sends them', () => {
     const transactionId = returnUrl.searchParams.get('transaction_id')!;
     const before = sample.fake.callbacks.attempts.length;
     await request(sample.server).post(`/payments/${transactionId}/capture`).send({}).expect(200);
-    await request(sample.server).post(`/payments/${transactionId}/refund`).send({ lineIds: ['1'] }).expect(200);
+    await request(sample.server)
+      .post(`/payments/${transactionId}/refund`)
+      .send({ lineIds: ['1'] })
+      .expect(200);
     await sample.fake.callbacks.settled();
     const events = sample.fake.callbacks.attempts.slice(before).map((attempt) => new URL(attempt.url).searchParams.get('event'));
     expect(events).toEqual(['CAPTURE', 'REFUND']);

@@ -33,8 +33,15 @@ describe('line items on capture and refund', () => {
   it('an invoice payment: partial capture by lines, then a refund by lines (PARTIALLY_CAPTURED_REFUNDED)', async () => {
     const { transactionId, merchantReference } = await authorized('collector.invoice');
 
-    const capture = await request(sample.server).post(`/payments/${transactionId}/capture`).send({ lineIds: ['1', '2'] }).expect(200);
-    expect(capture.body).toMatchObject({ status: 'PARTIALLY_CAPTURED', captured: 34_700, allowed: { capture: true, refund: true, void: false } });
+    const capture = await request(sample.server)
+      .post(`/payments/${transactionId}/capture`)
+      .send({ lineIds: ['1', '2'] })
+      .expect(200);
+    expect(capture.body).toMatchObject({
+      status: 'PARTIALLY_CAPTURED',
+      captured: 34_700,
+      allowed: { capture: true, refund: true, void: false },
+    });
     expect(sentOperations(transactionId, 'capture')).toEqual([
       {
         amount: 34_700,
@@ -47,9 +54,17 @@ describe('line items on capture and refund', () => {
     ]);
 
     const refund = await request(sample.server).post(`/payments/${transactionId}/refund`).send({ amount: 4_900 }).expect(200);
-    expect(refund.body).toMatchObject({ status: 'PARTIALLY_CAPTURED_REFUNDED', refunded: 4_900, allowed: { capture: false, refund: true, void: false } });
+    expect(refund.body).toMatchObject({
+      status: 'PARTIALLY_CAPTURED_REFUNDED',
+      refunded: 4_900,
+      allowed: { capture: false, refund: true, void: false },
+    });
     expect(sentOperations(transactionId, 'refund')).toEqual([
-      { amount: 4_900, refund_reference: `${merchantReference}-refund-1`, items: [{ line_id: '2', description: 'Gift wrapping', quantity: 1, amount: 4_900 }] },
+      {
+        amount: 4_900,
+        refund_reference: `${merchantReference}-refund-1`,
+        items: [{ line_id: '2', description: 'Gift wrapping', quantity: 1, amount: 4_900 }],
+      },
     ]);
     expect(refund.body.lines.map((line: { captured: number; refunded: number }) => [line.captured, line.refunded])).toEqual([
       [29_800, 0],
@@ -63,10 +78,15 @@ describe('line items on capture and refund', () => {
   it('an amount is captured as the whole lines that make it up, or refused naming the lines', async () => {
     const { transactionId } = await authorized('instabank.finance');
     const refused = await request(sample.server).post(`/payments/${transactionId}/capture`).send({ amount: 10_000 }).expect(400);
-    expect(refused.body.message).toBe('amount: 10000 is not a sum of whole lines left to capture (1: 29800, 2: 4900, 3: 1000); name the lines with lineIds');
+    expect(refused.body.message).toBe(
+      'amount: 10000 is not a sum of whole lines left to capture (1: 29800, 2: 4900, 3: 1000); name the lines with lineIds',
+    );
     await request(sample.server).post(`/payments/${transactionId}/capture`).send({ amount: 5_900 }).expect(200);
     expect(sentOperations(transactionId, 'capture')[0]!.items.map((item: { line_id: string }) => item.line_id)).toEqual(['2', '3']);
-    const again = await request(sample.server).post(`/payments/${transactionId}/capture`).send({ lineIds: ['2'] }).expect(400);
+    const again = await request(sample.server)
+      .post(`/payments/${transactionId}/capture`)
+      .send({ lineIds: ['2'] })
+      .expect(400);
     expect(again.body.message).toBe('lineIds: line 2 has nothing left to capture');
   });
 
@@ -75,7 +95,9 @@ describe('line items on capture and refund', () => {
     const { DinteroHttpService } = await import('../../lib/index.js');
     const http = sample.app.get(DinteroHttpService);
     const error = await http.axiosRef.post(`/transactions/${transactionId}/capture`, { amount: 35_700 }).catch((caught: unknown) => caught);
-    expect(error).toMatchObject({ response: { status: 400, data: { error: { message: 'items: required to capture a collector.invoice transaction' } } } });
+    expect(error).toMatchObject({
+      response: { status: 400, data: { error: { message: 'items: required to capture a collector.invoice transaction' } } },
+    });
   });
 });
 
@@ -103,7 +125,9 @@ describe('202 Accepted', () => {
     expect(page.text).toContain('<main data-pending="true">');
 
     const second = await request(sample.server).post(`/payments/${transactionId}/capture`).send({}).expect(409);
-    expect(second.body.message).toBe(`The capture Dintero accepted (event-request-id ${accepted.body.pending.requestId}) is still pending; it is not sent again`);
+    expect(second.body.message).toBe(
+      `The capture Dintero accepted (event-request-id ${accepted.body.pending.requestId}) is still pending; it is not sent again`,
+    );
     expect(sentOperations(transactionId, 'capture')).toHaveLength(1);
 
     expect(sample.fake.completeDeferredOperations()).toBe(1);
@@ -118,10 +142,16 @@ describe('references: a retried operation is recognizable', () => {
   it('an answer lost after Dintero captured: the retry finds the capture by its reference and sends nothing', async () => {
     const { transactionId } = await authorized();
     sample.fake.dropApiRequests({ path: /\/capture$/, applied: true });
-    await request(sample.server).post(`/payments/${transactionId}/capture`).send({ lineIds: ['1'] }).expect(502);
+    await request(sample.server)
+      .post(`/payments/${transactionId}/capture`)
+      .send({ lineIds: ['1'] })
+      .expect(502);
     expect(sample.fake.checkout.transaction(transactionId)!.status).toBe('PARTIALLY_CAPTURED');
 
-    const retry = await request(sample.server).post(`/payments/${transactionId}/capture`).send({ lineIds: ['1'] }).expect(200);
+    const retry = await request(sample.server)
+      .post(`/payments/${transactionId}/capture`)
+      .send({ lineIds: ['1'] })
+      .expect(200);
     expect(retry.body).toMatchObject({ status: 'PARTIALLY_CAPTURED', captured: 29_800 });
     expect(sentOperations(transactionId, 'capture')).toHaveLength(1);
   });
@@ -150,7 +180,10 @@ describe('references: a retried operation is recognizable', () => {
 
   it('the next capture of the same order gets the next reference', async () => {
     const { transactionId, merchantReference } = await authorized();
-    await request(sample.server).post(`/payments/${transactionId}/capture`).send({ lineIds: ['3'] }).expect(200);
+    await request(sample.server)
+      .post(`/payments/${transactionId}/capture`)
+      .send({ lineIds: ['3'] })
+      .expect(200);
     await request(sample.server).post(`/payments/${transactionId}/capture`).send({}).expect(200);
     expect(sentOperations(transactionId, 'capture').map((body) => body.capture_reference as string)).toEqual([
       `${merchantReference}-capture-1`,
@@ -174,7 +207,10 @@ describe('void', () => {
 
   it('is refused once anything is captured', async () => {
     const { transactionId } = await authorized();
-    await request(sample.server).post(`/payments/${transactionId}/capture`).send({ lineIds: ['3'] }).expect(200);
+    await request(sample.server)
+      .post(`/payments/${transactionId}/capture`)
+      .send({ lineIds: ['3'] })
+      .expect(200);
     const refused = await request(sample.server).post(`/payments/${transactionId}/void`).expect(409);
     expect(refused.body.message).toBe('Cannot void: the payment is PARTIALLY_CAPTURED');
   });

@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { TRANSACTION_STATUSES, type DinteroTransaction, type TransactionStatus } from '../../sample-app/src/payments/dintero-transaction.js';
+import {
+  TRANSACTION_STATUSES,
+  type DinteroTransaction,
+  type TransactionStatus,
+} from '../../sample-app/src/payments/dintero-transaction.js';
 import { formatMoney } from '../../sample-app/src/payments/money.js';
 import { allowedOperations, paymentState, planOperation, STATUS_VIEWS } from '../../sample-app/src/payments/payment-rules.js';
 import { summarize } from '../../sample-app/src/payments/payment-summary.js';
@@ -69,11 +73,17 @@ describe('choosing lines', () => {
   const state = paymentState(transaction('PARTIALLY_CAPTURED', 6_000));
 
   it('captures what is left by default, whole lines only', () => {
-    expect(planOperation(state, 'capture', {})).toEqual({ amount: 4_000, items: [{ line_id: 'b', description: 'Hat', quantity: 1, amount: 4_000 }] });
+    expect(planOperation(state, 'capture', {})).toEqual({
+      amount: 4_000,
+      items: [{ line_id: 'b', description: 'Hat', quantity: 1, amount: 4_000 }],
+    });
   });
 
   it('refunds only captured lines', () => {
-    expect(planOperation(state, 'refund', {})).toEqual({ amount: 6_000, items: [{ line_id: 'a', description: 'Socks', quantity: 2, amount: 6_000 }] });
+    expect(planOperation(state, 'refund', {})).toEqual({
+      amount: 6_000,
+      items: [{ line_id: 'a', description: 'Socks', quantity: 2, amount: 6_000 }],
+    });
     expect(planOperation(state, 'refund', { lineIds: ['b'] })).toEqual({ problem: 'lineIds: line b has nothing left to refund' });
   });
 
@@ -87,7 +97,7 @@ describe('choosing lines', () => {
   });
 });
 
-describe('money by the currency\'s minor unit', () => {
+describe("money by the currency's minor unit", () => {
   it.each([
     [34_700, 'NOK', '347.00 NOK'],
     [1_200, 'JPY', '1200 JPY'],

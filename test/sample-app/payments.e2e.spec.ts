@@ -40,7 +40,10 @@ describe('the payment round trip on the fake', () => {
     expect(back.text).toContain('Payment authorized');
     expect(back.text).toContain('<dd id="status">AUTHORIZED</dd>');
 
-    const partial = await request(sample.server).post(`/payments/${transactionId}/capture`).send({ lineIds: ['2'] }).expect(200);
+    const partial = await request(sample.server)
+      .post(`/payments/${transactionId}/capture`)
+      .send({ lineIds: ['2'] })
+      .expect(200);
     expect(partial.body).toMatchObject({ status: 'PARTIALLY_CAPTURED', captured: 4_900 });
     const rest = await request(sample.server).post(`/payments/${transactionId}/capture`).send({}).expect(200);
     expect(rest.body).toMatchObject({ status: 'CAPTURED', captured: 34_700 });
@@ -123,7 +126,7 @@ describe('input validation', () => {
 });
 
 describe("Dintero's errors", () => {
-  it('an unknown transaction is a 404 carrying Dintero\'s message', async () => {
+  it("an unknown transaction is a 404 carrying Dintero's message", async () => {
     const answer = await request(sample.server).get('/payments/T12345678.doesnotexist').expect(404);
     expect(answer.body).toMatchObject({ statusCode: 404, dintero: { status: 404, code: 'not_found' } });
   });

@@ -4,9 +4,11 @@ import { payOnFakeCheckout, useSampleApp } from './sample-app.harness.js';
 
 const sample = useSampleApp();
 
-describe('the sample app\'s rough edges, smoothed', () => {
+describe("the sample app's rough edges, smoothed", () => {
   it('an unknown transaction on the return page is the page with the error, not raw JSON', async () => {
-    const answer = await request(sample.server).get('/payments/return?transaction_id=T12345678.doesnotexist&merchant_reference=order-x').expect(404);
+    const answer = await request(sample.server)
+      .get('/payments/return?transaction_id=T12345678.doesnotexist&merchant_reference=order-x')
+      .expect(404);
     expect(answer.headers['content-type']).toMatch(/^text\/html/);
     expect(answer.text).toContain('<h1>No payment</h1>');
     expect(answer.text).toContain('Dintero knows no transaction T12345678.doesnotexist.');

@@ -14,7 +14,6 @@ afterEach(() => {
   for (const child of children.splice(0)) child.kill('SIGKILL');
 });
 
-
 /** Runs the built sample app with exactly `env` (plus PATH), collecting its output. */
 function run(env: Record<string, string>): { child: ChildProcess; output: () => string; exit: Promise<number | string | null> } {
   const child = spawn(process.execPath, [ENTRY], { env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -51,7 +50,7 @@ describe.skipIf(!built)('npm start entry point', () => {
     expect(await app.exit).toBe('SIGTERM');
   });
 
-  it('fails start-up with the module\'s config error when the credentials are bad, without echoing the secret', async () => {
+  it("fails start-up with the module's config error when the credentials are bad, without echoing the secret", async () => {
     const app = run({
       PORT: String(await freePort()),
       DINTERO_ACCOUNT_ID: 'X123',

@@ -55,7 +55,11 @@ describe('sharing tokens', () => {
     const store = new MemoryTokenStore();
     const replicas = await Promise.all(Array.from({ length: 5 }, () => replica(store, { acquireTimeoutMs: 500 })));
     fake.injectTokenFault({ type: 'status', status: 429, retryAfter: 3 });
-    const outcome = (app: TokenApp) => app.tokens.getToken().then(() => 'token', (error: { code: string }) => error.code);
+    const outcome = (app: TokenApp) =>
+      app.tokens.getToken().then(
+        () => 'token',
+        (error: { code: string }) => error.code,
+      );
     const outcomes = await Promise.all(replicas.map(outcome));
     expect(outcomes.every((code) => code === 'DINTERO_TOKEN_UNAVAILABLE' || code === 'DINTERO_TOKEN_REQUEST')).toBe(true);
     expect(fake.tokenRequestCount).toBe(1);

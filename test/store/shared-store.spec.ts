@@ -35,7 +35,10 @@ afterEach(async () => {
   raw.disconnect();
 });
 
-async function replica(overrides: Partial<DinteroAuthModuleOptions> = {}, store: DinteroTokenStore = new RedisTokenStore({ url: REDIS_URL! })) {
+async function replica(
+  overrides: Partial<DinteroAuthModuleOptions> = {},
+  store: DinteroTokenStore = new RedisTokenStore({ url: REDIS_URL! }),
+) {
   const app = await startTokenApp(fakeOptions(fake, { store, ...overrides }));
   apps.push(app);
   return app;
@@ -79,7 +82,9 @@ describe.skipIf(!REDIS_URL)('shared token store on Redis', () => {
     await Promise.all(ready);
     for (const child of children) child.send('go');
     const seen = (await Promise.all(fingerprints)).map((reply) => reply.fingerprint);
-    await Promise.all(children.map((child) => new Promise((resolve) => (child.exitCode === null ? child.once('exit', resolve) : resolve(null)))));
+    await Promise.all(
+      children.map((child) => new Promise((resolve) => (child.exitCode === null ? child.once('exit', resolve) : resolve(null)))),
+    );
     expect(new Set(seen).size).toBe(1);
     expect(fake.tokenRequestCount).toBe(1);
   });
@@ -87,9 +92,16 @@ describe.skipIf(!REDIS_URL)('shared token store on Redis', () => {
   it('4 token lifetimes of load across 5 replicas cost one token request per refresh period, not one per replica', async () => {
     fake.tokenLifetimeSeconds = 3;
     // A generous command timeout: a Redis slowed by a loaded machine is not what this is about.
-    const replicas = await Promise.all(Array.from({ length: 5 }, () => replica({ refresh: LOAD_REFRESH }, new RedisTokenStore({ url: REDIS_URL!, commandTimeoutMs: 5_000 }))));
+    const replicas = await Promise.all(
+      Array.from({ length: 5 }, () =>
+        replica({ refresh: LOAD_REFRESH }, new RedisTokenStore({ url: REDIS_URL!, commandTimeoutMs: 5_000 })),
+      ),
+    );
     const events = replicas.map((app) => recordEvents(app.tokens.events$));
-    const elapsed = await loadFor(12_000, replicas.map((app) => () => app.tokens.getToken()));
+    const elapsed = await loadFor(
+      12_000,
+      replicas.map((app) => () => app.tokens.getToken()),
+    );
     // Alone, the five replicas would make five times as many.
     const { least, most } = sharedRequestBounds(elapsed, 3_000);
     expect(fake.tokenRequestCount).toBeGreaterThanOrEqual(least);
@@ -176,7 +188,7 @@ describe.skipIf(!REDIS_URL)('shared token store on Redis', () => {
     }
   });
 
-  it('two accounts on one Redis never see each other\'s token', async () => {
+  it("two accounts on one Redis never see each other's token", async () => {
     const first = await replica();
     const second = await replica({ accountId: SECOND.accountId, clientId: SECOND.clientId, clientSecret: SECOND.clientSecret });
     const [a, b] = await Promise.all([first.tokens.getToken(), second.tokens.getToken()]);

@@ -95,7 +95,10 @@ describe.skipIf(!REDIS_URL)('generations: no refused or older token comes out of
     await expect(a.tokens.getToken()).rejects.toBeInstanceOf(DinteroTokenUnavailableError);
 
     const b = await replica({ acquireTimeoutMs: 1_000 });
-    const taken = await b.tokens.getToken().then((token) => token.accessToken, () => 'none');
+    const taken = await b.tokens.getToken().then(
+      (token) => token.accessToken,
+      () => 'none',
+    );
     expect(taken).not.toBe(first.accessToken);
   });
 });

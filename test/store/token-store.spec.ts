@@ -41,7 +41,12 @@ describe('store keys', () => {
   it('change with anything that makes a token valid, but not with the secret', () => {
     const namespace = storeNamespace(normalizeOptions(base));
     expect(storeNamespace(normalizeOptions({ ...base, clientSecret: 'rotated' }))).toBe(namespace);
-    for (const change of [{ accountId: 'T87654321' }, { clientId: 'other' }, { audience: 'https://api.dintero.com/v1/accounts/T1' }, { baseUrl: 'https://example.com/v1' }]) {
+    for (const change of [
+      { accountId: 'T87654321' },
+      { clientId: 'other' },
+      { audience: 'https://api.dintero.com/v1/accounts/T1' },
+      { baseUrl: 'https://example.com/v1' },
+    ]) {
       expect(storeNamespace(normalizeOptions({ ...base, ...change }))).not.toBe(namespace);
     }
   });

@@ -19,7 +19,9 @@ export function inspectRedis(): Redis {
  */
 export async function clearStoredTokens(raw: Redis, fake: FakeDinteroServer, clients: readonly FakeDinteroClient[]): Promise<void> {
   for (const { accountId, clientId, clientSecret } of clients) {
-    const namespace = storeNamespace(normalizeOptions({ accountId, clientId, clientSecret, baseUrl: fake.baseUrl, allowInsecureLoopback: true }));
+    const namespace = storeNamespace(
+      normalizeOptions({ accountId, clientId, clientSecret, baseUrl: fake.baseUrl, allowInsecureLoopback: true }),
+    );
     const keys = await raw.keys(`${namespace}*`);
     if (keys.length > 0) await raw.del(...keys);
   }

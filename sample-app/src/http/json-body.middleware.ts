@@ -7,7 +7,9 @@ export class JsonBodyMiddleware implements NestMiddleware {
   use(req: Request, _res: Response, next: NextFunction): void {
     const hasBody = req.headers['transfer-encoding'] !== undefined || Number(req.headers['content-length'] ?? 0) > 0;
     if (hasBody && !req.is('application/json')) {
-      throw new UnsupportedMediaTypeException(`Send JSON (Content-Type: application/json), not ${req.headers['content-type'] ?? 'no content type'}`);
+      throw new UnsupportedMediaTypeException(
+        `Send JSON (Content-Type: application/json), not ${req.headers['content-type'] ?? 'no content type'}`,
+      );
     }
     next();
   }

@@ -20,7 +20,12 @@ export function orderLines(payment: CreatePaymentDto): OrderItemDto[] {
 }
 
 /** A `POST /sessions-profile` body: every line has a `line_id`, so capture and refund can name it. */
-export function sessionRequest(payment: CreatePaymentDto, merchantReference: string, profileId: string, urls: SessionUrls): Record<string, unknown> {
+export function sessionRequest(
+  payment: CreatePaymentDto,
+  merchantReference: string,
+  profileId: string,
+  urls: SessionUrls,
+): Record<string, unknown> {
   const items = orderLines(payment);
   return {
     profile_id: profileId,

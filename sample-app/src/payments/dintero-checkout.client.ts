@@ -16,7 +16,9 @@ export class DinteroCheckoutClient {
   constructor(private readonly dintero: DinteroHttpService) {}
 
   async createSession(body: Record<string, unknown>): Promise<{ id: string; url: string }> {
-    const { data } = await firstValueFrom(this.dintero.post<{ id: string; url: string }>('/sessions-profile', body, { headers: SESSION_HEADERS }));
+    const { data } = await firstValueFrom(
+      this.dintero.post<{ id: string; url: string }>('/sessions-profile', body, { headers: SESSION_HEADERS }),
+    );
     return data;
   }
 

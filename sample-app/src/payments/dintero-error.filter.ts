@@ -38,6 +38,7 @@ function describe(exception: AxiosError<DinteroErrorBody> | DinteroAuthError): [
     return [status, { statusCode: status, error: timedOut ? 'Gateway Timeout' : 'Bad Gateway', message: 'Dintero did not answer' }];
   }
   const dintero = { status: answer.status, code: answer.data?.error?.code, message: answer.data?.error?.message };
-  if (answer.status === 404) return [HttpStatus.NOT_FOUND, { statusCode: 404, error: 'Not Found', message: dintero.message ?? 'Not found at Dintero', dintero }];
+  if (answer.status === 404)
+    return [HttpStatus.NOT_FOUND, { statusCode: 404, error: 'Not Found', message: dintero.message ?? 'Not found at Dintero', dintero }];
   return [HttpStatus.BAD_GATEWAY, { statusCode: 502, error: 'Bad Gateway', message: `Dintero answered ${answer.status}`, dintero }];
 }

@@ -46,7 +46,8 @@ export class OrderBook {
 
   /** Records what Dintero says of a transaction, on the order it belongs to; the same news twice changes nothing. */
   recordTransaction(transaction: DinteroTransaction): void {
-    const order = this.orders.get(transaction.merchant_reference) ?? this.created(transaction.merchant_reference, transaction.session_id ?? '');
+    const order =
+      this.orders.get(transaction.merchant_reference) ?? this.created(transaction.merchant_reference, transaction.session_id ?? '');
     this.update(order, transaction.status, transaction.id);
   }
 

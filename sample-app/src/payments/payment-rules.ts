@@ -6,7 +6,11 @@ export type Operation = 'capture' | 'refund' | 'void';
 /** How each status reads to a person, and whether it is still to be decided. */
 export const STATUS_VIEWS: Readonly<Record<TransactionStatus, { heading: string; note: string; pending: boolean }>> = {
   INITIATED: { heading: 'Payment started', note: 'The payer has not finished at Dintero yet.', pending: true },
-  ON_HOLD: { heading: 'Payment on hold', note: 'Dintero is still deciding; it calls back once the payment is authorized or failed.', pending: true },
+  ON_HOLD: {
+    heading: 'Payment on hold',
+    note: 'Dintero is still deciding; it calls back once the payment is authorized or failed.',
+    pending: true,
+  },
   UNKNOWN: { heading: 'Payment status unknown', note: 'Dintero does not know the outcome yet; this page checks again.', pending: true },
   AUTHORIZED: { heading: 'Payment authorized', note: 'The amount is reserved: capture it when you ship, or void it.', pending: false },
   AUTHORIZATION_VOIDED: { heading: 'Authorization voided', note: 'The reservation was released; nothing was charged.', pending: false },
@@ -65,7 +69,12 @@ export function paymentState(transaction: DinteroTransaction): PaymentState {
   const captures = successful(transaction, 'CAPTURE');
   const refunds = successful(transaction, 'REFUND');
   const lineTotal = (events: typeof captures, lineId: string) =>
-    sum(events.flatMap((entry) => entry.items ?? []).filter((item) => item.line_id === lineId).map((item) => item.amount));
+    sum(
+      events
+        .flatMap((entry) => entry.items ?? [])
+        .filter((item) => item.line_id === lineId)
+        .map((item) => item.amount),
+    );
   return {
     status: transaction.status,
     amount: transaction.amount,
@@ -104,11 +113,16 @@ export function refusal(state: PaymentState, operation: Operation): string | und
  * the first lines in order that fit into it (the amount must come out exact). With neither,
  * everything that is left. A transaction without lines is captured or refunded by amount.
  */
-export function planOperation(state: PaymentState, operation: 'capture' | 'refund', selection: Selection): OperationPlan | { problem: string } {
+export function planOperation(
+  state: PaymentState,
+  operation: 'capture' | 'refund',
+  selection: Selection,
+): OperationPlan | { problem: string } {
   const leftOf = (line: LineState) => (operation === 'capture' ? line.amount - line.captured : line.captured - line.refunded);
   const total = operation === 'capture' ? state.amount - state.captured : state.captured - state.refunded;
   const word = operation === 'capture' ? 'still authorized' : 'captured and not refunded';
-  if (selection.amount !== undefined && selection.amount > total) return { problem: `amount: ${selection.amount} exceeds the ${total} ${word}` };
+  if (selection.amount !== undefined && selection.amount > total)
+    return { problem: `amount: ${selection.amount} exceeds the ${total} ${word}` };
   const open = state.lines.filter((line) => leftOf(line) > 0);
   if (state.lines.length === 0) return { amount: selection.amount ?? total };
   let chosen: LineState[];
@@ -126,7 +140,9 @@ export function planOperation(state: PaymentState, operation: 'capture' | 'refun
     }
     if (remaining !== 0) {
       const lines = open.map((line) => `${line.lineId}: ${leftOf(line)}`).join(', ');
-      return { problem: `amount: ${selection.amount} is not a sum of whole lines left to ${operation} (${lines}); name the lines with lineIds` };
+      return {
+        problem: `amount: ${selection.amount} is not a sum of whole lines left to ${operation} (${lines}); name the lines with lineIds`,
+      };
     }
   } else {
     chosen = open;

@@ -8,6 +8,11 @@ import { DEFAULT_OPERATION_POLL_DELAYS_MS, OPERATION_POLL_DELAYS_MS, PaymentsSer
 @Module({
   imports: [DinteroTargetModule],
   controllers: [PaymentsController],
-  providers: [PaymentsService, DinteroCheckoutClient, OrderBook, { provide: OPERATION_POLL_DELAYS_MS, useValue: DEFAULT_OPERATION_POLL_DELAYS_MS }],
+  providers: [
+    PaymentsService,
+    DinteroCheckoutClient,
+    OrderBook,
+    { provide: OPERATION_POLL_DELAYS_MS, useValue: DEFAULT_OPERATION_POLL_DELAYS_MS },
+  ],
 })
 export class PaymentsModule {}

@@ -46,7 +46,10 @@ export class PaymentsService {
     const publicUrl = (config.get<string>('PUBLIC_URL') ?? `http://localhost:${config.get<string>('PORT') ?? '3000'}`).replace(/\/+$/, '');
     this.urls = { returnUrl: `${publicUrl}/payments/return` };
     if (target.acceptsCallbacksAt(publicUrl)) this.urls.callbackUrl = callbackUrl(publicUrl);
-    else this.logger.warn(`No callback_url: Dintero calls back public https URLs only, and PUBLIC_URL is ${publicUrl}. Payers who close the tab are missed.`);
+    else
+      this.logger.warn(
+        `No callback_url: Dintero calls back public https URLs only, and PUBLIC_URL is ${publicUrl}. Payers who close the tab are missed.`,
+      );
   }
 
   /** Creates a checkout session; the payer goes to `checkoutUrl`, then comes back to /payments/return. */
@@ -145,13 +148,19 @@ export class PaymentsService {
    * An earlier operation on this transaction got a 202 or no answer. If it has landed, it is done;
    * if it was accepted, it is not sent again; if it got no answer, the same call is its retry.
    */
-  private async resume(transaction: DinteroTransaction, pending: PendingOperation, operation: Operation): Promise<OperationResult | undefined> {
+  private async resume(
+    transaction: DinteroTransaction,
+    pending: PendingOperation,
+    operation: Operation,
+  ): Promise<OperationResult | undefined> {
     if (landed(transaction, pending)) {
       this.book.settle(transaction.id);
       return pending.operation === operation && !pending.requestId ? { accepted: false, payment: summarize(transaction) } : undefined;
     }
     if (pending.requestId) {
-      throw new ConflictException(`The ${pending.operation} Dintero accepted (event-request-id ${pending.requestId}) is still pending; it is not sent again`);
+      throw new ConflictException(
+        `The ${pending.operation} Dintero accepted (event-request-id ${pending.requestId}) is still pending; it is not sent again`,
+      );
     }
     if (pending.operation !== operation) throw new ConflictException(`A ${pending.operation} got no answer from Dintero: retry it first`);
     this.logger.warn(`Resending the ${operation} of ${transaction.id} that got no answer, with the same reference`);

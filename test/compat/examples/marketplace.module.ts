@@ -1,6 +1,13 @@
 import { Injectable, Module } from '@nestjs/common';
 import { ConfigModule, ConfigService } from '@nestjs/config';
-import { DinteroAuthModule, type DinteroAuthModuleAsyncOptions, DinteroHttpService, DinteroTokenService, InjectDinteroHttp, InjectDinteroTokens } from 'nestjs-dintero-auth';
+import {
+  DinteroAuthModule,
+  type DinteroAuthModuleAsyncOptions,
+  DinteroHttpService,
+  DinteroTokenService,
+  InjectDinteroHttp,
+  InjectDinteroTokens,
+} from 'nestjs-dintero-auth';
 
 /** One account's registration, from NORWAY_DINTERO_ACCOUNT_ID, NORWAY_DINTERO_CLIENT_ID, ... */
 function account(name: string, prefix: string): DinteroAuthModuleAsyncOptions {

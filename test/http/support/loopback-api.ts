@@ -49,7 +49,8 @@ export class LoopbackApi {
 
   constructor(readonly protocol: 'http' | 'https' = 'http') {
     const handler = (req: IncomingMessage, res: ServerResponse) => this.handle(req, res);
-    this.server = protocol === 'https' ? createTlsServer({ cert: LOOPBACK_CA, key: fixture('loopback-key.pem') }, handler) : createServer(handler);
+    this.server =
+      protocol === 'https' ? createTlsServer({ cert: LOOPBACK_CA, key: fixture('loopback-key.pem') }, handler) : createServer(handler);
   }
 
   async start(): Promise<this> {
