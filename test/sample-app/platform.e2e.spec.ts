@@ -1,0 +1,61 @@
+import request from 'supertest';
+import { describe, expect, it } from 'vitest';
+import { FAKE_PLATFORM_MERCHANTS } from '../../sample-app/src/platform/merchants.js';
+import { DEMO_CART, payOnFakeCheckout, useSampleApp } from './sample-app.harness.js';
+
+const sample = useSampleApp();
+const [merchantA, merchantB] = FAKE_PLATFORM_MERCHANTS.map((merchant) => merchant.accountId) as [string, string];
+
+/** A payment of the merchant, paid on the fake's hosted page: its transaction id. */
+async function paidTransaction(accountId: string): Promise<string> {
+  const created = await request(sample.server).post(`/platform/${accountId}/payments`).send(DEMO_CART).expect(201);
+  expect(created.body.sessionId).toMatch(new RegExp(`^${accountId}\\.`));
+  const { returnUrl } = await payOnFakeCheckout(created.body.checkoutUrl as string, 'pay');
+  expect(returnUrl.pathname).toBe(`/platform/${accountId}/payments/return`);
+  return returnUrl.searchParams.get('transaction_id')!;
+}
+
+const tokenRequestsOf = (accountId: string) =>
+  sample.fake.tokenRequests.filter((entry) => entry.path === `/v1/accounts/${accountId}/auth/token`);
+
+describe('two merchants of a platform, chosen per request', () => {
+  it('keeps their payments and tokens apart', async () => {
+    const [transactionA, transactionB] = await Promise.all([paidTransaction(merchantA), paidTransaction(merchantB)]);
+
+    const ownA = await request(sample.server).get(`/platform/${merchantA}/payments/${transactionA}`).expect(200);
+    expect(ownA.body).toMatchObject({ transactionId: transactionA, status: 'AUTHORIZED', amount: DEMO_CART.amount });
+    await request(sample.server).get(`/platform/${merchantB}/payments/${transactionB}`).expect(200);
+    // The fake answers 404 to a transaction of another account: B's token cannot read A's payment.
+    const crossed = await request(sample.server).get(`/platform/${merchantB}/payments/${transactionA}`).expect(404);
+    expect(crossed.body.dintero).toMatchObject({ status: 404 });
+
+    const [statusA, statusB] = await Promise.all(
+      [merchantA, merchantB].map((accountId) => request(sample.server).get(`/platform/${accountId}/auth/status`).expect(200)),
+    );
+    expect(statusA!.body).toMatchObject({ accountId: merchantA, healthy: true, token: { fingerprint: expect.any(String) } });
+    expect(statusB!.body).toMatchObject({ accountId: merchantB, healthy: true, token: { fingerprint: expect.any(String) } });
+    expect(statusA!.body.token.fingerprint).not.toBe(statusB!.body.token.fingerprint);
+    // The status shows a fingerprint, never a token the merchants' calls carried.
+    const bearers = sample.fake.apiRequests.map((entry) => String(entry.headers.authorization).replace(/^Bearer /, ''));
+    for (const bearer of bearers) expect(JSON.stringify([statusA!.body, statusB!.body])).not.toContain(bearer);
+
+    expect(tokenRequestsOf(merchantA)).toHaveLength(1);
+    expect(tokenRequestsOf(merchantB)).toHaveLength(1);
+  });
+
+  it('answers 404 for a merchant not on the platform and 400 for a bad account id, with no token request', async () => {
+    const before = sample.fake.tokenRequests.length;
+    const unknown = await request(sample.server).post('/platform/T99999999/payments').send(DEMO_CART).expect(404);
+    expect(unknown.body).toMatchObject({ code: 'DINTERO_ACCOUNT_NOT_FOUND', message: 'No merchant T99999999 on this platform' });
+    await request(sample.server).get('/platform/T99999999/auth/status').expect(404);
+    const bad = await request(sample.server).get('/platform/merchant-a/auth/status').expect(400);
+    expect(bad.body).toMatchObject({ code: 'DINTERO_ACCOUNT_ID' });
+    await request(sample.server).get(`/platform/${merchantA}/payments/not-a-transaction`).expect(400);
+    expect(sample.fake.tokenRequests).toHaveLength(before);
+  });
+
+  it('leaves the single-merchant flow on its own account', async () => {
+    const created = await request(sample.server).post('/payments').send(DEMO_CART).expect(201);
+    expect(created.body.sessionId).toMatch(/^T12345678\./);
+  });
+});
