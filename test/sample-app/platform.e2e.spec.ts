@@ -1,6 +1,7 @@
 import request from 'supertest';
 import { describe, expect, it } from 'vitest';
-import { FAKE_PLATFORM_MERCHANTS } from '../../sample-app/src/platform/merchants.js';
+import { FAKE_PLATFORM_MERCHANTS, parseMerchants } from '../../sample-app/src/platform/merchants.js';
+import { platformIsOn } from '../../sample-app/src/platform/platform.module.js';
 import { DEMO_CART, payOnFakeCheckout, useSampleApp } from './sample-app.harness.js';
 
 const sample = useSampleApp();
@@ -57,5 +58,26 @@ describe('two merchants of a platform, chosen per request', () => {
   it('leaves the single-merchant flow on its own account', async () => {
     const created = await request(sample.server).post('/payments').send(DEMO_CART).expect(201);
     expect(created.body.sessionId).toMatch(/^T12345678\./);
+  });
+});
+
+describe('the platform configuration', () => {
+  const real = { DINTERO_ACCOUNT_ID: 'T12345678', DINTERO_CLIENT_ID: 'client', DINTERO_CLIENT_SECRET: 'secret' };
+
+  it('mounts the platform routes with the fake, and with real Dintero only once PLATFORM_MERCHANTS is set', () => {
+    expect(platformIsOn({})).toBe(true);
+    expect(platformIsOn(real)).toBe(false);
+    expect(platformIsOn({ ...real, PLATFORM_MERCHANTS: '[]' })).toBe(true);
+  });
+
+  it('reads PLATFORM_MERCHANTS, and refuses a bad table without echoing it', () => {
+    const merchant = { accountId: 'T11111111', clientId: 'id', clientSecret: 'very-secret-value', profileId: 'T11111111.profile' };
+    expect(parseMerchants(JSON.stringify([{ ...merchant, extra: 'dropped' }]))).toEqual([merchant]);
+    for (const bad of ['{', '{}', JSON.stringify([{ ...merchant, profileId: '' }]), JSON.stringify([{ ...merchant, clientId: 1 }])]) {
+      expect(() => parseMerchants(bad)).toThrow(/^PLATFORM_MERCHANTS must be a JSON array/);
+    }
+    expect(() => parseMerchants(JSON.stringify({ merchant }))).toThrow(
+      expect.objectContaining({ message: expect.not.stringContaining('very-secret-value') }),
+    );
   });
 });

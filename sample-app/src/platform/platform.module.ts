@@ -29,10 +29,15 @@ import { PlatformPayments } from './platform-payments.service.js';
 })
 export class PlatformModule {}
 
-/** The platform routes: always with the fake; with real Dintero only once PLATFORM_MERCHANTS is set. */
+/** Whether to mount the platform routes: always with the fake; with real Dintero only once PLATFORM_MERCHANTS is set. */
+export function platformIsOn(env: NodeJS.ProcessEnv): boolean {
+  return !usesRealDintero((name) => env[name]) || Boolean(env.PLATFORM_MERCHANTS);
+}
+
+/** {@link PlatformModule} when {@link platformIsOn}; otherwise nothing, and the start-up log says so. */
 export function platformModuleWhenConfigured() {
   return ConditionalModule.registerWhen(PlatformModule, (env) => {
-    if (!usesRealDintero((name) => env[name]) || env.PLATFORM_MERCHANTS) return true;
+    if (platformIsOn(env)) return true;
     new Logger('Platform').log('PLATFORM_MERCHANTS is not set: the platform routes (/platform/:accountId/...) are off');
     return false;
   });
