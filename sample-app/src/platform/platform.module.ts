@@ -36,9 +36,14 @@ export function platformIsOn(env: NodeJS.ProcessEnv): boolean {
 
 /** {@link PlatformModule} when {@link platformIsOn}; otherwise nothing, and the start-up log says so. */
 export function platformModuleWhenConfigured() {
-  return ConditionalModule.registerWhen(PlatformModule, (env) => {
-    if (platformIsOn(env)) return true;
-    new Logger('Platform').log('PLATFORM_MERCHANTS is not set: the platform routes (/platform/:accountId/...) are off');
-    return false;
-  });
+  return ConditionalModule.registerWhen(
+    PlatformModule,
+    (env) => {
+      if (platformIsOn(env)) return true;
+      new Logger('Platform').log('PLATFORM_MERCHANTS is not set: the platform routes (/platform/:accountId/...) are off');
+      return false;
+    },
+    // Its debug line would print this function's source into the start-up log.
+    { debug: false },
+  );
 }
