@@ -44,7 +44,7 @@ describe('two merchants of a platform, chosen per request', () => {
     expect(tokenRequestsOf(merchantB)).toHaveLength(1);
   });
 
-  it('answers 404 for a merchant not on the platform and 400 for a bad account id, with no token request', async () => {
+  it('answers 404 for a merchant not on the platform, 400 for a bad account id or order, with nothing sent to Dintero', async () => {
     const before = sample.fake.tokenRequests.length;
     const unknown = await request(sample.server).post('/platform/T99999999/payments').send(DEMO_CART).expect(404);
     expect(unknown.body).toMatchObject({ code: 'DINTERO_ACCOUNT_NOT_FOUND', message: 'No merchant T99999999 on this platform' });
@@ -52,6 +52,13 @@ describe('two merchants of a platform, chosen per request', () => {
     const bad = await request(sample.server).get('/platform/merchant-a/auth/status').expect(400);
     expect(bad.body).toMatchObject({ code: 'DINTERO_ACCOUNT_ID' });
     await request(sample.server).get(`/platform/${merchantA}/payments/not-a-transaction`).expect(400);
+    const apiRequests = sample.fake.apiRequests.length;
+    const mismatch = await request(sample.server)
+      .post(`/platform/${merchantA}/payments`)
+      .send({ ...DEMO_CART, amount: DEMO_CART.amount + 1 })
+      .expect(400);
+    expect(mismatch.body.message).toBe('items: line amounts add up to 34700, not to amount 34701');
+    expect(sample.fake.apiRequests).toHaveLength(apiRequests);
     expect(sample.fake.tokenRequests).toHaveLength(before);
   });
 

@@ -3,7 +3,7 @@ import { ConfigService } from '@nestjs/config';
 import { randomUUID } from 'node:crypto';
 import { DinteroAccounts } from 'nestjs-dintero-auth';
 import { firstValueFrom } from 'rxjs';
-import { SESSION_HEADERS, sessionRequest } from '../payments/checkout-session.js';
+import { amountMismatch, SESSION_HEADERS, sessionRequest } from '../payments/checkout-session.js';
 import type { DinteroTransaction } from '../payments/dintero-transaction.js';
 import type { CreatePaymentDto } from '../payments/dto/create-payment.dto.js';
 import { type PaymentSummary, summarize } from '../payments/payment-summary.js';
@@ -31,6 +31,8 @@ export class PlatformPayments {
     payment: CreatePaymentDto,
   ): Promise<{ sessionId: string; checkoutUrl: string; merchantReference: string }> {
     const { http } = await this.accounts.get(accountId);
+    const mismatch = amountMismatch(payment);
+    if (mismatch) throw new BadRequestException(mismatch);
     const merchantReference = `order-${randomUUID().slice(0, 8)}`;
     const returnUrl = `${this.publicUrl}/platform/${accountId}/payments/return`;
     const body = sessionRequest(payment, merchantReference, this.merchants.profileOf(accountId)!, { returnUrl });
