@@ -7,6 +7,7 @@ import { DinteroTargetModule } from './dintero/dintero-target.module.js';
 import { HealthModule } from './health/health.module.js';
 import { JsonBodyMiddleware } from './http/json-body.middleware.js';
 import { PaymentsModule } from './payments/payments.module.js';
+import { platformModuleWhenConfigured } from './platform/platform.module.js';
 import { AuthStatusController } from './status/auth-status.controller.js';
 
 @Module({
@@ -19,6 +20,7 @@ import { AuthStatusController } from './status/auth-status.controller.js';
       useFactory: (target: DinteroTarget) => target.options,
     }),
     PaymentsModule,
+    platformModuleWhenConfigured(),
     HealthModule,
   ],
   controllers: [AuthStatusController],

@@ -2,8 +2,14 @@ import { Logger, type OnApplicationShutdown } from '@nestjs/common';
 import type { ConfigService } from '@nestjs/config';
 import type { DinteroAuthModuleOptions } from 'nestjs-dintero-auth';
 import { FAKE_DINTERO_CLIENT, FakeDinteroServer } from 'nestjs-dintero-auth/testing';
+import { FAKE_PLATFORM_MERCHANTS } from '../platform/merchants.js';
 
 const CREDENTIAL_VARIABLES = ['DINTERO_ACCOUNT_ID', 'DINTERO_CLIENT_ID', 'DINTERO_CLIENT_SECRET'] as const;
+
+/** Whether the environment names a real Dintero (any credential variable set), rather than the fake. */
+export function usesRealDintero(read: (name: string) => string | undefined): boolean {
+  return CREDENTIAL_VARIABLES.some((name) => read(name));
+}
 
 /**
  * Which Dintero the app talks to: the real one when credentials are in the environment,
@@ -20,7 +26,7 @@ export class DinteroTarget implements OnApplicationShutdown {
   static async fromConfig(config: ConfigService): Promise<DinteroTarget> {
     const logger = new Logger('Dintero');
     const profileId = config.get<string>('DINTERO_PROFILE_ID');
-    if (CREDENTIAL_VARIABLES.some((name) => config.get<string>(name))) {
+    if (usesRealDintero((name) => config.get<string>(name))) {
       if (!profileId) {
         throw new Error(
           'DINTERO_PROFILE_ID is required with Dintero credentials: the payment profile to create sessions with (Dintero backoffice: Settings > Payment profiles)',
@@ -39,7 +45,12 @@ export class DinteroTarget implements OnApplicationShutdown {
       return new DinteroTarget(options, profileId);
     }
     // The fake's test mode: it accepts and calls back this app's loopback callback_url.
-    const fake = await new FakeDinteroServer({ allowLoopbackCallbacks: true }).start();
+    // It also knows the platform's two merchants (sample-app/src/platform).
+    const clients = [
+      FAKE_DINTERO_CLIENT,
+      ...FAKE_PLATFORM_MERCHANTS.map(({ accountId, clientId, clientSecret }) => ({ accountId, clientId, clientSecret })),
+    ];
+    const fake = await new FakeDinteroServer({ clients, allowLoopbackCallbacks: true }).start();
     logger.warn(`No Dintero credentials in the environment: using the built-in FAKE Dintero at ${fake.baseUrl}`);
     const options: DinteroAuthModuleOptions = {
       ...FAKE_DINTERO_CLIENT,

@@ -4,7 +4,7 @@ import { AxiosError } from 'axios';
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DinteroTarget } from '../dintero/dintero-target.js';
-import { callbackUrl, sessionRequest, type SessionUrls } from './checkout-session.js';
+import { amountMismatch, callbackUrl, sessionRequest, type SessionUrls } from './checkout-session.js';
 import { DinteroCheckoutClient } from './dintero-checkout.client.js';
 import type { DinteroTransaction } from './dintero-transaction.js';
 import type { CreatePaymentDto } from './dto/create-payment.dto.js';
@@ -54,10 +54,8 @@ export class PaymentsService {
 
   /** Creates a checkout session; the payer goes to `checkoutUrl`, then comes back to /payments/return. */
   async create(payment: CreatePaymentDto): Promise<{ sessionId: string; checkoutUrl: string; merchantReference: string }> {
-    const itemTotal = (payment.items ?? []).reduce((sum, item) => sum + item.amount, 0);
-    if (payment.items && itemTotal !== payment.amount) {
-      throw new BadRequestException(`items: line amounts add up to ${itemTotal}, not to amount ${payment.amount}`);
-    }
+    const mismatch = amountMismatch(payment);
+    if (mismatch) throw new BadRequestException(mismatch);
     const merchantReference = `order-${randomUUID().slice(0, 8)}`;
     const session = await this.client.createSession(sessionRequest(payment, merchantReference, this.target.profileId, this.urls));
     this.book.created(merchantReference, session.id);
