@@ -22,7 +22,9 @@ export function orderLines(payment: CreatePaymentDto): OrderItemDto[] {
 /** Why the order's lines cannot make up its amount (their amounts must add up to it), or undefined. */
 export function amountMismatch(payment: CreatePaymentDto): string | undefined {
   const itemTotal = (payment.items ?? []).reduce((sum, item) => sum + item.amount, 0);
-  return payment.items && itemTotal !== payment.amount ? `items: line amounts add up to ${itemTotal}, not to amount ${payment.amount}` : undefined;
+  return payment.items && itemTotal !== payment.amount
+    ? `items: line amounts add up to ${itemTotal}, not to amount ${payment.amount}`
+    : undefined;
 }
 
 /** A `POST /sessions-profile` body: every line has a `line_id`, so capture and refund can name it. */
