@@ -26,8 +26,7 @@ beforeEach(async () => {
 afterEach(async () => {
   await Promise.all(apps.map((app) => app.close()));
   apps = [];
-  const keys = await raw.keys(`${namespace()}*`);
-  if (keys.length > 0) await raw.del(...keys);
+  await clearStoredTokens(raw, fake, [FAKE_DINTERO_CLIENT]);
   await fake.stop();
   raw.disconnect();
 });
