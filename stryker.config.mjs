@@ -15,7 +15,8 @@ export default {
   timeoutMS: 10_000,
   incremental: true,
   incrementalFile: `.scratch/stryker/${scope}-incremental.json`,
-  tempDirName: '.scratch/stryker/tmp',
+  // Per folder, so two folders can be measured side by side.
+  tempDirName: `.scratch/stryker/tmp-${scope}`,
   reporters: ['clear-text', 'progress-append-only', 'json'],
   jsonReporter: { fileName: `.scratch/stryker/${scope}.json` },
   thresholds: { high: 90, low: 85, break: null },

@@ -141,3 +141,31 @@ describe('an endpoint that echoes our credentials', () => {
     expect(outputs).not.toContain(Buffer.from(SECRET).toString('base64').slice(4, -4));
   });
 });
+
+describe('error answers in other shapes than Dintero documents', () => {
+  const refused = async () => (await start()).tokens.getToken().catch((caught: unknown) => caught);
+
+  it('a body that is not an Error object still gives a typed error with the status, and no code or message', async () => {
+    for (const body of ['["invalid_client"]', '"invalid_client"', '{"error":"invalid_client"}', 'not json']) {
+      server.play((_req, res) => {
+        res.writeHead(400, { 'Content-Type': 'application/json' });
+        res.end(body);
+      });
+      const error = await refused();
+      expect(error, body).toBeInstanceOf(DinteroTokenRequestError);
+      expect(error, body).toMatchObject({ status: 400, dinteroCode: undefined, dinteroMessage: undefined });
+      await app?.close();
+      app = undefined;
+    }
+  });
+
+  it("keeps Dintero's code and the first 300 characters of a long message", async () => {
+    const message = `${'m'.repeat(299)}|cut here`;
+    server.play((_req, res) => {
+      res.writeHead(400, { 'Content-Type': 'application/json' });
+      res.end(JSON.stringify({ error: { code: 'invalid_request', message } }));
+    });
+    const error = await refused();
+    expect(error).toMatchObject({ status: 400, dinteroCode: 'invalid_request', dinteroMessage: `${'m'.repeat(299)}|...` });
+  });
+});
