@@ -5,7 +5,7 @@ import {
   DinteroTokenRequestError,
   DinteroTokenUnavailableError,
 } from '../lib/index.js';
-import type { FakeDinteroServer } from '../lib/testing/index.js';
+import { FAKE_DINTERO_CLIENT, type FakeDinteroServer } from '../lib/testing/index.js';
 import { nextEvent, recordEvents } from './support/events.js';
 import { ManualClock } from './support/manual-clock.js';
 import { eventually, fakeOptions, startFake, startTokenApp, type TokenApp } from './support/token-app.js';
@@ -296,9 +296,14 @@ describe('errors that retrying cannot fix', () => {
     expectIdle(app, 1);
   });
 
-  it('bad credentials against the real checks give 401 invalid_client', async () => {
+  it('bad credentials are sent as configured, and the refusal reaches the caller with the status the endpoint answered', async () => {
     const app = await start({ clientSecret: 'not-the-secret' });
-    await expect(app.tokens.getToken()).rejects.toMatchObject({ status: 401, dinteroCode: 'invalid_client' });
+    const error = await app.tokens.getToken().catch((caught: unknown) => caught);
+    const [sent] = fake.tokenRequests;
+    const basic = Buffer.from(String(sent!.headers.authorization).replace(/^Basic /, ''), 'base64').toString();
+    expect(basic).toBe(`${FAKE_DINTERO_CLIENT.clientId}:not-the-secret`);
+    expect(error).toBeInstanceOf(DinteroTokenRequestError);
+    expect(error).toMatchObject({ status: sent!.status, retryable: false });
   });
 
   it('the next demand after the backoff tries again', async () => {

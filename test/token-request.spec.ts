@@ -39,7 +39,7 @@ describe('the token request', () => {
   it('sends a configured audience as it is', async () => {
     const audience = 'https://api.dintero.com/v1/accounts/T12345678/custom';
     app = await startTokenApp(fakeOptions(fake, { audience }));
-    await expect(app.tokens.getToken()).rejects.toMatchObject({ status: 403, dinteroCode: 'invalid_audience' });
+    await app.tokens.getToken().catch(() => undefined);
     expect(JSON.parse(fake.tokenRequests[0]!.body)).toMatchObject({ audience });
   });
 

@@ -33,7 +33,7 @@ describe('OpenTelemetry', () => {
       'url.full': `${fake.baseUrl}/accounts/${FAKE_DINTERO_CLIENT.accountId}/auth/token`,
       'dintero.account.id': FAKE_DINTERO_CLIENT.accountId,
     };
-    expect(spans[0]!.attributes).toEqual({ ...request, 'dintero.token.expires_in': 3600 });
+    expect(spans[0]!.attributes).toEqual({ ...request, 'dintero.token.expires_in': fake.tokenLifetimeSeconds });
     expect(failed('DINTERO_TOKEN_REQUEST')!.attributes).toEqual({
       ...request,
       'error.type': 'DINTERO_TOKEN_REQUEST',

@@ -90,14 +90,13 @@ describe('line items on capture and refund', () => {
     expect(again.body.message).toBe('lineIds: line 2 has nothing left to capture');
   });
 
-  it('the fake refuses an invoice capture without lines, as Dintero does for Collector and Instabank', async () => {
+  it('an invoice payment captured in full is sent with its lines, which add up to the amount', async () => {
     const { transactionId } = await authorized('collector.invoice');
-    const { DinteroHttpService } = await import('../../lib/index.js');
-    const http = sample.app.get(DinteroHttpService);
-    const error = await http.axiosRef.post(`/transactions/${transactionId}/capture`, { amount: 35_700 }).catch((caught: unknown) => caught);
-    expect(error).toMatchObject({
-      response: { status: 400, data: { error: { message: 'items: required to capture a collector.invoice transaction' } } },
-    });
+    await request(sample.server).post(`/payments/${transactionId}/capture`).send({}).expect(200);
+    const [sent] = sentOperations(transactionId, 'capture');
+    expect(sent!.amount).toBe(cart.amount);
+    expect(sent!.items.map((item: { line_id: string }) => item.line_id)).toEqual(['1', '2', '3']);
+    expect(sent!.items.reduce((total: number, item: { amount: number }) => total + item.amount, 0)).toBe(cart.amount);
   });
 });
 

@@ -36,10 +36,11 @@ describe("the sample app's rough edges, smoothed", () => {
     expect((await request(sample.server).get('/payments/return?error=cancelled').expect(200)).text).toContain('href="/favicon.svg"');
   });
 
-  it('a zero-decimal currency is shown without dividing by 100, on the hosted page and the return page', async () => {
+  it('a zero-decimal currency is sent to Dintero as it is, and shown without dividing by 100 on the return page', async () => {
     const created = await request(sample.server).post('/payments').send({ amount: 1_200, currency: 'JPY' }).expect(201);
-    const { page, returnUrl } = await payOnFakeCheckout(created.body.checkoutUrl as string, 'pay');
-    expect(page).toContain('Total 1200 JPY');
+    const sent = JSON.parse(sample.fake.apiRequests.at(-1)!.body) as { order: Record<string, unknown> };
+    expect(sent.order).toMatchObject({ amount: 1_200, currency: 'JPY', items: [expect.objectContaining({ quantity: 1, amount: 1_200 })] });
+    const { returnUrl } = await payOnFakeCheckout(created.body.checkoutUrl as string, 'pay');
     const back = await request(sample.server).get(`/payments/return${returnUrl.search}`).expect(200);
     expect(back.text).toContain('<dd id="amount">1200 JPY</dd>');
     await sample.fake.callbacks.settled();
