@@ -33,6 +33,16 @@ describe('TokenCipher', () => {
     expect(cipher.open(tampered.toString('base64'), 'key-a')).toBeUndefined();
     expect(cipher.open('short', 'key-a')).toBeUndefined();
   });
+
+  it('opens what version 0.1.0 sealed: replicas of two versions share a store during a rolling deploy', () => {
+    const sealedBy010 = 'lRyFzbApJMQrhVh24AdZTrqEDzmX0tjTjdZZ6Xsz3EiJ2ZvqO98KdlFGGnsimUR4k5cqyiVD0Mt9KdfJcN8=';
+    const opened = new TokenCipher(Buffer.alloc(32, 1)).open(sealedBy010, 'dintero-auth:{fixture}:token');
+    expect(opened).toBe('{"accessToken":"eyJ.stored.token"}');
+  });
+
+  it('takes only a 32-byte key', () => {
+    expect(() => new TokenCipher(randomBytes(16))).toThrow('TokenCipher needs a 32-byte key');
+  });
 });
 
 describe('store keys', () => {

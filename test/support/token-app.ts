@@ -56,10 +56,10 @@ export async function startTokenApp(options: DinteroAuthModuleOptions, clock?: M
 }
 
 /** Resolves once `condition` holds, polling on real time; fails after `timeoutMs`. */
-export async function eventually(condition: () => boolean, timeoutMs = 5_000, what = 'condition'): Promise<void> {
-  const started = Date.now();
-  while (!condition()) {
-    if (Date.now() - started > timeoutMs) throw new Error(`timed out waiting for ${what}`);
+export async function eventually(condition: () => boolean | Promise<boolean>, timeoutMs = 5_000, what = 'condition'): Promise<void> {
+  const started = performance.now();
+  while (!(await condition())) {
+    if (performance.now() - started > timeoutMs) throw new Error(`timed out waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 5));
   }
 }

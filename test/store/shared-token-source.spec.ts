@@ -1,0 +1,319 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { DinteroTokenNetworkError, type DinteroTokenEvent, type DinteroAuthModuleOptions } from '../../lib/index.js';
+import { normalizeOptions } from '../../lib/options/normalize-options.js';
+import { SharedTokenSource, storeNamespace } from '../../lib/store/shared-token.source.js';
+import { TokenCipher } from '../../lib/store/token-cipher.js';
+import type { FakeDinteroServer } from '../../lib/testing/index.js';
+import { TokenEndpointClient } from '../../lib/token/token-endpoint.client.js';
+import { TokenEventBus } from '../../lib/token/token-event-bus.js';
+import { InstrumentedStore } from '../support/instrumented-store.js';
+import { eventually, fakeOptions, startFake } from '../support/token-app.js';
+
+// Replicas sharing one store, each a SharedTokenSource over the real token client, in one
+// process: what a replica takes from the store, what it leaves there, and how it behaves when
+// the store or the endpoint fails. Wall time is faked where a token's age matters.
+
+let fake: FakeDinteroServer;
+const sources: SharedTokenSource[] = [];
+
+beforeAll(async () => {
+  fake = await startFake();
+});
+afterEach(async () => {
+  vi.useRealTimers();
+  await Promise.all(sources.splice(0).map((source) => source.onApplicationShutdown()));
+  fake.clearTokenFaults();
+  fake.resetCounts();
+});
+afterAll(() => fake.stop());
+
+function replica(store: InstrumentedStore, overrides: Partial<DinteroAuthModuleOptions> = {}) {
+  const config = normalizeOptions(fakeOptions(fake, { retry: { initialDelayMs: 100, maxDelayMs: 400 }, ...overrides }));
+  const bus = new TokenEventBus();
+  const events: DinteroTokenEvent[] = [];
+  bus.events$.subscribe((event) => events.push(event));
+  const source = new SharedTokenSource(config, store, new TokenEndpointClient(config), bus);
+  sources.push(source);
+  const request = (unwanted?: ReadonlySet<string>, refused?: string) =>
+    source.requestToken(new AbortController().signal, unwanted, refused);
+  return { source, events, config, request };
+}
+
+/** The keys of the fake's default client. */
+function keys(overrides: Partial<DinteroAuthModuleOptions> = {}) {
+  const namespace = storeNamespace(normalizeOptions(fakeOptions(fake, overrides)));
+  return { token: `${namespace}:token`, lease: `${namespace}:lease`, floor: `${namespace}:floor` };
+}
+
+describe('what a replica takes from the store', () => {
+  it('a token another replica stored, until the start of its refresh window; from then on it fetches', async () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    const store = new InstrumentedStore();
+    const a = replica(store);
+    const stored = await a.request();
+    expect(stored.source).toBe('endpoint');
+
+    const windowStartMs = stored.expiresInSeconds * 1000 * a.config.refresh.windowStart;
+    vi.setSystemTime(stored.obtainedAtWallMs! + windowStartMs - 1);
+    await expect(replica(store).request()).resolves.toMatchObject({ accessToken: stored.accessToken, source: 'store' });
+    expect(fake.tokenRequestCount).toBe(1);
+
+    vi.setSystemTime(stored.obtainedAtWallMs! + windowStartMs);
+    const fetched = await replica(store).request();
+    expect(fetched).toMatchObject({ source: 'endpoint' });
+    expect(fetched.accessToken).not.toBe(stored.accessToken);
+    expect(fake.tokenRequestCount).toBe(2);
+  });
+
+  it('a token stored by a host whose clock runs up to 5 s ahead, but not further', async () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    const store = new InstrumentedStore();
+    const stored = await replica(store).request();
+    vi.setSystemTime(stored.obtainedAtWallMs! - 4_999);
+    await expect(replica(store).request()).resolves.toMatchObject({ accessToken: stored.accessToken, source: 'store' });
+    vi.setSystemTime(stored.obtainedAtWallMs! - 5_000);
+    await expect(replica(store).request()).resolves.toMatchObject({ source: 'endpoint' });
+  });
+
+  it('the same stored token again, without a request, when asked again', async () => {
+    const store = new InstrumentedStore();
+    const a = replica(store);
+    const first = await a.request();
+    await expect(a.request()).resolves.toMatchObject({ accessToken: first.accessToken, source: 'store' });
+    expect(fake.tokenRequestCount).toBe(1);
+  });
+
+  it('never the token it is replacing', async () => {
+    const store = new InstrumentedStore();
+    const first = await replica(store).request();
+    const next = await replica(store).request(new Set([first.accessToken]));
+    expect(next).toMatchObject({ source: 'endpoint' });
+    expect(next.accessToken).not.toBe(first.accessToken);
+  });
+
+  it('never a token older than one it took, even from a store that keeps no floor', async () => {
+    const store = new InstrumentedStore(undefined, { raise: false });
+    const a = replica(store);
+    const first = await a.request();
+    const sealedFirst = (await store.inner.get(keys().token))!;
+    const second = await replica(store).request(new Set([first.accessToken]));
+    await expect(a.request()).resolves.toMatchObject({ accessToken: second.accessToken, source: 'store' });
+
+    // An older replica writes the first token back.
+    await store.inner.set(keys().token, sealedFirst, 60_000);
+    const third = await a.request();
+    expect(third).toMatchObject({ source: 'endpoint' });
+    expect([first.accessToken, second.accessToken]).not.toContain(third.accessToken);
+  });
+
+  it('never a token another replica saw refused, while the store still holds it', async () => {
+    const store = new InstrumentedStore();
+    const first = await replica(store).request();
+    const b = replica(store);
+    await b.request();
+    fake.injectTokenFault({ type: 'status', status: 500 }, 1);
+    await expect(b.request(new Set([first.accessToken]), first.accessToken)).rejects.toBeInstanceOf(Error);
+    expect(store.calls).toContainEqual({ method: 'raise', key: keys().floor, ttlMs: 30 * 24 * 60 * 60 * 1000 });
+
+    const c = await replica(store).request();
+    expect(c.accessToken).not.toBe(first.accessToken);
+    expect(c.source).toBe('endpoint');
+  });
+
+  it('nothing it cannot read: sealed under another secret, or not a stored token once opened', async () => {
+    const store = new InstrumentedStore();
+    const config = normalizeOptions(fakeOptions(fake));
+    const namespace = storeNamespace(config);
+    const cipher = new TokenCipher(config.credentials.deriveKey(namespace, 'nestjs-dintero-auth/token-store/v1'));
+    const other = new TokenCipher(Buffer.alloc(32, 7));
+    const record = { accessToken: 'eyJ.stored.token', expiresInSeconds: 3600, obtainedAtWallMs: Date.now(), generation: 1_000 };
+    const unreadable = [
+      other.seal(JSON.stringify(record), keys().token),
+      cipher.seal(JSON.stringify({ ...record, accessToken: 42 }), keys().token),
+      cipher.seal(JSON.stringify({ ...record, expiresInSeconds: '3600' }), keys().token),
+      cipher.seal(JSON.stringify({ ...record, obtainedAtWallMs: undefined }), keys().token),
+    ];
+    for (const sealed of unreadable) {
+      await store.inner.set(keys().token, sealed, 60_000);
+      await expect(replica(store).request(), sealed).resolves.not.toMatchObject({ accessToken: record.accessToken });
+    }
+    // ...while the same record, well formed and sealed as this version seals it, is taken.
+    await store.inner.set(keys().token, cipher.seal(JSON.stringify(record), keys().token), 60_000);
+    await expect(replica(store).request()).resolves.toMatchObject({ accessToken: record.accessToken, source: 'store' });
+  });
+
+  it('the token another replica stored while this one was taking the lease: the leader reads once more', async () => {
+    const store = new InstrumentedStore();
+    const b = replica(store);
+    let stored: string | undefined;
+    store.beforeNextLease = async () => {
+      stored = (await b.request()).accessToken;
+    };
+    const taken = await replica(store).request();
+    expect(taken).toMatchObject({ accessToken: stored, source: 'store' });
+    expect(fake.tokenRequestCount).toBe(1);
+  });
+});
+
+describe('what a replica leaves in the store', () => {
+  it('under keys that stay the same from version to version, so that a rolling deploy shares one token', async () => {
+    const store = new InstrumentedStore();
+    const a = replica(store, { requestTimeoutMs: 2_000 });
+    await a.request();
+    expect(keys().token).toMatch(/^dintero-auth:\{[0-9a-f]{32}\}:token$/);
+    expect(store.calls).toEqual([
+      { method: 'watch', key: keys().token },
+      { method: 'get', key: keys().token },
+      { method: 'get', key: keys().floor },
+      // The request deadline and 5 s more: a leader that died frees the lease after that.
+      { method: 'acquireLease', key: keys().lease, ttlMs: 7_000 },
+      { method: 'get', key: keys().token },
+      { method: 'get', key: keys().floor },
+      { method: 'set', key: keys().token, ttlMs: fake.tokenLifetimeSeconds * 1000 },
+      { method: 'raise', key: keys().floor, ttlMs: 30 * 24 * 60 * 60 * 1000 },
+    ]);
+  });
+
+  it('apart for anything that makes a token valid, even when the fields would run together', () => {
+    const namespace = (options: Partial<DinteroAuthModuleOptions>) => storeNamespace(normalizeOptions(fakeOptions(fake, options)));
+    const audience = 'https://api.dintero.com/v1/accounts/T12345678';
+    expect(namespace({ accountId: 'T123', clientId: '45678client', audience })).not.toBe(
+      namespace({ accountId: 'T12345678', clientId: 'client', audience }),
+    );
+  });
+
+  it('the lease for the backoff after a failure (Retry-After, within retry bounds), then gives it back', async () => {
+    const store = new InstrumentedStore();
+    const leaseFree = async () => {
+      const lease = await store.inner.acquireLease(keys().lease, 60_000);
+      await lease?.release();
+      return lease !== undefined;
+    };
+
+    // No Retry-After: held for retry.initialDelayMs.
+    fake.injectTokenFault({ type: 'status', status: 503 }, 1);
+    await expect(replica(store).request()).rejects.toBeInstanceOf(Error);
+    expect(await leaseFree()).toBe(false);
+    await eventually(leaseFree, 5_000, 'the lease to be free');
+
+    // Retry-After 60 s: held for retry.maxDelayMs (400 ms), not a minute.
+    fake.injectTokenFault({ type: 'status', status: 429, retryAfter: 60 }, 1);
+    const started = performance.now();
+    await expect(replica(store).request()).rejects.toBeInstanceOf(Error);
+    expect(await leaseFree()).toBe(false);
+    await eventually(leaseFree, 5_000, 'the lease to be free');
+    expect(performance.now() - started).toBeGreaterThanOrEqual(390);
+  });
+
+  it('gives a held lease back at once on shutdown', async () => {
+    const store = new InstrumentedStore();
+    const a = replica(store, { retry: { initialDelayMs: 60_000, maxDelayMs: 60_000 } });
+    fake.injectTokenFault({ type: 'status', status: 503 }, 1);
+    await expect(a.request()).rejects.toBeInstanceOf(Error);
+    expect(await store.inner.acquireLease(keys().lease, 1)).toBeUndefined();
+    await a.source.onApplicationShutdown();
+    expect(await store.inner.acquireLease(keys().lease, 1)).toBeDefined();
+  });
+
+  it('gives the lease back at once when the request was aborted', async () => {
+    const store = new InstrumentedStore();
+    const a = replica(store);
+    fake.injectTokenFault({ type: 'delay', ms: 5_000 }, 1);
+    const controller = new AbortController();
+    const pending = a.source.requestToken(controller.signal);
+    await eventually(() => fake.tokenRequestCount === 1);
+    controller.abort();
+    await expect(pending).rejects.toMatchObject({ failure: 'aborted' });
+    expect(await store.inner.acquireLease(keys().lease, 1)).toBeDefined();
+  });
+});
+
+describe('a store that fails', () => {
+  it('is a cache miss: the replica fetches on its own, says so once, and says when the store works again', async () => {
+    const store = new InstrumentedStore();
+    const a = replica(store);
+    store.failing = true;
+    await a.request();
+    await a.request();
+    expect(a.events).toEqual([{ type: 'store-failed', message: 'store down (watch)' }]);
+    expect(fake.tokenRequestCount).toBe(2);
+
+    store.failing = false;
+    await a.request();
+    expect(a.events).toEqual([{ type: 'store-failed', message: 'store down (watch)' }, { type: 'store-recovered' }]);
+  });
+
+  it('when only taking the lease fails, the replica fetches on its own', async () => {
+    const store = new InstrumentedStore();
+    store.beforeNextLease = () => {
+      store.failing = true;
+      return Promise.resolve();
+    };
+    await replica(store).request();
+    expect(fake.tokenRequestCount).toBe(1);
+  });
+
+  it('reports nothing once the replica is shutting down', async () => {
+    const store = new InstrumentedStore();
+    const a = replica(store);
+    await a.request();
+    store.failing = true;
+    await a.source.onApplicationShutdown();
+    expect(a.events).toEqual([]);
+  });
+});
+
+describe('waiting for another replica', () => {
+  it('with a store that cannot tell when a token lands, a waiting replica polls and gets it', async () => {
+    const store = new InstrumentedStore(undefined, { watch: false });
+    fake.injectTokenFault({ type: 'delay', ms: 300 }, 1);
+    const leader = replica(store).request();
+    await eventually(() => fake.tokenRequestCount === 1);
+    const follower = await replica(store).request();
+    expect(follower).toMatchObject({ accessToken: (await leader).accessToken, source: 'store' });
+    expect(store.count('get')).toBeGreaterThan(6);
+  });
+
+  it('with one that can, the waiting replica sleeps until the token lands', async () => {
+    const store = new InstrumentedStore();
+    fake.injectTokenFault({ type: 'delay', ms: 300 }, 1);
+    const leader = replica(store).request();
+    await eventually(() => fake.tokenRequestCount === 1);
+    const reads = store.count('get');
+    const follower = await replica(store).request();
+    expect(follower).toMatchObject({ accessToken: (await leader).accessToken, source: 'store' });
+    // Token and floor: the first read, once more after it listens, and once when woken.
+    expect(store.count('get') - reads).toBeLessThanOrEqual(2 * 3 + 2);
+  });
+
+  it('an aborted wait ends at once', async () => {
+    const store = new InstrumentedStore();
+    fake.injectTokenFault({ type: 'delay', ms: 2_000 }, 1);
+    void replica(store)
+      .request()
+      .catch(() => undefined);
+    await eventually(() => fake.tokenRequestCount === 1);
+    const controller = new AbortController();
+    const waiting = replica(store).source.requestToken(controller.signal);
+    controller.abort();
+    await expect(waiting).rejects.toEqual(expect.any(DinteroTokenNetworkError));
+    await expect(waiting).rejects.toMatchObject({ failure: 'aborted' });
+  });
+});
+
+describe('shutdown', () => {
+  it('stops listening, and the last replica on a store closes it, once', async () => {
+    const store = new InstrumentedStore();
+    const [a, b] = [replica(store), replica(store)];
+    await a.request();
+    await b.request();
+    expect(store.watchers).toBe(2);
+    await a.source.onApplicationShutdown();
+    await a.source.onApplicationShutdown();
+    expect(store.watchers).toBe(1);
+    expect(store.closes).toBe(0);
+    await b.source.onApplicationShutdown();
+    expect(store.watchers).toBe(0);
+    expect(store.closes).toBe(1);
+  });
+});
