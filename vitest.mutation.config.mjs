@@ -30,7 +30,14 @@ const SCOPES = {
     'test/tracing.spec.ts',
     'test/reliability/fault-matrix.spec.ts',
   ],
-  store: ['test/store/token-store.spec.ts', 'test/store/shared-store-edges.spec.ts', 'test/store/store-faults.spec.ts'],
+  store: [
+    'test/store/token-store.spec.ts',
+    'test/store/store-contract.spec.ts',
+    'test/store/shared-token-source.spec.ts',
+    'test/store/doorbell.spec.ts',
+    'test/store/shared-store-edges.spec.ts',
+    'test/store/store-faults.spec.ts',
+  ],
   http: ['test/interceptor.spec.ts', 'test/redaction.spec.ts', 'test/request-url.spec.ts', 'test/http/**/*.spec.ts'],
 };
 const scope = process.env.MUTATION_SCOPE ?? 'token';
