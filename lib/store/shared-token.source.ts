@@ -1,5 +1,4 @@
 import { createHash } from 'node:crypto';
-import { performance } from 'node:perf_hooks';
 import { Logger, type OnApplicationShutdown } from '@nestjs/common';
 import { LOGGER_CONTEXT } from '../dintero-auth.constants.js';
 import { DinteroTokenNetworkError } from '../errors/dintero-auth.errors.js';

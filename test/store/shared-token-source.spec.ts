@@ -1,3 +1,4 @@
+import { Logger } from '@nestjs/common';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { DinteroTokenNetworkError, type DinteroTokenEvent, type DinteroAuthModuleOptions } from '../../lib/index.js';
 import { normalizeOptions } from '../../lib/options/normalize-options.js';
@@ -6,6 +7,7 @@ import { TokenCipher } from '../../lib/store/token-cipher.js';
 import type { FakeDinteroServer } from '../../lib/testing/index.js';
 import { TokenEndpointClient } from '../../lib/token/token-endpoint.client.js';
 import { TokenEventBus } from '../../lib/token/token-event-bus.js';
+import { CaptureLogger } from '../support/capture-logger.js';
 import { InstrumentedStore } from '../support/instrumented-store.js';
 import { eventually, fakeOptions, startFake } from '../support/token-app.js';
 
@@ -21,6 +23,8 @@ beforeAll(async () => {
 });
 afterEach(async () => {
   vi.useRealTimers();
+  vi.restoreAllMocks();
+  Logger.overrideLogger(false);
   await Promise.all(sources.splice(0).map((source) => source.onApplicationShutdown()));
   fake.clearTokenFaults();
   fake.resetCounts();
@@ -81,6 +85,7 @@ describe('what a replica takes from the store', () => {
     const first = await a.request();
     await expect(a.request()).resolves.toMatchObject({ accessToken: first.accessToken, source: 'store' });
     expect(fake.tokenRequestCount).toBe(1);
+    expect(store.count('acquireLease')).toBe(1);
   });
 
   it('never the token it is replacing', async () => {
@@ -120,6 +125,17 @@ describe('what a replica takes from the store', () => {
     expect(c.source).toBe('endpoint');
   });
 
+  it('a refused token this replica cannot place (fetched while the store was down) leaves the floor where it is', async () => {
+    const store = new InstrumentedStore();
+    const first = await replica(store).request();
+    const sealedFirst = (await store.inner.get(keys().token))!;
+    await replica(store).request(new Set([first.accessToken]));
+    await store.inner.set(keys().token, sealedFirst, 60_000);
+
+    const taken = await replica(store).request(new Set(), 'eyJ.fetched.without.the.store');
+    expect(taken.accessToken).not.toBe(first.accessToken);
+  });
+
   it('nothing it cannot read: sealed under another secret, or not a stored token once opened', async () => {
     const store = new InstrumentedStore();
     const config = normalizeOptions(fakeOptions(fake));
@@ -133,9 +149,13 @@ describe('what a replica takes from the store', () => {
       cipher.seal(JSON.stringify({ ...record, expiresInSeconds: '3600' }), keys().token),
       cipher.seal(JSON.stringify({ ...record, obtainedAtWallMs: undefined }), keys().token),
     ];
-    for (const sealed of unreadable) {
+    for (const [index, sealed] of unreadable.entries()) {
       await store.inner.set(keys().token, sealed, 60_000);
-      await expect(replica(store).request(), sealed).resolves.not.toMatchObject({ accessToken: record.accessToken });
+      const reader = replica(store);
+      await expect(reader.request(), sealed).resolves.not.toMatchObject({ source: 'store' });
+      expect(fake.tokenRequestCount).toBe(index + 1);
+      // Unreadable is absent, not a failing store.
+      expect(reader.events).toEqual([]);
     }
     // ...while the same record, well formed and sealed as this version seals it, is taken.
     await store.inner.set(keys().token, cipher.seal(JSON.stringify(record), keys().token), 60_000);
@@ -205,6 +225,24 @@ describe('what a replica leaves in the store', () => {
     expect(performance.now() - started).toBeGreaterThanOrEqual(390);
   });
 
+  it('gives the lease back after the backoff itself, with a store whose leases cannot be extended', async () => {
+    const store = new InstrumentedStore(undefined, { extend: false });
+    const a = replica(store);
+    fake.injectTokenFault({ type: 'status', status: 503 }, 1);
+    await expect(a.request()).rejects.toBeInstanceOf(Error);
+    // The lease itself runs 15 s (request deadline + 5 s): only the replica can free it sooner.
+    await eventually(
+      async () => {
+        const lease = await store.inner.acquireLease(keys().lease, 60_000);
+        await lease?.release();
+        return lease !== undefined;
+      },
+      5_000,
+      'the lease to be given back',
+    );
+    expect(a.events).toEqual([]);
+  });
+
   it('gives a held lease back at once on shutdown', async () => {
     const store = new InstrumentedStore();
     const a = replica(store, { retry: { initialDelayMs: 60_000, maxDelayMs: 60_000 } });
@@ -232,15 +270,22 @@ describe('a store that fails', () => {
   it('is a cache miss: the replica fetches on its own, says so once, and says when the store works again', async () => {
     const store = new InstrumentedStore();
     const a = replica(store);
+    const logger = new CaptureLogger();
+    Logger.overrideLogger(logger);
     store.failing = true;
     await a.request();
     await a.request();
     expect(a.events).toEqual([{ type: 'store-failed', message: 'store down (watch)' }]);
     expect(fake.tokenRequestCount).toBe(2);
+    expect(store.count('acquireLease')).toBe(0);
 
     store.failing = false;
     await a.request();
     expect(a.events).toEqual([{ type: 'store-failed', message: 'store down (watch)' }, { type: 'store-recovered' }]);
+    expect(logger.lines).toEqual([
+      'warn Token store failed (store down (watch)): fetching tokens without it until it works again DinteroAuth',
+      'log Token store works again: sharing tokens with other replicas DinteroAuth',
+    ]);
   });
 
   it('when only taking the lease fails, the replica fetches on its own', async () => {
@@ -251,6 +296,7 @@ describe('a store that fails', () => {
     };
     await replica(store).request();
     expect(fake.tokenRequestCount).toBe(1);
+    expect(store.calls.at(-1)).toMatchObject({ method: 'acquireLease' });
   });
 
   it('reports nothing once the replica is shutting down', async () => {
@@ -269,9 +315,11 @@ describe('waiting for another replica', () => {
     fake.injectTokenFault({ type: 'delay', ms: 300 }, 1);
     const leader = replica(store).request();
     await eventually(() => fake.tokenRequestCount === 1);
-    const follower = await replica(store).request();
+    const waiting = replica(store);
+    const follower = await waiting.request();
     expect(follower).toMatchObject({ accessToken: (await leader).accessToken, source: 'store' });
     expect(store.count('get')).toBeGreaterThan(6);
+    expect(waiting.events).toEqual([]);
   });
 
   it('with one that can, the waiting replica sleeps until the token lands', async () => {
@@ -284,6 +332,36 @@ describe('waiting for another replica', () => {
     expect(follower).toMatchObject({ accessToken: (await leader).accessToken, source: 'store' });
     // Token and floor: the first read, once more after it listens, and once when woken.
     expect(store.count('get') - reads).toBeLessThanOrEqual(2 * 3 + 2);
+  });
+
+  it('gives up past one and a half leases (two at most, jittered) when the holder never stores a token', async () => {
+    vi.useFakeTimers({ toFake: ['performance'] });
+    vi.spyOn(Math, 'random').mockReturnValue(0);
+    const store = new InstrumentedStore();
+    // A replica that took the lease and died: it holds it for the lease's whole time.
+    const dead = await store.inner.acquireLease(keys().lease, 60_000);
+    const leaseMs = 10_000 + 5_000;
+    const waiting = replica(store).request();
+    let outcome: unknown;
+    waiting.then(
+      () => (outcome = 'resolved'),
+      (error: unknown) => (outcome = error),
+    );
+    const wake = async () => {
+      // Anything stored under the token key wakes the waiting replica to look again.
+      const reads = store.count('get');
+      await store.set(keys().token, 'not a sealed token', 60_000);
+      await eventually(() => store.count('get') >= reads + 2, 5_000, 'the waiting replica to look again');
+      await new Promise((resolve) => setImmediate(resolve));
+    };
+    await wake();
+    vi.advanceTimersByTime(leaseMs * 1.5);
+    await wake();
+    expect(outcome).toBeUndefined();
+    vi.advanceTimersByTime(1);
+    await wake();
+    await expect(waiting).rejects.toMatchObject({ failure: 'timeout', systemCode: 'SHARED_FETCH_WAIT' });
+    await dead!.release();
   });
 
   it('an aborted wait ends at once', async () => {
@@ -315,5 +393,12 @@ describe('shutdown', () => {
     await b.source.onApplicationShutdown();
     expect(store.watchers).toBe(0);
     expect(store.closes).toBe(1);
+  });
+
+  it('is fine with a store that has nothing to close', async () => {
+    const store = new InstrumentedStore(undefined, { close: false });
+    const a = replica(store);
+    await a.request();
+    await expect(a.source.onApplicationShutdown()).resolves.toBeUndefined();
   });
 });

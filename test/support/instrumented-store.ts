@@ -22,13 +22,27 @@ export class InstrumentedStore implements DinteroTokenStore {
   beforeNextLease: (() => Promise<unknown>) | undefined;
   readonly watch?: DinteroTokenStore['watch'];
   readonly raise?: DinteroTokenStore['raise'];
+  readonly close?: DinteroTokenStore['close'];
+  private readonly extend: boolean;
 
+  /** Without `watch`, `raise`, `close` or a lease's `extend`: the optional parts a store may lack. */
   constructor(
     readonly inner = new MemoryTokenStore(),
-    { watch = true, raise = true }: { watch?: boolean; raise?: boolean } = {},
+    {
+      watch = true,
+      raise = true,
+      close = true,
+      extend = true,
+    }: { watch?: boolean; raise?: boolean; close?: boolean; extend?: boolean } = {},
   ) {
     if (watch) this.watch = (key, listener) => this.watchKey(key, listener);
     if (raise) this.raise = (key, value, ttlMs) => this.call({ method: 'raise', key, ttlMs }, () => inner.raise(key, value, ttlMs));
+    if (close)
+      this.close = () => {
+        this.closes += 1;
+        return Promise.resolve();
+      };
+    this.extend = extend;
   }
 
   get(key: string): Promise<string | undefined> {
@@ -43,12 +57,8 @@ export class InstrumentedStore implements DinteroTokenStore {
     const turn = this.beforeNextLease;
     this.beforeNextLease = undefined;
     await turn?.();
-    return this.call({ method: 'acquireLease', key, ttlMs }, () => this.inner.acquireLease(key, ttlMs));
-  }
-
-  close(): Promise<void> {
-    this.closes += 1;
-    return Promise.resolve();
+    const lease = await this.call({ method: 'acquireLease', key, ttlMs }, () => this.inner.acquireLease(key, ttlMs));
+    return lease && !this.extend ? { generation: lease.generation, release: () => lease.release() } : lease;
   }
 
   /** How many times `method` was called. */
