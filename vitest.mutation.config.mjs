@@ -19,6 +19,8 @@ const SCOPES = {
     'test/config.spec.ts',
     'test/client-credentials.spec.ts',
   ],
+  // Not token-lifecycle.real-clock.spec.ts: seconds of real time per mutant, for claims the
+  // manual-clock suite makes too.
   token: [
     'test/refresh-policy.spec.ts',
     'test/token-response.spec.ts',

@@ -163,36 +163,6 @@ describe('outages', () => {
     expect(app.tokens.status().lastError).toBeUndefined();
   });
 
-  it('past the usable time, callers get a typed error quickly instead of hanging', async () => {
-    // Real clock and a 1 s token: the bound on waiting is itself under test.
-    fake.tokenLifetimeSeconds = 1;
-    app = await startTokenApp(fakeOptions(fake, { acquireTimeoutMs: 300, retry: { initialDelayMs: 50, maxDelayMs: 5_000 } }));
-    const events = recordEvents(app.tokens.events$);
-    const held = await app.tokens.getToken();
-    fake.injectTokenFault({ type: 'status', status: 500 });
-    await eventually(() => events.some((event) => event.type === 'expired'), 3_000, 'the token to expire');
-    expect(events.some((event) => event.type === 'refresh-failed')).toBe(true);
-
-    const started = Date.now();
-    const error = await app.tokens.getToken().catch((caught: unknown) => caught);
-    // 300 ms of waiting allowed; the rest is slack for a loaded machine, short of a hang.
-    expect(Date.now() - started).toBeLessThan(2_500);
-    expect(error).toBeInstanceOf(DinteroTokenUnavailableError);
-    expect((error as DinteroTokenUnavailableError).cause).toMatchObject({ status: 500 });
-    expect(Date.now()).toBeGreaterThanOrEqual(held.usableUntil.getTime());
-  });
-
-  it('on the real clock, refreshes every lifetime in the background without ever expiring', async () => {
-    // 2 s tokens: the refresh leaves a few hundred ms of room, more than a loaded machine's lag.
-    fake.tokenLifetimeSeconds = 2;
-    app = await startTokenApp(fakeOptions(fake));
-    const events = recordEvents(app.tokens.events$);
-    await app.tokens.getToken();
-    await eventually(() => events.filter((event) => event.type === 'refreshed').length === 3, 15_000, 'three refreshes');
-    expect(events.map((event) => event.type)).toEqual(['acquired', 'refreshed', 'refreshed', 'refreshed']);
-    expect(fake.tokenRequestCount).toBe(4);
-  });
-
   it('a token found stale after a frozen event loop is replaced by exactly one request', async () => {
     const app = await start();
     const first = await app.tokens.getToken();

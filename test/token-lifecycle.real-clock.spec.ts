@@ -1,0 +1,57 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { DinteroTokenUnavailableError } from '../lib/index.js';
+import type { FakeDinteroServer } from '../lib/testing/index.js';
+import { recordEvents } from './support/events.js';
+import { eventually, fakeOptions, startFake, startTokenApp, type TokenApp } from './support/token-app.js';
+
+// The token lifecycle on the real clock, with the system timers: the few claims the manual
+// clock cannot make (timers that fire as scheduled, a bound on waiting that is real time).
+// Kept apart from token-lifecycle.spec.ts so that mutation runs, which retest the manual-clock
+// suite for every mutant, are not paced by seconds of real time.
+
+let fake: FakeDinteroServer;
+let app: TokenApp | undefined;
+
+beforeAll(async () => {
+  fake = await startFake();
+});
+afterEach(async () => {
+  await app?.close();
+  app = undefined;
+  fake.clearTokenFaults();
+  fake.resetCounts();
+  fake.tokenLifetimeSeconds = 3600;
+});
+afterAll(() => fake.stop());
+
+describe('DinteroTokenService on the real clock', () => {
+  it('past the usable time, callers get a typed error quickly instead of hanging', async () => {
+    // Real clock and a 1 s token: the bound on waiting is itself under test.
+    fake.tokenLifetimeSeconds = 1;
+    app = await startTokenApp(fakeOptions(fake, { acquireTimeoutMs: 300, retry: { initialDelayMs: 50, maxDelayMs: 5_000 } }));
+    const events = recordEvents(app.tokens.events$);
+    const held = await app.tokens.getToken();
+    fake.injectTokenFault({ type: 'status', status: 500 });
+    await eventually(() => events.some((event) => event.type === 'expired'), 3_000, 'the token to expire');
+    expect(events.some((event) => event.type === 'refresh-failed')).toBe(true);
+
+    const started = Date.now();
+    const error = await app.tokens.getToken().catch((caught: unknown) => caught);
+    // 300 ms of waiting allowed; the rest is slack for a loaded machine, short of a hang.
+    expect(Date.now() - started).toBeLessThan(2_500);
+    expect(error).toBeInstanceOf(DinteroTokenUnavailableError);
+    expect((error as DinteroTokenUnavailableError).cause).toMatchObject({ status: 500 });
+    expect(Date.now()).toBeGreaterThanOrEqual(held.usableUntil.getTime());
+  });
+
+  it('on the real clock, refreshes every lifetime in the background without ever expiring', async () => {
+    // 2 s tokens: the refresh leaves a few hundred ms of room, more than a loaded machine's lag.
+    fake.tokenLifetimeSeconds = 2;
+    app = await startTokenApp(fakeOptions(fake));
+    const events = recordEvents(app.tokens.events$);
+    await app.tokens.getToken();
+    await eventually(() => events.filter((event) => event.type === 'refreshed').length === 3, 15_000, 'three refreshes');
+    expect(events.map((event) => event.type)).toEqual(['acquired', 'refreshed', 'refreshed', 'refreshed']);
+    expect(fake.tokenRequestCount).toBe(4);
+  });
+});
