@@ -543,6 +543,20 @@ describe('what the attach point hands back untouched', () => {
   });
 });
 
+describe('adapters that throw', () => {
+  it('an adapter that throws instead of rejecting: the caller gets its error, as without the attach point', async () => {
+    const { interceptor } = await start();
+    const failure = new Error('adapter broke');
+    const client = axios.create({
+      adapter: () => {
+        throw failure;
+      },
+    });
+    interceptor.attach(client);
+    await expect(client.post(`${fake.baseUrl}/sessions-profile`, sessionBody())).rejects.toBe(failure);
+  });
+});
+
 describe('detach()', () => {
   it('leaves the instance as it found it', async () => {
     const { interceptor } = await start();
