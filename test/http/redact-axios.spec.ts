@@ -58,7 +58,8 @@ describe('redactAxiosError', () => {
     expect(error.request).toBeUndefined();
     expect(error.config?.headers.has('Authorization')).toBe(false);
 
-    const nullRequest = new AxiosError('odd adapter', 'ERR_BAD_RESPONSE', configWith(), null);
+    const nullRequest = new AxiosError('odd adapter', 'ERR_BAD_RESPONSE', configWith());
+    nullRequest.request = null;
     redactAxiosError(nullRequest);
     expect(nullRequest.request).toBeUndefined();
   });
