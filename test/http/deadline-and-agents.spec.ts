@@ -2,7 +2,7 @@ import { type IncomingMessage, type Server, type ServerResponse, createServer } 
 import type { AddressInfo, Socket } from 'node:net';
 import { inspect } from 'node:util';
 import { Agent as HttpsAgent } from 'node:https';
-import axios, { type AxiosError, type AxiosResponse } from 'axios';
+import axios, { type AxiosAdapter, type AxiosError, type AxiosResponse } from 'axios';
 import { firstValueFrom } from 'rxjs';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { DinteroAuthModuleOptions } from '../../lib/index.js';
@@ -203,6 +203,28 @@ describe('apiTimeoutMs, on the module instance used without a cancel token of it
     const error = (await call) as AxiosError;
     expect(error.code).toBe('ECONNABORTED');
     expect(error.message).toBe('timeout of 1000ms exceeded (total deadline of the call)');
+  });
+
+  it('an adapter that reports the cancel in its own words: the caller still gets the timeout error', async () => {
+    const { interceptor, clock } = await startOnClock();
+    // As the xhr adapter or an app's own: it fails with an error of its own when the token fires.
+    const ownWords: AxiosAdapter = (config) =>
+      new Promise((_resolve, reject) => config.cancelToken?.subscribe(() => reject(new Error('adapter: request aborted'))));
+    const client = axios.create({ adapter: ownWords });
+    interceptor.protect(client, { deadlineMs: 1_000 });
+    const call = client.get(`${api.origin}/v1/x`).catch((caught: unknown) => caught);
+    clock.advance(1_000);
+    const error = (await call) as AxiosError;
+    expect(error.code).toBe('ECONNABORTED');
+    expect(error.message).toBe('timeout of 1000ms exceeded (total deadline of the call)');
+  });
+
+  it('a cancel token the app shares across calls keeps no listener of a finished call', async () => {
+    const { http } = await startOnClock();
+    const { token } = axios.CancelToken.source();
+    for (let call = 0; call < 3; call += 1) await http.axiosRef.get(`${api.origin}/v1/x`, { cancelToken: token });
+    // axios' CancelToken keeps its listeners here; each would hold a finished call's config.
+    expect((token as unknown as { _listeners?: unknown[] })._listeners ?? []).toHaveLength(0);
   });
 
   it("the app's own cancel token still cancels the call: the caller gets axios' cancel, not a timeout", async () => {
