@@ -1,8 +1,9 @@
+import { Readable } from 'node:stream';
 import { inspect } from 'node:util';
 import { HttpModule, HttpService } from '@nestjs/axios';
 import { Injectable, Module } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
-import axios, { type AxiosError } from 'axios';
+import axios, { type AxiosAdapter, type AxiosError } from 'axios';
 import { firstValueFrom } from 'rxjs';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -466,5 +467,134 @@ describe('named registrations', () => {
     } finally {
       await moduleRef.close();
     }
+  });
+});
+
+describe('what the attach point hands back untouched', () => {
+  it('asks for JSON', async () => {
+    const { http } = await start();
+    await firstValueFrom(http.post('/sessions-profile', sessionBody()));
+    expect(fake.apiRequests.at(-1)!.headers.accept).toBe('application/json');
+  });
+
+  it('an error other than 401, even with a token old enough to blame, is handed back: no resend, no token request', async () => {
+    const clock = new ManualClock();
+    const { http, tokens } = (app = await startTokenApp(fakeOptions(fake), clock));
+    await tokens.getToken();
+    clock.advance(MIN_TOKEN_AGE_FOR_401_MS);
+    fake.resetCounts();
+    const error = (await firstValueFrom(http.get('/transactions/T12345678.missing')).catch((caught: unknown) => caught)) as AxiosError;
+    expect(error.response?.status).toBe(404);
+    expect(fake.apiRequests).toHaveLength(1);
+    expect(fake.tokenRequestCount).toBe(0);
+  });
+
+  it('a 401 on a streamed request body is handed back: the body cannot be sent twice', async () => {
+    const clock = new ManualClock();
+    const { http, tokens } = (app = await startTokenApp(fakeOptions(fake), clock));
+    await tokens.getToken();
+    clock.advance(MIN_TOKEN_AGE_FOR_401_MS);
+    fake.resetCounts();
+    fake.injectApiFault(401, 1, 'unauthorized', 'No');
+    const body = Readable.from([JSON.stringify(sessionBody())]);
+    const error = (await firstValueFrom(http.post('/sessions-profile', body, { headers: { 'Content-Type': 'application/json' } })).catch(
+      (caught: unknown) => caught,
+    )) as AxiosError;
+    expect(error.response?.status).toBe(401);
+    expect(fake.apiRequests).toHaveLength(1);
+    expect(fake.tokenRequestCount).toBe(0);
+  });
+
+  it('a relative URL with no base URL fails on an attached instance as it does on a plain one', async () => {
+    const { interceptor } = await start();
+    const attached = axios.create();
+    interceptor.attach(attached);
+    const plain = (await axios
+      .create()
+      .get('/v1/x')
+      .catch((caught: unknown) => caught)) as Error;
+    const error = (await attached.get('/v1/x').catch((caught: unknown) => caught)) as Error;
+    expect(plain).toBeInstanceOf(Error);
+    expect({ name: error.name, message: error.message }).toEqual({ name: plain.name, message: plain.message });
+  });
+
+  it('a request with its own `auth` keeps it on a same-origin redirect', async () => {
+    const { http } = await start();
+    fake.redirectApi('/v1/sessions/T12345678.old', `${fake.baseUrl}/sessions/T12345678.new`);
+    const error = (await firstValueFrom(http.get('/sessions/T12345678.old', { auth: { username: 'u', password: 'p' } })).catch(
+      (caught: unknown) => caught,
+    )) as AxiosError;
+    expect(error.response?.status).toBe(401);
+    const basic = `Basic ${Buffer.from('u:p').toString('base64')}`;
+    expect(fake.apiRequests.map((request) => [request.path, request.headers.authorization])).toEqual([
+      ['/v1/sessions/T12345678.old', basic],
+      ['/v1/sessions/T12345678.new', basic],
+    ]);
+  });
+
+  it('calls that wait for a token go out in every wave, not only the first', async () => {
+    const { http, tokens } = await start();
+    const wave = () => Promise.all(Array.from({ length: 3 }, () => firstValueFrom(http.post('/sessions-profile', sessionBody()))));
+    expect((await wave()).map((response) => response.status)).toEqual([200, 200, 200]);
+    // No token held: the next calls wait for a new one, and go out through the same queue.
+    expect(tokens.invalidate()).toBe(true);
+    expect((await wave()).map((response) => response.status)).toEqual([200, 200, 200]);
+    expect(fake.tokenRequestCount).toBe(2);
+  });
+});
+
+describe('adapters that throw', () => {
+  it('an adapter that throws instead of rejecting: the caller gets its error, as without the attach point', async () => {
+    const { interceptor } = await start();
+    const failure = new Error('adapter broke');
+    const client = axios.create({
+      adapter: () => {
+        throw failure;
+      },
+    });
+    interceptor.attach(client);
+    await expect(client.post(`${fake.baseUrl}/sessions-profile`, sessionBody())).rejects.toBe(failure);
+  });
+});
+
+describe('detach()', () => {
+  it('leaves the instance as it found it', async () => {
+    const { interceptor } = await start();
+    const client = axios.create();
+    const before = client.defaults.adapter;
+    interceptor.attach(client)();
+    expect(client.defaults.adapter).toBe(before);
+  });
+
+  it('keeps an adapter wrapper the app put on after attach(); requests through it no longer get the token', async () => {
+    const { interceptor } = await start();
+    const client = axios.create();
+    const detach = interceptor.attach(client);
+    const inner = client.defaults.adapter as AxiosAdapter;
+    let wrapped = 0;
+    const appWrapper: AxiosAdapter = (config) => {
+      wrapped += 1;
+      return inner(config);
+    };
+    client.defaults.adapter = appWrapper;
+    detach();
+    expect(client.defaults.adapter).toBe(appWrapper);
+    const error = (await client.post(`${fake.baseUrl}/sessions-profile`, sessionBody()).catch((caught: unknown) => caught)) as AxiosError;
+    expect(error.response?.status).toBe(401);
+    expect(wrapped).toBe(1);
+    expect(lastApiAuthorization()).toBeUndefined();
+  });
+
+  it('a stale detach(), called again after the instance was attached anew, changes nothing', async () => {
+    const { interceptor } = await start();
+    const client = axios.create();
+    const first = interceptor.attach(client);
+    first();
+    const second = interceptor.attach(client);
+    expect(second).not.toBe(first);
+    first();
+    expect(interceptor.attach(client)).toBe(second);
+    await client.post(`${fake.baseUrl}/sessions-profile`, sessionBody());
+    expect(lastApiAuthorization()).toMatch(/^Bearer /);
   });
 });

@@ -1,12 +1,8 @@
 import type { AxiosRequestConfig } from 'axios';
 
-// axios' own rules (lib/helpers/isAbsoluteURL.js, combineURLs.js, core/buildFullPath.js),
-// restated: axios.getUri() would merge the whole config again on every request just for this.
+// axios' own rule (lib/helpers/isAbsoluteURL.js, core/buildFullPath.js), restated: axios.getUri()
+// would merge the whole config again on every request just for this.
 const ABSOLUTE_URL = /^([a-z][a-z\d+\-.]*:)?\/\//i;
-
-function combine(baseURL: string, relativeURL: string): string {
-  return relativeURL ? `${baseURL.replace(/\/?\/$/, '')}/${relativeURL.replace(/^\/+/, '')}` : baseURL;
-}
 
 function parse(url: string): URL | undefined {
   try {
@@ -24,8 +20,9 @@ export interface RequestTarget {
   readonly hasUserInfo: boolean;
 }
 
-// A relative path appended by combine() cannot change scheme, host, port or userinfo, so the
-// target of every relative request is its base URL's: parse each base once.
+// axios joins base and relative URL with a '/' (combineURLs.js): the path appended cannot change
+// scheme, host, port or userinfo, so the target of every relative request is its base URL's.
+// Parse each base once.
 const baseTargets = new Map<string, RequestTarget | undefined>();
 const MAX_CACHED_BASES = 64;
 
@@ -45,7 +42,7 @@ export function requestTarget(config: AxiosRequestConfig): RequestTarget | undef
   if (!base || (ABSOLUTE_URL.test(url) && config.allowAbsoluteUrls !== false)) return targetOf(url);
   if (!baseTargets.has(base)) {
     if (baseTargets.size >= MAX_CACHED_BASES) baseTargets.clear();
-    baseTargets.set(base, targetOf(combine(base, '')));
+    baseTargets.set(base, targetOf(base));
   }
   return baseTargets.get(base);
 }
