@@ -27,6 +27,7 @@ const SCOPES = {
     'test/access-token.spec.ts',
     'test/token-request.spec.ts',
     'test/token-lifecycle.spec.ts',
+    'test/token-log.spec.ts',
     'test/token-recovery.spec.ts',
     'test/token-endpoint-hostile.spec.ts',
     'test/tracing.spec.ts',
