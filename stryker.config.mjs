@@ -10,8 +10,9 @@ export default {
   vitest: { configFile: 'vitest.mutation.config.mjs' },
   mutate: [`lib/${scope}/**/*.ts`],
   coverageAnalysis: 'perTest',
-  // The machine is small and shared; the tests use real HTTP and Redis and must not race.
-  concurrency: 1,
+  // One at a time by default: the store tests share one Redis. The token and http folders use
+  // only loopback ports, and an idle machine can run them two at a time (MUTATION_CONCURRENCY=2).
+  concurrency: Number(process.env.MUTATION_CONCURRENCY ?? 1),
   timeoutMS: 10_000,
   incremental: true,
   incrementalFile: `.scratch/stryker/${scope}-incremental.json`,
