@@ -19,5 +19,6 @@ for ((run = 1; run <= runs; run++)); do
     echo "repeat-tests: run $run ran no test ($*)"
     exit 1
   fi
+  echo "repeat-tests: run $run of $runs passed"
 done
 echo "repeat-tests: $runs of $runs passed in $((SECONDS - started)) s ($*)"
