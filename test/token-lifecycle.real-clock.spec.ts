@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { DinteroTokenUnavailableError } from '../lib/index.js';
 import type { FakeDinteroServer } from '../lib/testing/index.js';
-import { recordEvents } from './support/events.js';
+import { nextEvent, recordEvents } from './support/events.js';
 import { eventually, fakeOptions, startFake, startTokenApp, type TokenApp } from './support/token-app.js';
 
 // The token lifecycle on the real clock, with the system timers: the few claims the manual
@@ -30,7 +30,11 @@ describe('DinteroTokenService on the real clock', () => {
     fake.tokenLifetimeSeconds = 1;
     app = await startTokenApp(fakeOptions(fake, { acquireTimeoutMs: 300, retry: { initialDelayMs: 50, maxDelayMs: 5_000 } }));
     const events = recordEvents(app.tokens.events$);
-    const held = await app.tokens.getToken();
+    // The first fetch goes on past a caller's 300 ms on a loaded machine: wait for it, not the caller.
+    const acquired = nextEvent(app.tokens.events$, 'acquired');
+    void app.tokens.getToken().catch(() => undefined);
+    await acquired;
+    const held = app.tokens.peekToken()!;
     fake.injectTokenFault({ type: 'status', status: 500 });
     await eventually(() => events.some((event) => event.type === 'expired'), 3_000, 'the token to expire');
     expect(events.some((event) => event.type === 'refresh-failed')).toBe(true);
@@ -45,13 +49,21 @@ describe('DinteroTokenService on the real clock', () => {
   });
 
   it('on the real clock, refreshes every lifetime in the background without ever expiring', async () => {
-    // 2 s tokens: the refresh leaves a few hundred ms of room, more than a loaded machine's lag.
+    // 2 s tokens refreshed at 40-50 % of their life: 800 ms of room before usable-until, more
+    // than the lag of a heavily loaded machine's event loop.
     fake.tokenLifetimeSeconds = 2;
-    app = await startTokenApp(fakeOptions(fake));
+    app = await startTokenApp(fakeOptions(fake, { refresh: { windowStart: 0.4, windowEnd: 0.5 } }));
     const events = recordEvents(app.tokens.events$);
+    // Counted as the third refresh lands, not when a poll notices it: a late poll sees a fourth.
+    let requestsAtThirdRefresh: number | undefined;
+    app.tokens.events$.subscribe((event) => {
+      if (event.type === 'refreshed' && events.filter((seen) => seen.type === 'refreshed').length === 3) {
+        requestsAtThirdRefresh ??= fake.tokenRequestCount;
+      }
+    });
     await app.tokens.getToken();
-    await eventually(() => events.filter((event) => event.type === 'refreshed').length === 3, 15_000, 'three refreshes');
-    expect(events.map((event) => event.type)).toEqual(['acquired', 'refreshed', 'refreshed', 'refreshed']);
-    expect(fake.tokenRequestCount).toBe(4);
+    await eventually(() => requestsAtThirdRefresh !== undefined, 15_000, 'three refreshes');
+    expect(events.slice(0, 4).map((event) => event.type)).toEqual(['acquired', 'refreshed', 'refreshed', 'refreshed']);
+    expect(requestsAtThirdRefresh).toBe(4);
   });
 });
