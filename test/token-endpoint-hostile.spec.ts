@@ -10,7 +10,10 @@ import {
 import { nextEvent, recordEvents } from './support/events.js';
 import { ManualClock } from './support/manual-clock.js';
 import { grantScript, ScriptedServer } from './support/scripted-server.js';
-import { startTokenApp, type TokenApp } from './support/token-app.js';
+import { eventually, startTokenApp, type TokenApp } from './support/token-app.js';
+import { freePort } from './support/free-port.js';
+import { normalizeOptions } from '../lib/options/normalize-options.js';
+import { TokenEndpointClient } from '../lib/token/token-endpoint.client.js';
 
 // A token endpoint that misbehaves: slow, huge, or echoing our credentials back. Each attempt
 // must end within its bounds as a typed error, and the next one recovers.
@@ -167,5 +170,67 @@ describe('error answers in other shapes than Dintero documents', () => {
     });
     const error = await refused();
     expect(error).toMatchObject({ status: 400, dinteroCode: 'invalid_request', dinteroMessage: `${'m'.repeat(299)}|...` });
+  });
+
+  it('keeps a message of exactly 300 characters whole, and an empty one is none', async () => {
+    server.play((_req, res) => {
+      res.writeHead(400, { 'Content-Type': 'application/json' });
+      res.end(JSON.stringify({ error: { code: '', message: 'm'.repeat(300) } }));
+    });
+    await expect(refused()).resolves.toMatchObject({ dinteroCode: undefined, dinteroMessage: 'm'.repeat(300) });
+  });
+
+  it('a redirect is an answer, not a place to send the secret to', async () => {
+    let redirected = 0;
+    server.play((req, res) => {
+      if (req.url === '/elsewhere') {
+        redirected += 1;
+        grantScript()(req, res, '');
+        return;
+      }
+      res.writeHead(302, { Location: '/elsewhere' });
+      res.end();
+    });
+    const error = await refused();
+    expect(error).toBeInstanceOf(DinteroTokenRequestError);
+    expect(error).toMatchObject({ status: 302 });
+    expect(redirected).toBe(0);
+  });
+});
+
+describe('an endpoint that cannot be reached, or a request given up', () => {
+  it('a refused connection is a connection failure, named by its system code', async () => {
+    const port = await freePort();
+    const app = await start({ baseUrl: `http://127.0.0.1:${port}/v1` });
+    const failed = nextEvent(app.tokens.events$, 'refresh-failed');
+    void app.tokens.getToken().catch(() => undefined);
+    const { error } = await failed;
+    expect(error).toBeInstanceOf(DinteroTokenNetworkError);
+    expect(error).toMatchObject({ failure: 'connection', systemCode: 'ECONNREFUSED' });
+  });
+
+  it('a connection dropped before the answer is a connection failure', async () => {
+    server.play((req) => req.socket.destroy());
+    const error = await failsThenRecovers(await start());
+    expect(error).toBeInstanceOf(DinteroTokenNetworkError);
+    expect(error).toMatchObject({ failure: 'connection' });
+  });
+
+  it('a request aborted by its caller is reported as aborted, not as a timeout', async () => {
+    server.play(() => undefined);
+    const config = normalizeOptions({
+      accountId: 'T12345678',
+      clientId: CLIENT_ID,
+      clientSecret: SECRET,
+      baseUrl: server.baseUrl,
+      allowInsecureLoopback: true,
+    });
+    const controller = new AbortController();
+    const pending = new TokenEndpointClient(config).requestToken(controller.signal);
+    await eventually(() => server.requests >= 1, 5_000, 'the request to arrive');
+    controller.abort();
+    const error = await pending.catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(DinteroTokenNetworkError);
+    expect(error).toMatchObject({ failure: 'aborted' });
   });
 });
