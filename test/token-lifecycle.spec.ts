@@ -1,8 +1,9 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import {
   type DinteroAccessToken,
   type DinteroAuthModuleOptions,
   DinteroTokenRequestError,
+  DinteroTokenResponseError,
   DinteroTokenUnavailableError,
 } from '../lib/index.js';
 import { FAKE_DINTERO_CLIENT, type FakeDinteroServer } from '../lib/testing/index.js';
@@ -18,6 +19,7 @@ beforeAll(async () => {
   fake = await startFake(LIFETIME_S);
 });
 afterEach(async () => {
+  vi.restoreAllMocks();
   await app?.close();
   app = undefined;
   fake.clearTokenFaults();
@@ -161,6 +163,40 @@ describe('outages', () => {
     await refreshed;
     expect((await app.tokens.getToken()).accessToken).not.toBe(first.accessToken);
     expect(app.tokens.status().lastError).toBeUndefined();
+  });
+
+  it('a late refresh timer does not matter: the first peek at or past the refresh point starts it', async () => {
+    vi.spyOn(Math, 'random').mockReturnValue(0); // the refresh point falls on a whole millisecond
+    const app = await start();
+    const token = await app.tokens.getToken();
+    const toRefresh = token.refreshAt.getTime() - app.clock.wallNow();
+    app.clock.freeze(toRefresh - 1); // no timer runs while frozen
+    expect(app.tokens.peekToken()).toBe(token);
+    expect(app.tokens.status().refreshing).toBe(false);
+    app.clock.freeze(1);
+    expect(app.tokens.peekToken()).toBe(token);
+    expect(app.tokens.status().refreshing).toBe(true);
+    const refreshed = nextEvent(app.tokens.events$, 'refreshed');
+    expect(app.tokens.peekToken()).toBe(token); // one refresh in flight, not a second
+    await refreshed;
+    expect(fake.tokenRequestCount).toBe(2);
+  });
+
+  it('a token that arrives past its usable time is refused, and the next attempt replaces it', async () => {
+    fake.tokenLifetimeSeconds = 10;
+    const app = await start({ acquireTimeoutMs: 60_000 });
+    fake.injectTokenFault({ type: 'delay', ms: 300 }, 1);
+    const failed = nextEvent(app.tokens.events$, 'refresh-failed');
+    const pending = app.tokens.getToken();
+    await eventually(() => fake.tokenRequestCount === 1);
+    app.clock.freeze(9_500); // the answer is still on its way
+    const { error } = await failed;
+    expect(error).toBeInstanceOf(DinteroTokenResponseError);
+    expect(error.message).toContain('a 10000 ms token took 9500 ms to arrive and was no longer usable');
+    app.clock.advance(1_000);
+    const token = await pending;
+    expect(token.usableUntil.getTime()).toBeGreaterThan(app.clock.wallNow());
+    expect(fake.tokenRequestCount).toBe(2);
   });
 
   it('a token found stale after a frozen event loop is replaced by exactly one request', async () => {
