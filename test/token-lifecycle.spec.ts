@@ -77,10 +77,11 @@ describe('status()', () => {
     fake.injectTokenFault({ type: 'status', status: 503 }, 1);
     const failed = nextEvent(app.tokens.events$, 'refresh-failed');
     const pending = app.tokens.getToken();
-    await failed;
+    const { nextDelayMs } = await failed;
     const failing = app.tokens.status();
     expect(failing).toMatchObject({ token: undefined, consecutiveFailures: 1, lastError: { status: 503 } });
-    expect(failing.nextAttemptAt!.getTime()).toBeGreaterThanOrEqual(app.clock.wallNow());
+    expect(nextDelayMs).toBeGreaterThan(0);
+    expect(failing.nextAttemptAt!.getTime()).toBe(Math.trunc(app.clock.wallNow() + nextDelayMs!));
     app.clock.advance(500);
     const token = await pending;
     expect(app.tokens.status()).toMatchObject({ token, consecutiveFailures: 0, lastError: undefined, nextAttemptAt: undefined });

@@ -1,4 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { MemoryTokenStore } from '../lib/index.js';
 import type { FakeDinteroServer } from '../lib/testing/index.js';
 import { nextEvent, recordEvents } from './support/events.js';
 import { ManualClock } from './support/manual-clock.js';
@@ -54,6 +55,22 @@ describe('the token log', () => {
       `debug Token refreshed: ${first.fingerprint} -> ${second.fingerprint}, expires ${second.expiresAt.toISOString()} DinteroAuth`,
       `debug Token ${second.fingerprint} invalidated DinteroAuth`,
     ]);
+  });
+
+  it('says when a token came from the shared store', async () => {
+    const store = new MemoryTokenStore();
+    const options = fakeOptions(fake, { store });
+    const [first, second] = [await startTokenApp(options, new ManualClock()), await startTokenApp(options, new ManualClock())];
+    try {
+      await first.tokens.getToken();
+      const shared = await second.tokens.getToken();
+      // Nest's logger is one per process: both apps' lines land in the last one set.
+      expect(tokenLines(second)).toContain(
+        `debug Token acquired (from the shared store): ${shared.fingerprint}, expires ${shared.expiresAt.toISOString()} DinteroAuth`,
+      );
+    } finally {
+      await Promise.all([first.close(), second.close()]);
+    }
   });
 
   it('says when a failure is not retried, and when a token runs out with no successor', async () => {
