@@ -357,6 +357,77 @@ describe('invalidate', () => {
   });
 });
 
+describe('waiting, usability and the end', () => {
+  it('a caller that waits out acquireTimeoutMs is told where the token was asked for and for how long', async () => {
+    const app = await start({ acquireTimeoutMs: 1_000 });
+    fake.injectTokenFault({ type: 'delay', ms: 2_000 }, 1);
+    const pending = app.tokens.getToken().catch((caught: unknown) => caught);
+    await eventually(() => fake.tokenRequestCount === 1);
+    app.clock.advance(999);
+    app.clock.advance(1);
+    const error = await pending;
+    expect(error).toBeInstanceOf(DinteroTokenUnavailableError);
+    expect(error).toMatchObject({ reason: 'timeout', retryable: true });
+    expect((error as Error).message).toBe(
+      `No Dintero access token available: no token arrived from ${fake.baseUrl}/accounts/${FAKE_DINTERO_CLIENT.accountId}/auth/token within acquireTimeoutMs (1000 ms); the request is still unanswered: check that the endpoint is reachable and answers, or raise requestTimeoutMs`,
+    );
+  });
+
+  it('a token is usable until, not at, its usable-until time; found stale, it is reported expired', async () => {
+    vi.spyOn(Math, 'random').mockReturnValue(0);
+    const app = await start();
+    const token = await app.tokens.getToken();
+    const events = recordEvents(app.tokens.events$);
+    // status() starts nothing (a peek here would start the overdue refresh).
+    app.clock.freeze(token.usableUntil.getTime() - app.clock.wallNow() - 1);
+    expect(app.tokens.status().token).toBe(token);
+    app.clock.freeze(1);
+    expect(app.tokens.status().token).toBeUndefined();
+    expect(app.tokens.peekToken()).toBeUndefined();
+    const next = app.tokens.getToken();
+    expect(events[0]).toEqual({ type: 'expired', fingerprint: token.fingerprint });
+    expect((await next).accessToken).not.toBe(token.accessToken);
+  });
+
+  it('a failing background refresh, with the token still served and nobody waiting, keeps to the backoff', async () => {
+    const app = await start({ retry: { initialDelayMs: 10_000, maxDelayMs: 10_000, demandIntervalMs: 1_000 } });
+    const token = await app.tokens.getToken();
+    fake.injectTokenFault({ type: 'status', status: 503 });
+    const failed = nextEvent(app.tokens.events$, 'refresh-failed');
+    app.clock.advance(token.refreshAt.getTime() - app.clock.wallNow() + 1);
+    const { nextDelayMs } = await failed;
+    app.clock.advance(Math.min(nextDelayMs!, 9_000) - 1);
+    expectIdle(app, 2);
+  });
+
+  it('invalidating with nobody waiting starts nothing; the next demand fetches', async () => {
+    const app = await start();
+    await app.tokens.getToken();
+    app.tokens.invalidate();
+    expectIdle(app, 1);
+    await app.tokens.getToken();
+    expect(fake.tokenRequestCount).toBe(2);
+  });
+
+  it('after shutdown, every way of asking says so, and waiting callers are told', async () => {
+    const app = await start();
+    fake.injectTokenFault({ type: 'delay', ms: 2_000 }, 1);
+    const waiting = app.tokens.getToken().catch((caught: unknown) => caught);
+    await eventually(() => fake.tokenRequestCount === 1);
+    await app.close();
+    const shutdown = { reason: 'shutdown', retryable: false, message: 'No Dintero access token available: the module is shutting down' };
+    expect(await waiting).toMatchObject(shutdown);
+    await expect(app.tokens.getToken()).rejects.toMatchObject(shutdown);
+    await expect(app.tokens.refresh()).rejects.toMatchObject(shutdown);
+    expect(app.tokens.peekToken()).toBeUndefined();
+  });
+
+  it('getAccessToken() is the bearer string of getToken()', async () => {
+    const app = await start();
+    expect(await app.tokens.getAccessToken()).toBe((await app.tokens.getToken()).accessToken);
+  });
+});
+
 describe('token$', () => {
   it('is lazy, replays the current token, emits each new one and completes on shutdown', async () => {
     const app = await start();
