@@ -9,7 +9,7 @@ import { DinteroAuthModule, DinteroTokenService, getDinteroTokenServiceToken } f
 import { DINTERO_CLOCK, type FakeDinteroServer } from '../lib/testing/index.js';
 import { CaptureLogger } from './support/capture-logger.js';
 import { ManualClock } from './support/manual-clock.js';
-import { eventually, fakeOptions, startFake } from './support/token-app.js';
+import { eventually, fakeOptions, pinRandom, startFake } from './support/token-app.js';
 
 let fake: FakeDinteroServer;
 
@@ -56,10 +56,10 @@ describe('DinteroAuthHealthIndicator', () => {
   it('while the token endpoint fails, 50 probes cause one token request per backoff period and report the error code', async () => {
     // Time stands still between probes, and the jitter is pinned to its smallest useful
     // value: however slow the machine, the backoff lasts exactly 1 ms of manual time.
-    vi.spyOn(Math, 'random').mockReturnValue(1 / 5_000);
     const clock = new ManualClock();
     fake.injectTokenFault({ type: 'status', status: 503 }, 2);
     const app = await startHealthApp(clock);
+    pinRandom(1 / 5_000);
     const probe = () => request(app.getHttpServer()).get('/health').expect(503);
     await probe();
     await eventually(() => app.get(DinteroTokenService).status().consecutiveFailures === 1, 5_000, 'the first failure');

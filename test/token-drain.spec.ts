@@ -29,7 +29,10 @@ afterEach(async () => {
 afterAll(() => fake.stop());
 
 async function start(overrides: Partial<DinteroAuthModuleOptions> = {}): Promise<TokenApp & { clock: ManualClock }> {
-  app = (await startTokenApp(fakeOptions(fake, { retry: RETRY, acquireTimeoutMs: 30_000, ...overrides }), new ManualClock())) as TokenApp & {
+  app = (await startTokenApp(
+    fakeOptions(fake, { retry: RETRY, acquireTimeoutMs: 30_000, ...overrides }),
+    new ManualClock(),
+  )) as TokenApp & {
     clock: ManualClock;
   };
   return app;

@@ -1,15 +1,22 @@
+import { inspect } from 'node:util';
+import { Test } from '@nestjs/testing';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { DINTERO_CLOCK } from '../lib/dintero-auth.constants.js';
 import {
   type DinteroAccessToken,
   type DinteroAuthModuleOptions,
   DinteroTokenRequestError,
   DinteroTokenResponseError,
+  DinteroAuthModule,
+  DinteroTokenService,
   DinteroTokenUnavailableError,
 } from '../lib/index.js';
 import { FAKE_DINTERO_CLIENT, type FakeDinteroServer } from '../lib/testing/index.js';
+import { DINTERO_TOKEN_SOURCE, type TokenSource } from '../lib/token/token-source.js';
+import { CaptureLogger } from './support/capture-logger.js';
 import { nextEvent, recordEvents } from './support/events.js';
 import { ManualClock } from './support/manual-clock.js';
-import { eventually, fakeOptions, startFake, startTokenApp, type TokenApp } from './support/token-app.js';
+import { eventually, fakeOptions, pinRandom, startFake, startTokenApp, type TokenApp } from './support/token-app.js';
 
 const LIFETIME_S = 100;
 let fake: FakeDinteroServer;
@@ -42,6 +49,11 @@ async function start(overrides: Partial<DinteroAuthModuleOptions> = {}): Promise
 function expectIdle(app: TokenApp, requests: number): void {
   expect(app.tokens.status().refreshing, 'a token request in flight').toBe(false);
   expect(fake.tokenRequestCount).toBe(requests);
+}
+
+/** The promise's value if it settles within this turn of the event loop, otherwise 'pending'. */
+function settledThisTurn<T>(promise: Promise<T>): Promise<T | 'pending'> {
+  return Promise.race([promise, new Promise<'pending'>((resolve) => setImmediate(resolve, 'pending'))]);
 }
 
 /** Moves the manual clock to `fraction` of the given token's lifetime, counted from its request. */
@@ -167,8 +179,8 @@ describe('outages', () => {
   });
 
   it('a late refresh timer does not matter: the first peek at or past the refresh point starts it', async () => {
-    vi.spyOn(Math, 'random').mockReturnValue(0); // the refresh point falls on a whole millisecond
     const app = await start();
+    pinRandom(0); // the refresh point falls on a whole millisecond
     const token = await app.tokens.getToken();
     const toRefresh = token.refreshAt.getTime() - app.clock.wallNow();
     app.clock.freeze(toRefresh - 1); // no timer runs while frozen
@@ -340,6 +352,20 @@ describe('refresh()', () => {
     expect(a.accessToken).not.toBe(held.accessToken);
     expect(fake.tokenRequestCount).toBe(3);
   });
+  it('while a token is held, a failure whose backoff outlasts the wait is told at once, and no probe is made for it', async () => {
+    const app = await start({ retry: { initialDelayMs: 20_000, maxDelayMs: 20_000, demandIntervalMs: 1_000 } });
+    pinRandom(0.99);
+    const held = await app.tokens.getToken();
+    fake.injectTokenFault({ type: 'status', status: 503 }, 1);
+    const failed = nextEvent(app.tokens.events$, 'refresh-failed');
+    const outcome = app.tokens.refresh().catch((caught: unknown) => caught);
+    await failed;
+    // A caller probes sooner only when it has no token at all; this one has the held token.
+    expect(await settledThisTurn(outcome)).toMatchObject({ reason: 'backoff' });
+    expect(app.tokens.peekToken()).toBe(held);
+    app.clock.advance(19_000);
+    expectIdle(app, 2);
+  });
 });
 
 describe('invalidate', () => {
@@ -374,8 +400,8 @@ describe('waiting, usability and the end', () => {
   });
 
   it('a token is usable until, not at, its usable-until time; found stale, it is reported expired', async () => {
-    vi.spyOn(Math, 'random').mockReturnValue(0);
     const app = await start();
+    pinRandom(0);
     const token = await app.tokens.getToken();
     const events = recordEvents(app.tokens.events$);
     // status() starts nothing (a peek here would start the overdue refresh).
@@ -487,5 +513,81 @@ describe('token$', () => {
     await acquired;
     expect(seen).toHaveLength(1);
     expect(seen[0]).not.toBe(first.accessToken);
+  });
+
+  it('its subscribers are not waiting callers: after a failure they wait out the backoff, with no probe sooner', async () => {
+    const app = await start({ retry: { initialDelayMs: 20_000, maxDelayMs: 20_000, demandIntervalMs: 1_000 } });
+    pinRandom(0.99);
+    fake.injectTokenFault({ type: 'status', status: 503 }, 1);
+    const failed = nextEvent(app.tokens.events$, 'refresh-failed');
+    const seen: string[] = [];
+    app.tokens.token$.subscribe((token) => seen.push(token.accessToken));
+    const { nextDelayMs } = await failed;
+    expect(Math.round(nextDelayMs!)).toBe(19_800);
+    app.clock.advance(nextDelayMs! - 1);
+    expectIdle(app, 1);
+    const acquired = nextEvent(app.tokens.events$, 'acquired');
+    app.clock.advance(1);
+    await acquired;
+    expect(seen).toHaveLength(1);
+  });
+
+  it('stops trying once its last subscriber leaves', async () => {
+    const app = await start({ retry: { initialDelayMs: 1_000, maxDelayMs: 1_000 } });
+    pinRandom(0.5);
+    fake.injectTokenFault({ type: 'status', status: 503 });
+    let failed = nextEvent(app.tokens.events$, 'refresh-failed');
+    const first = app.tokens.token$.subscribe();
+    const second = app.tokens.token$.subscribe();
+    await failed;
+    first.unsubscribe();
+    failed = nextEvent(app.tokens.events$, 'refresh-failed');
+    app.clock.advance(500);
+    await failed;
+    second.unsubscribe();
+    app.clock.advance(60_000);
+    expectIdle(app, 2);
+  });
+});
+
+describe('a token source that breaks its contract', () => {
+  it('a failure that is not one of the module’s errors reaches callers by its message only', async () => {
+    const config = { clientSecret: FAKE_DINTERO_CLIENT.clientSecret, headers: { authorization: 'Basic c2VjcmV0' } };
+    const failures: unknown[] = [Object.assign(new Error('socket exploded'), { config }), 'a bare string'];
+    // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- the contract broken on purpose
+    const source: TokenSource = { requestToken: () => Promise.reject(failures.shift()) };
+    const clock = new ManualClock();
+    const moduleRef = await Test.createTestingModule({
+      imports: [DinteroAuthModule.forRoot(fakeOptions(fake, { retry: { initialDelayMs: 1_000, maxDelayMs: 1_000 } }))],
+    })
+      .setLogger(new CaptureLogger())
+      .overrideProvider(DINTERO_TOKEN_SOURCE)
+      .useValue(source)
+      .overrideProvider(DINTERO_CLOCK)
+      .useValue(clock)
+      .compile();
+    try {
+      await moduleRef.init();
+      const tokens = moduleRef.get(DinteroTokenService);
+      const events = recordEvents(tokens.events$);
+      const pending = tokens.getToken().catch((caught: unknown) => caught);
+      await eventually(() => events.length === 1, 5_000, 'the first failure');
+      clock.advance(1_000);
+      await eventually(() => events.length === 2, 5_000, 'the second failure');
+      const errors = events.map((event) => (event.type === 'refresh-failed' ? event.error : undefined));
+      expect(errors.map((error) => error?.message)).toEqual([
+        'Dintero token response is unusable: unexpected failure: socket exploded',
+        'Dintero token response is unusable: unexpected failure: a bare string',
+      ]);
+      for (const error of errors) {
+        expect(error).toBeInstanceOf(DinteroTokenResponseError);
+        expect(`${JSON.stringify(error)} ${inspect(error, { depth: 5 })}`).not.toMatch(/c2VjcmV0|clientSecret|socket exploded.*config/);
+        expect(`${JSON.stringify(error)} ${inspect(error, { depth: 5 })}`).not.toContain(FAKE_DINTERO_CLIENT.clientSecret);
+      }
+      clock.advance(10_000);
+      expect(await pending).toMatchObject({ reason: 'timeout', cause: errors[1] });
+    } finally {
+      await moduleRef.close();
+    }
   });
 });

@@ -1,8 +1,8 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { DinteroAuthModuleOptions } from '../lib/index.js';
 import type { FakeDinteroServer, FakeTokenFault } from '../lib/testing/index.js';
 import { ManualClock } from './support/manual-clock.js';
-import { eventually, fakeOptions, startFake, startTokenApp, type TokenApp } from './support/token-app.js';
+import { eventually, fakeOptions, pinRandom, startFake, startTokenApp, type TokenApp } from './support/token-app.js';
 
 // Callers that wait while the token endpoint is down: how soon they are served once it is back,
 // and how hard the endpoint is asked meanwhile. Time is manual; HTTP is real.
@@ -13,10 +13,6 @@ let app: (TokenApp & { clock: ManualClock }) | undefined;
 
 beforeAll(async () => {
   fake = await startFake(3600);
-});
-// Backoff jitter pinned to the middle of its range: request counts below are then exact bounds.
-beforeEach(() => {
-  vi.spyOn(Math, 'random').mockReturnValue(0.5);
 });
 afterEach(async () => {
   vi.restoreAllMocks();
@@ -29,6 +25,8 @@ afterAll(() => fake.stop());
 
 async function start(overrides: Partial<DinteroAuthModuleOptions> = {}): Promise<TokenApp & { clock: ManualClock }> {
   app = (await startTokenApp(fakeOptions(fake, overrides), new ManualClock())) as TokenApp & { clock: ManualClock };
+  // Backoff jitter pinned to the middle of its range: request counts below are then exact bounds.
+  pinRandom(0.5);
   return app;
 }
 

@@ -3,7 +3,7 @@ import { type DinteroAuthModuleOptions, MemoryTokenStore } from '../lib/index.js
 import type { FakeDinteroServer } from '../lib/testing/index.js';
 import { nextEvent } from './support/events.js';
 import { ManualClock } from './support/manual-clock.js';
-import { fakeOptions, startFake, startTokenApp, type TokenApp } from './support/token-app.js';
+import { fakeOptions, pinRandom, startFake, startTokenApp, type TokenApp } from './support/token-app.js';
 
 // Where a token's timeline comes from: the moment its request was sent, the slowest of the
 // recent round trips, and, for a token another replica stored, the moment that replica sent
@@ -44,8 +44,8 @@ async function fetchTaking(app: TokenApp & { clock: ManualClock }, roundTripMs: 
 
 describe('round trips', () => {
   it('a token lives from when its request was sent, and a slow request moves its refresh earlier by twice the round trip', async () => {
-    vi.spyOn(Math, 'random').mockReturnValue(0.5);
     const app = await start(new ManualClock());
+    pinRandom(0.5);
     const { token, sentAt } = await fetchTaking(app, 10_000, () => app.tokens.getToken());
     expect(token.obtainedAt.getTime()).toBe(sentAt);
     expect(token.expiresAt.getTime()).toBe(sentAt + LIFETIME_S * 1000);
@@ -55,8 +55,8 @@ describe('round trips', () => {
   });
 
   it('the room left is for the slowest of the last 8 round trips, not the latest', async () => {
-    vi.spyOn(Math, 'random').mockReturnValue(0.5);
     const app = await start(new ManualClock());
+    pinRandom(0.5);
     expect((await fetchTaking(app, 10_000, () => app.tokens.getToken())).refreshAfterMs).toBe(70_000);
     const fast: number[] = [];
     for (let i = 0; i < 8; i += 1) fast.push((await fetchTaking(app, 0)).refreshAfterMs);
@@ -70,16 +70,16 @@ describe('a token another replica stored', () => {
   const wallStart = Date.UTC(2026, 10, 28, 12, 0, 0);
 
   it('keeps the life it began with at the replica that fetched it: the replica taking it 30 s later refreshes 30 s sooner', async () => {
-    vi.spyOn(Math, 'random').mockReturnValue(0.5);
-    vi.useFakeTimers({ toFake: ['Date'] });
-    vi.setSystemTime(wallStart);
     const store = new MemoryTokenStore();
     const first = await start(new ManualClock(wallStart), { store });
+    const second = await start(new ManualClock(wallStart + 30_000), { store });
+    pinRandom(0.5);
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(wallStart);
     const fetched = await first.tokens.getToken();
     expect(fetched.obtainedAt.getTime()).toBe(wallStart);
 
     vi.setSystemTime(wallStart + 30_000);
-    const second = await start(new ManualClock(wallStart + 30_000), { store });
     const acquired = nextEvent(second.tokens.events$, 'acquired');
     const taken = await second.tokens.getToken();
     expect(await acquired).toMatchObject({ source: 'store', fingerprint: fetched.fingerprint });
@@ -99,14 +99,15 @@ describe('a token another replica stored', () => {
   });
 
   it('taken from a host whose clock runs ahead, it lives from this replica’s request, never longer than it was granted', async () => {
-    vi.spyOn(Math, 'random').mockReturnValue(0.5);
+    const store = new MemoryTokenStore();
+    const ahead = await start(new ManualClock(wallStart), { store });
+    const behind = await start(new ManualClock(wallStart - 3_000), { store });
+    pinRandom(0.5);
     vi.useFakeTimers({ toFake: ['Date'] });
     vi.setSystemTime(wallStart);
-    const store = new MemoryTokenStore();
-    const fetched = await (await start(new ManualClock(wallStart), { store })).tokens.getToken();
+    const fetched = await ahead.tokens.getToken();
 
     vi.setSystemTime(wallStart - 3_000);
-    const behind = await start(new ManualClock(wallStart - 3_000), { store });
     const sentAt = behind.clock.now();
     const taken = await behind.tokens.getToken();
     expect(taken.accessToken).toBe(fetched.accessToken);

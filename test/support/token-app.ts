@@ -1,4 +1,5 @@
 import { Test, type TestingModule } from '@nestjs/testing';
+import { vi } from 'vitest';
 import { DINTERO_CLOCK } from '../../lib/dintero-auth.constants.js';
 import {
   DinteroAuthInterceptor,
@@ -38,6 +39,7 @@ export interface TokenApp {
  * hooks run) and logging into a {@link CaptureLogger}. With `clock`, token time is manual.
  */
 export async function startTokenApp(options: DinteroAuthModuleOptions, clock?: ManualClock): Promise<TokenApp> {
+  if (vi.isMockFunction(Math.random)) throw new Error('pin Math.random after the app is up (see pinRandom)');
   const logger = new CaptureLogger();
   let builder = Test.createTestingModule({ imports: [DinteroAuthModule.forRoot(options)] }).setLogger(logger);
   if (clock) builder = builder.overrideProvider(DINTERO_CLOCK).useValue(clock);
@@ -67,4 +69,13 @@ export async function eventually(condition: () => boolean | Promise<boolean>, ti
 /** Starts a fake server for one test file. */
 export async function startFake(tokenLifetimeSeconds = 3600): Promise<FakeDinteroServer> {
   return new FakeDinteroServer({ tokenLifetimeSeconds }).start();
+}
+
+/**
+ * Pins Math.random, and so the refresh and backoff jitter, to `value`. Only once the app is
+ * up: Nest draws module ids from Math.random while it builds modules, and a pinned value gives
+ * two modules one id, and Nest then drops one of them without a word.
+ */
+export function pinRandom(value: number): void {
+  vi.spyOn(Math, 'random').mockReturnValue(value);
 }
