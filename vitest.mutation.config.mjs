@@ -27,6 +27,8 @@ const SCOPES = {
     'test/access-token.spec.ts',
     'test/token-request.spec.ts',
     'test/token-lifecycle.spec.ts',
+    'test/token-timeline.spec.ts',
+    'test/token-drain.spec.ts',
     'test/token-log.spec.ts',
     'test/module.spec.ts',
     'test/health.spec.ts',
