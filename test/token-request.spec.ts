@@ -1,6 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { PACKAGE_VERSION } from '../lib/dintero-auth.constants.js';
 import { FAKE_DINTERO_CLIENT, type FakeDinteroServer } from '../lib/testing/index.js';
+import { RecordingProxy } from './http/support/recording-proxy.js';
 import { fakeOptions, startFake, startTokenApp, type TokenApp } from './support/token-app.js';
 import { readFileSync } from 'node:fs';
 
@@ -30,10 +31,31 @@ describe('the token request', () => {
     expect(request!.headers['content-type']).toBe('application/json');
     expect(request!.headers.accept).toBe('application/json');
     expect(request!.headers['user-agent']).toBe(`nestjs-dintero-auth/${PACKAGE_VERSION}`);
+    // One request per token lifetime: a pooled socket would only go stale before the next.
+    expect(request!.headers.connection).toBe('close');
     expect(JSON.parse(request!.body)).toEqual({
       grant_type: 'client_credentials',
       audience: `https://api.dintero.com/v1/accounts/${FAKE_DINTERO_CLIENT.accountId}`,
     });
+  });
+
+  it('goes straight to the endpoint with HTTP_PROXY and HTTPS_PROXY set: the client secret never crosses a proxy', async () => {
+    const proxy = await new RecordingProxy().start();
+    const saved = { HTTP_PROXY: process.env.HTTP_PROXY, HTTPS_PROXY: process.env.HTTPS_PROXY };
+    process.env.HTTP_PROXY = proxy.url;
+    process.env.HTTPS_PROXY = proxy.url;
+    try {
+      app = await startTokenApp(fakeOptions(fake));
+      await app.tokens.getToken();
+      expect(fake.tokenRequestCount).toBe(1);
+      expect(proxy.connections).toEqual([]);
+    } finally {
+      for (const [name, value] of Object.entries(saved)) {
+        if (value === undefined) delete process.env[name];
+        else process.env[name] = value;
+      }
+      await proxy.stop();
+    }
   });
 
   it('sends a configured audience as it is', async () => {
