@@ -325,6 +325,17 @@ describe('errors that retrying cannot fix', () => {
     expect(error).toMatchObject({ status: sent!.status, retryable: false });
   });
 
+  it('a caller during the backoff after a refusal gets that refusal at once, and no request is made for it', async () => {
+    const app = await start({ retry: { initialDelayMs: 60_000, maxDelayMs: 60_000 } });
+    pinRandom(0.99);
+    fake.injectTokenFault({ type: 'status', status: 401, code: 'invalid_client' }, 1);
+    const refusal = await app.tokens.getToken().catch((caught: unknown) => caught);
+    expect(refusal).toBeInstanceOf(DinteroTokenRequestError);
+    app.clock.advance(1_000);
+    expect(await settledThisTurn(app.tokens.getToken().catch((caught: unknown) => caught))).toBe(refusal);
+    expectIdle(app, 1);
+  });
+
   it('the next demand after the backoff tries again', async () => {
     const app = await start({ retry: { initialDelayMs: 1_000, maxDelayMs: 1_000 } });
     fake.injectTokenFault({ type: 'status', status: 401 }, 1);
