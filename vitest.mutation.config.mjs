@@ -29,6 +29,7 @@ const SCOPES = {
     'test/token-lifecycle.spec.ts',
     'test/token-timeline.spec.ts',
     'test/token-drain.spec.ts',
+    'test/clock.spec.ts',
     'test/token-log.spec.ts',
     'test/module.spec.ts',
     'test/health.spec.ts',
