@@ -270,7 +270,8 @@ export class DinteroTokenService implements OnApplicationBootstrap, OnModuleDest
       );
       return;
     }
-    const token = new DinteroAccessToken(grant, timeline, grant.obtainedAtWallMs ?? sentAtWall);
+    // Dated on this host's wall clock, which may not match the one of the replica that fetched it.
+    const token = new DinteroAccessToken(grant, timeline, sentAtWall - (sentAt - startedAt));
     this.expireIfStale();
     const previous = this.usableToken();
     this.failures = 0;
