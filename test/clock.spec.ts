@@ -23,19 +23,17 @@ const activeTimers = () => process.getActiveResourcesInfo().filter((kind) => kin
 
 describe('systemClock', () => {
   it('never fires a timer before its delay has passed on the monotonic clock', async () => {
-    for (const delayMs of [1, 7.5, 20]) {
-      const armedAt = systemClock.now();
-      const firedAt = await new Promise<number>((resolve) => arm(() => resolve(systemClock.now()), delayMs));
-      expect(firedAt - armedAt).toBeGreaterThanOrEqual(delayMs);
-    }
-  });
-
-  it('never fires early after a busy stretch of the event loop, when Node measures from a stale loop time', async () => {
-    const busyUntil = performance.now() + 15;
-    while (performance.now() < busyUntil); // a long synchronous task: Node's loop time is now 15 ms behind
-    const armedAt = systemClock.now();
-    const firedAt = await new Promise<number>((resolve) => arm(() => resolve(systemClock.now()), 10));
-    expect(firedAt - armedAt).toBeGreaterThanOrEqual(10);
+    // Node counts a timer from a whole-millisecond loop time, so it often fires a fraction of a
+    // millisecond early; the clock then waits out the rest. Fifty fractional delays make an
+    // early one likely, were the rest not waited out.
+    const delays = Array.from({ length: 50 }, (_, index) => 1 + (index % 10) / 10 + Math.floor(index / 10));
+    const early = await Promise.all(
+      delays.map((delayMs) => {
+        const armedAt = systemClock.now();
+        return new Promise<number>((resolve) => arm(() => resolve(systemClock.now() - armedAt - delayMs), delayMs));
+      }),
+    );
+    expect(early.filter((by) => by < 0)).toEqual([]);
   });
 
   it("waits out a delay beyond Node's 2^31-1 ms limit in steps Node accepts: no overflow, so no timer every millisecond", async () => {
@@ -68,8 +66,13 @@ describe('systemClock', () => {
     expect(activeTimers()).toBe(before + 1);
   });
 
-  it('tells monotonic time from wall time', () => {
-    expect(Math.abs(systemClock.wallNow() - Date.now())).toBeLessThan(1_000);
-    expect(systemClock.now()).toBeLessThan(systemClock.wallNow() / 2);
+  it('reads monotonic time from performance.now() and wall time from Date.now()', () => {
+    const [wallBefore, monoBefore] = [Date.now(), performance.now()];
+    const [wall, mono] = [systemClock.wallNow(), systemClock.now()];
+    const [wallAfter, monoAfter] = [Date.now(), performance.now()];
+    expect(wall).toBeGreaterThanOrEqual(wallBefore);
+    expect(wall).toBeLessThanOrEqual(wallAfter);
+    expect(mono).toBeGreaterThanOrEqual(monoBefore);
+    expect(mono).toBeLessThanOrEqual(monoAfter);
   });
 });

@@ -59,19 +59,22 @@ describe('DinteroAuthHealthIndicator', () => {
     const clock = new ManualClock();
     fake.injectTokenFault({ type: 'status', status: 503 }, 2);
     const app = await startHealthApp(clock);
-    pinRandom(1 / 5_000);
-    const probe = () => request(app.getHttpServer()).get('/health').expect(503);
-    await probe();
-    await eventually(() => app.get(DinteroTokenService).status().consecutiveFailures === 1, 5_000, 'the first failure');
-    for (let count = 0; count < 50; count += 1) await probe();
-    expect((await probe()).body.error.dintero).toMatchObject({ status: 'down', error: 'DINTERO_TOKEN_REQUEST', consecutiveFailures: 1 });
-    expect(fake.tokenRequestCount).toBe(1);
+    try {
+      pinRandom(1 / 5_000);
+      const probe = () => request(app.getHttpServer()).get('/health').expect(503);
+      await probe();
+      await eventually(() => app.get(DinteroTokenService).status().consecutiveFailures === 1, 5_000, 'the first failure');
+      for (let count = 0; count < 50; count += 1) await probe();
+      expect((await probe()).body.error.dintero).toMatchObject({ status: 'down', error: 'DINTERO_TOKEN_REQUEST', consecutiveFailures: 1 });
+      expect(fake.tokenRequestCount).toBe(1);
 
-    clock.advance(1);
-    await eventually(() => app.get(DinteroTokenService).status().consecutiveFailures === 2, 5_000, 'the retry after the backoff');
-    for (let count = 0; count < 50; count += 1) await probe();
-    expect(fake.tokenRequestCount).toBe(2);
-    await app.close();
+      clock.advance(1);
+      await eventually(() => app.get(DinteroTokenService).status().consecutiveFailures === 2, 5_000, 'the retry after the backoff');
+      for (let count = 0; count < 50; count += 1) await probe();
+      expect(fake.tokenRequestCount).toBe(2);
+    } finally {
+      await app.close();
+    }
   });
 
   it('forName(name) gives the indicator of a named registration', async () => {

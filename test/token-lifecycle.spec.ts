@@ -1,22 +1,26 @@
 import { inspect } from 'node:util';
-import { Test } from '@nestjs/testing';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { DINTERO_CLOCK } from '../lib/dintero-auth.constants.js';
 import {
   type DinteroAccessToken,
   type DinteroAuthModuleOptions,
   DinteroTokenRequestError,
   DinteroTokenResponseError,
-  DinteroAuthModule,
-  DinteroTokenService,
   DinteroTokenUnavailableError,
 } from '../lib/index.js';
 import { FAKE_DINTERO_CLIENT, type FakeDinteroServer } from '../lib/testing/index.js';
-import { DINTERO_TOKEN_SOURCE, type TokenSource } from '../lib/token/token-source.js';
-import { CaptureLogger } from './support/capture-logger.js';
+import type { TokenSource } from '../lib/token/token-source.js';
 import { nextEvent, recordEvents } from './support/events.js';
 import { ManualClock } from './support/manual-clock.js';
-import { eventually, fakeOptions, pinRandom, startFake, startTokenApp, type TokenApp } from './support/token-app.js';
+import {
+  eventually,
+  expectIdle,
+  fakeOptions,
+  type ManualTokenApp,
+  pinRandom,
+  startFake,
+  startTokenApp,
+  type TokenApp,
+} from './support/token-app.js';
 
 const LIFETIME_S = 100;
 let fake: FakeDinteroServer;
@@ -39,16 +43,6 @@ async function start(overrides: Partial<DinteroAuthModuleOptions> = {}): Promise
   const clock = new ManualClock();
   app = await startTokenApp(fakeOptions(fake, overrides), clock);
   return app as TokenApp & { clock: ManualClock };
-}
-
-/**
- * No token request is in flight, and `requests` were made. On the manual clock every attempt
- * starts synchronously, inside the `advance()` or call that allows it: right after one, an
- * attempt that should not have started shows here, with no waiting.
- */
-function expectIdle(app: TokenApp, requests: number): void {
-  expect(app.tokens.status().refreshing, 'a token request in flight').toBe(false);
-  expect(fake.tokenRequestCount).toBe(requests);
 }
 
 /** The promise's value if it settles within this turn of the event loop, otherwise 'pending'. */
@@ -221,7 +215,7 @@ describe('outages', () => {
     expect(next.accessToken).not.toBe(first.accessToken);
     expect(fake.tokenRequestCount).toBe(2);
     app.clock.advance(0); // the overdue timers find nothing to do
-    expectIdle(app, 2);
+    expectIdle(app, fake, 2);
   });
 
   it('a caller is told at once when the next attempt is later than it can wait', async () => {
@@ -239,7 +233,7 @@ describe('outages', () => {
     const pending = app.tokens.getToken();
     expect((await failed).nextDelayMs).toBeGreaterThanOrEqual(5_000);
     app.clock.advance(4_900);
-    expectIdle(app, 1);
+    expectIdle(app, fake, 1);
     app.clock.advance(100);
     expect(app.tokens.status().refreshing).toBe(true);
     await pending;
@@ -312,7 +306,7 @@ describe('errors that retrying cannot fix', () => {
     expect(error).toBeInstanceOf(DinteroTokenRequestError);
     expect(error).toMatchObject({ status, dinteroCode: fault.code, retryable: false });
     app.clock.advance(10 * 60_000);
-    expectIdle(app, 1);
+    expectIdle(app, fake, 1);
   });
 
   it('bad credentials are sent as configured, and the refusal reaches the caller with the status the endpoint answered', async () => {
@@ -333,7 +327,7 @@ describe('errors that retrying cannot fix', () => {
     expect(refusal).toBeInstanceOf(DinteroTokenRequestError);
     app.clock.advance(1_000);
     expect(await settledThisTurn(app.tokens.getToken().catch((caught: unknown) => caught))).toBe(refusal);
-    expectIdle(app, 1);
+    expectIdle(app, fake, 1);
   });
 
   it('the next demand after the backoff tries again', async () => {
@@ -355,7 +349,7 @@ describe('refresh()', () => {
     const first = app.tokens.refresh();
     await failed;
     const second = app.tokens.refresh();
-    expectIdle(app, 2);
+    expectIdle(app, fake, 2);
     expect((await app.tokens.getToken()).accessToken).toBe(held.accessToken);
     app.clock.advance(5_000);
     const [a, b] = await Promise.all([first, second]);
@@ -363,6 +357,7 @@ describe('refresh()', () => {
     expect(a.accessToken).not.toBe(held.accessToken);
     expect(fake.tokenRequestCount).toBe(3);
   });
+
   it('while a token is held, a failure whose backoff outlasts the wait is told at once, and no probe is made for it', async () => {
     const app = await start({ retry: { initialDelayMs: 20_000, maxDelayMs: 20_000, demandIntervalMs: 1_000 } });
     pinRandom(0.99);
@@ -375,7 +370,7 @@ describe('refresh()', () => {
     expect(await settledThisTurn(outcome)).toMatchObject({ reason: 'backoff' });
     expect(app.tokens.peekToken()).toBe(held);
     app.clock.advance(19_000);
-    expectIdle(app, 2);
+    expectIdle(app, fake, 2);
   });
 });
 
@@ -434,14 +429,14 @@ describe('waiting, usability and the end', () => {
     app.clock.advance(token.refreshAt.getTime() - app.clock.wallNow() + 1);
     const { nextDelayMs } = await failed;
     app.clock.advance(Math.min(nextDelayMs!, 9_000) - 1);
-    expectIdle(app, 2);
+    expectIdle(app, fake, 2);
   });
 
   it('invalidating with nobody waiting starts nothing; the next demand fetches', async () => {
     const app = await start();
     await app.tokens.getToken();
     app.tokens.invalidate();
-    expectIdle(app, 1);
+    expectIdle(app, fake, 1);
     await app.tokens.getToken();
     expect(fake.tokenRequestCount).toBe(2);
   });
@@ -469,7 +464,7 @@ describe('token$', () => {
   it('is lazy, replays the current token, emits each new one and completes on shutdown', async () => {
     const app = await start();
     app.clock.advance(LIFETIME_S * 1000);
-    expectIdle(app, 0);
+    expectIdle(app, fake, 0);
 
     const seen: string[] = [];
     let completed = false;
@@ -533,10 +528,9 @@ describe('token$', () => {
     const failed = nextEvent(app.tokens.events$, 'refresh-failed');
     const seen: string[] = [];
     app.tokens.token$.subscribe((token) => seen.push(token.accessToken));
-    const { nextDelayMs } = await failed;
-    expect(Math.round(nextDelayMs!)).toBe(19_800);
-    app.clock.advance(nextDelayMs! - 1);
-    expectIdle(app, 1);
+    expect(Math.round((await failed).nextDelayMs!)).toBe(19_800);
+    app.clock.advance(19_800 - 1);
+    expectIdle(app, fake, 1);
     const acquired = nextEvent(app.tokens.events$, 'acquired');
     app.clock.advance(1);
     await acquired;
@@ -557,7 +551,7 @@ describe('token$', () => {
     await failed;
     second.unsubscribe();
     app.clock.advance(60_000);
-    expectIdle(app, 2);
+    expectIdle(app, fake, 2);
   });
 });
 
@@ -565,40 +559,31 @@ describe('a token source that breaks its contract', () => {
   it('a failure that is not one of the module’s errors reaches callers by its message only', async () => {
     const config = { clientSecret: FAKE_DINTERO_CLIENT.clientSecret, headers: { authorization: 'Basic c2VjcmV0' } };
     const failures: unknown[] = [Object.assign(new Error('socket exploded'), { config }), 'a bare string'];
-    // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- the contract broken on purpose
-    const source: TokenSource = { requestToken: () => Promise.reject(failures.shift()) };
-    const clock = new ManualClock();
-    const moduleRef = await Test.createTestingModule({
-      imports: [DinteroAuthModule.forRoot(fakeOptions(fake, { retry: { initialDelayMs: 1_000, maxDelayMs: 1_000 } }))],
-    })
-      .setLogger(new CaptureLogger())
-      .overrideProvider(DINTERO_TOKEN_SOURCE)
-      .useValue(source)
-      .overrideProvider(DINTERO_CLOCK)
-      .useValue(clock)
-      .compile();
-    try {
-      await moduleRef.init();
-      const tokens = moduleRef.get(DinteroTokenService);
-      const events = recordEvents(tokens.events$);
-      const pending = tokens.getToken().catch((caught: unknown) => caught);
-      await eventually(() => events.length === 1, 5_000, 'the first failure');
-      clock.advance(1_000);
-      await eventually(() => events.length === 2, 5_000, 'the second failure');
-      const errors = events.map((event) => (event.type === 'refresh-failed' ? event.error : undefined));
-      expect(errors.map((error) => error?.message)).toEqual([
-        'Dintero token response is unusable: unexpected failure: socket exploded',
-        'Dintero token response is unusable: unexpected failure: a bare string',
-      ]);
-      for (const error of errors) {
-        expect(error).toBeInstanceOf(DinteroTokenResponseError);
-        expect(`${JSON.stringify(error)} ${inspect(error, { depth: 5 })}`).not.toMatch(/c2VjcmV0|clientSecret|socket exploded.*config/);
-        expect(`${JSON.stringify(error)} ${inspect(error, { depth: 5 })}`).not.toContain(FAKE_DINTERO_CLIENT.clientSecret);
-      }
-      clock.advance(10_000);
-      expect(await pending).toMatchObject({ reason: 'timeout', cause: errors[1] });
-    } finally {
-      await moduleRef.close();
+    const source: TokenSource = {
+      // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- the contract broken on purpose
+      requestToken: () => Promise.reject(failures.shift() ?? new Error('a third attempt')),
+    };
+    const retry = { initialDelayMs: 1_000, maxDelayMs: 1_000, demandIntervalMs: 1_000 };
+    app = await startTokenApp(fakeOptions(fake, { retry, acquireTimeoutMs: 1_500 }), new ManualClock(), source);
+    const { tokens, clock } = app as ManualTokenApp;
+    pinRandom(0.99);
+    const events = recordEvents(tokens.events$);
+    const pending = tokens.getToken().catch((caught: unknown) => caught);
+    await eventually(() => events.length === 1, 5_000, 'the first failure');
+    // The retry after 990 ms fails too; the next would come after the caller's 1.5 s: it is told now.
+    clock.advance(1_000);
+    await eventually(() => events.length === 2, 5_000, 'the second failure');
+    const errors = events.map((event) => (event.type === 'refresh-failed' ? event.error : undefined));
+    expect(errors.map((error) => error?.message)).toEqual([
+      'Dintero token response is unusable: unexpected failure: socket exploded',
+      'Dintero token response is unusable: unexpected failure: a bare string',
+    ]);
+    for (const error of errors) {
+      expect(error).toBeInstanceOf(DinteroTokenResponseError);
+      const shown = `${JSON.stringify(error)} ${inspect(error, { depth: 5 })}`;
+      expect(shown).not.toMatch(/c2VjcmV0|clientSecret|headers/);
+      expect(shown).not.toContain(FAKE_DINTERO_CLIENT.clientSecret);
     }
+    expect(await pending).toMatchObject({ reason: 'backoff', cause: errors[1] });
   });
 });

@@ -39,18 +39,24 @@ describe('the token request', () => {
     });
   });
 
-  it('goes straight to the endpoint with HTTP_PROXY and HTTPS_PROXY set: the client secret never crosses a proxy', async () => {
+  it('goes straight to the endpoint with every proxy variable set: the client secret never crosses a proxy', async () => {
     const proxy = await new RecordingProxy().start();
-    const saved = { HTTP_PROXY: process.env.HTTP_PROXY, HTTPS_PROXY: process.env.HTTPS_PROXY };
-    process.env.HTTP_PROXY = proxy.url;
-    process.env.HTTPS_PROXY = proxy.url;
+    const names = ['HTTP_PROXY', 'http_proxy', 'HTTPS_PROXY', 'https_proxy', 'ALL_PROXY', 'all_proxy', 'NO_PROXY', 'no_proxy'];
+    const saved = new Map(names.map((name) => [name, process.env[name]]));
+    for (const name of names) delete process.env[name];
+    for (const name of names.slice(0, 6)) process.env[name] = proxy.url;
     try {
       app = await startTokenApp(fakeOptions(fake));
       await app.tokens.getToken();
       expect(fake.tokenRequestCount).toBe(1);
       expect(proxy.connections).toEqual([]);
+      // The variables are in effect: a plain axios request to the same URL goes to the proxy.
+      const axios = (await import('axios')).default;
+      await axios.post(`${fake.baseUrl}/accounts/${FAKE_DINTERO_CLIENT.accountId}/auth/token`).catch(() => undefined);
+      expect(proxy.clearText).toContain('/auth/token');
+      expect(fake.tokenRequestCount).toBe(1);
     } finally {
-      for (const [name, value] of Object.entries(saved)) {
+      for (const [name, value] of saved) {
         if (value === undefined) delete process.env[name];
         else process.env[name] = value;
       }

@@ -3,7 +3,7 @@ import { type DinteroAuthModuleOptions, MemoryTokenStore } from '../lib/index.js
 import type { FakeDinteroServer } from '../lib/testing/index.js';
 import { nextEvent } from './support/events.js';
 import { ManualClock } from './support/manual-clock.js';
-import { fakeOptions, pinRandom, startFake, startTokenApp, type TokenApp } from './support/token-app.js';
+import { fakeOptions, type ManualTokenApp, pinRandom, startFake, startTokenApp, type TokenApp } from './support/token-app.js';
 
 // Where a token's timeline comes from: the moment its request was sent, the slowest of the
 // recent round trips, and, for a token another replica stored, the moment that replica sent
@@ -27,14 +27,14 @@ afterEach(async () => {
 });
 afterAll(() => fake.stop());
 
-async function start(clock: ManualClock, overrides: Partial<DinteroAuthModuleOptions> = {}): Promise<TokenApp & { clock: ManualClock }> {
+async function start(clock: ManualClock, overrides: Partial<DinteroAuthModuleOptions> = {}): Promise<ManualTokenApp> {
   const app = await startTokenApp(fakeOptions(fake, { acquireTimeoutMs: 60_000, ...overrides }), clock);
   apps.push(app);
-  return app as TokenApp & { clock: ManualClock };
+  return app as ManualTokenApp;
 }
 
 /** Fetches a token whose request takes `roundTripMs` on the token clock (the clock moves before the answer can arrive). */
-async function fetchTaking(app: TokenApp & { clock: ManualClock }, roundTripMs: number, request = () => app.tokens.refresh()) {
+async function fetchTaking(app: ManualTokenApp, roundTripMs: number, request = () => app.tokens.refresh()) {
   const sentAt = app.clock.wallNow();
   const pending = request();
   app.clock.advance(roundTripMs);

@@ -1,5 +1,5 @@
 import { Test, type TestingModule } from '@nestjs/testing';
-import { vi } from 'vitest';
+import { expect, vi } from 'vitest';
 import { DINTERO_CLOCK } from '../../lib/dintero-auth.constants.js';
 import {
   DinteroAuthInterceptor,
@@ -9,6 +9,7 @@ import {
   DinteroTokenService,
 } from '../../lib/index.js';
 import { FAKE_DINTERO_CLIENT, FakeDinteroServer } from '../../lib/testing/index.js';
+import { DINTERO_TOKEN_SOURCE, type TokenSource } from '../../lib/token/token-source.js';
 import { CaptureLogger } from './capture-logger.js';
 import { type ManualClock } from './manual-clock.js';
 
@@ -34,15 +35,20 @@ export interface TokenApp {
   close(): Promise<void>;
 }
 
+/** A {@link TokenApp} on the manual clock. */
+export type ManualTokenApp = TokenApp & { readonly clock: ManualClock };
+
 /**
  * A real Nest application holding `DinteroAuthModule.forRoot(options)`, initialised (lifecycle
- * hooks run) and logging into a {@link CaptureLogger}. With `clock`, token time is manual.
+ * hooks run) and logging into a {@link CaptureLogger}. With `clock`, token time is manual; with
+ * `source`, tokens come from it instead of the endpoint (for sources that break the contract).
  */
-export async function startTokenApp(options: DinteroAuthModuleOptions, clock?: ManualClock): Promise<TokenApp> {
+export async function startTokenApp(options: DinteroAuthModuleOptions, clock?: ManualClock, source?: TokenSource): Promise<TokenApp> {
   if (vi.isMockFunction(Math.random)) throw new Error('pin Math.random after the app is up (see pinRandom)');
   const logger = new CaptureLogger();
   let builder = Test.createTestingModule({ imports: [DinteroAuthModule.forRoot(options)] }).setLogger(logger);
   if (clock) builder = builder.overrideProvider(DINTERO_CLOCK).useValue(clock);
+  if (source) builder = builder.overrideProvider(DINTERO_TOKEN_SOURCE).useValue(source);
   const moduleRef = await builder.compile();
   moduleRef.useLogger(logger);
   await moduleRef.init();
@@ -78,4 +84,14 @@ export async function startFake(tokenLifetimeSeconds = 3600): Promise<FakeDinter
  */
 export function pinRandom(value: number): void {
   vi.spyOn(Math, 'random').mockReturnValue(value);
+}
+
+/**
+ * No token request is in flight, and the endpoint saw `requests`. On the manual clock every
+ * attempt starts synchronously, inside the `advance()` or call that allows it: right after one,
+ * an attempt that should not have started shows here, with no waiting.
+ */
+export function expectIdle(app: TokenApp, fake: FakeDinteroServer, requests: number): void {
+  expect(app.tokens.status().refreshing, 'a token request in flight').toBe(false);
+  expect(fake.tokenRequestCount).toBe(requests);
 }
