@@ -1,6 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type DinteroAuthModuleOptions } from '../lib/index.js';
 import type { FakeDinteroServer } from '../lib/testing/index.js';
+import { type Clock, systemClock, type TimerHandle } from '../lib/token/clock.js';
 import { nextEvent } from './support/events.js';
 import { ManualClock } from './support/manual-clock.js';
 import { ScriptedServer } from './support/scripted-server.js';
@@ -27,7 +28,7 @@ afterEach(async () => {
 });
 afterAll(() => fake.stop());
 
-async function start(overrides: Partial<DinteroAuthModuleOptions> = {}, clock?: ManualClock): Promise<TokenApp> {
+async function start(overrides: Partial<DinteroAuthModuleOptions> = {}, clock?: Clock): Promise<TokenApp> {
   app = await startTokenApp(fakeOptions(fake, { retry: RETRY, acquireTimeoutMs: 30_000, ...overrides }), clock);
   return app;
 }
@@ -40,8 +41,24 @@ function advanceTo(app: ManualTokenApp, moment: Date, plusMs = 0): void {
   app.clock.advance(moment.getTime() - app.clock.wallNow() + plusMs);
 }
 
-/** Timers that keep the process alive (unref'd ones are not listed). */
-const liveTimers = () => process.getActiveResourcesInfo().filter((kind) => kind === 'Timeout').length;
+/** The system clock, keeping count of the timers that keep the process alive (armed, not yet fired or cleared). */
+function keepAliveCountingClock(): { clock: Clock; keepingAlive: () => number } {
+  const live = new Set<TimerHandle>();
+  const clock: Clock = {
+    now: systemClock.now,
+    wallNow: systemClock.wallNow,
+    setTimer(callback, delayMs, keepAlive) {
+      const handle = systemClock.setTimer(() => (live.delete(handle), callback()), delayMs, keepAlive);
+      if (keepAlive) live.add(handle);
+      return handle;
+    },
+    clearTimer(handle) {
+      live.delete(handle);
+      systemClock.clearTimer(handle);
+    },
+  };
+  return { clock, keepingAlive: () => live.size };
+}
 
 describe('between onModuleDestroy and onApplicationShutdown', () => {
   it('the token is served but no longer refreshed; a caller after its usable time gets a new one, which is not refreshed either', async () => {
@@ -107,15 +124,15 @@ describe('onApplicationShutdown', () => {
 
   it('a caller waiting on a retry is told, and nothing is left keeping the process alive', async () => {
     fake.injectTokenFault({ type: 'status', status: 503 });
-    const app = await start();
-    const before = liveTimers();
+    const { clock, keepingAlive } = keepAliveCountingClock();
+    const app = await start({}, clock);
     const failed = nextEvent(app.tokens.events$, 'refresh-failed');
     const pending = app.tokens.getToken().catch((caught: unknown) => caught);
     await failed;
-    expect(liveTimers(), 'the caller’s deadline keeps the process alive while it waits').toBe(before + 1);
+    expect(keepingAlive(), 'the caller’s deadline keeps the process alive while it waits').toBe(1);
     await app.close();
     expect(await pending).toMatchObject({ reason: 'shutdown' });
-    expect(liveTimers()).toBe(before);
+    expect(keepingAlive()).toBe(0);
   });
 
   it('aborts the request in flight', async () => {

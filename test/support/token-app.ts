@@ -11,7 +11,8 @@ import {
 import { FAKE_DINTERO_CLIENT, FakeDinteroServer } from '../../lib/testing/index.js';
 import { DINTERO_TOKEN_SOURCE, type TokenSource } from '../../lib/token/token-source.js';
 import { CaptureLogger } from './capture-logger.js';
-import { type ManualClock } from './manual-clock.js';
+import type { Clock } from '../../lib/token/clock.js';
+import { ManualClock } from './manual-clock.js';
 
 /** Module options pointing at a fake server, with the fake's default client. */
 export function fakeOptions(fake: FakeDinteroServer, overrides: Partial<DinteroAuthModuleOptions> = {}): DinteroAuthModuleOptions {
@@ -40,10 +41,11 @@ export type ManualTokenApp = TokenApp & { readonly clock: ManualClock };
 
 /**
  * A real Nest application holding `DinteroAuthModule.forRoot(options)`, initialised (lifecycle
- * hooks run) and logging into a {@link CaptureLogger}. With `clock`, token time is manual; with
- * `source`, tokens come from it instead of the endpoint (for sources that break the contract).
+ * hooks run) and logging into a {@link CaptureLogger}. With `clock` (usually a {@link ManualClock}),
+ * token time is that clock's; with `source`, tokens come from it instead of the endpoint (for
+ * sources that break the contract).
  */
-export async function startTokenApp(options: DinteroAuthModuleOptions, clock?: ManualClock, source?: TokenSource): Promise<TokenApp> {
+export async function startTokenApp(options: DinteroAuthModuleOptions, clock?: Clock, source?: TokenSource): Promise<TokenApp> {
   if (vi.isMockFunction(Math.random)) throw new Error('pin Math.random after the app is up (see pinRandom)');
   const logger = new CaptureLogger();
   let builder = Test.createTestingModule({ imports: [DinteroAuthModule.forRoot(options)] }).setLogger(logger);
@@ -58,7 +60,7 @@ export async function startTokenApp(options: DinteroAuthModuleOptions, clock?: M
     http: moduleRef.get(DinteroHttpService),
     interceptor: moduleRef.get(DinteroAuthInterceptor),
     logger,
-    clock,
+    clock: clock instanceof ManualClock ? clock : undefined,
     close: () => moduleRef.close(),
   };
 }
