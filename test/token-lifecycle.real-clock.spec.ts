@@ -1,4 +1,4 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DinteroTokenUnavailableError } from '../lib/index.js';
 import type { FakeDinteroServer } from '../lib/testing/index.js';
 import { nextEvent, recordEvents } from './support/events.js';
@@ -12,17 +12,16 @@ import { eventually, fakeOptions, startFake, startTokenApp, type TokenApp } from
 let fake: FakeDinteroServer;
 let app: TokenApp | undefined;
 
-beforeAll(async () => {
+// A fake of its own for each test: a retry the previous test's app had sent as it closed could
+// otherwise land in the next test's request count.
+beforeEach(async () => {
   fake = await startFake();
 });
 afterEach(async () => {
   await app?.close();
   app = undefined;
-  fake.clearTokenFaults();
-  fake.resetCounts();
-  fake.tokenLifetimeSeconds = 3600;
+  await fake.stop();
 });
-afterAll(() => fake.stop());
 
 describe('DinteroTokenService on the real clock', () => {
   it('past the usable time, callers get a typed error quickly instead of hanging', async () => {
