@@ -83,7 +83,8 @@ describe('status()', () => {
     fake.injectTokenFault({ type: 'status', status: 503 }, 1);
     const failed = nextEvent(app.tokens.events$, 'refresh-failed');
     const pending = app.tokens.getToken();
-    const { nextDelayMs } = await failed;
+    const { nextDelayMs, servingPrevious } = await failed;
+    expect(servingPrevious).toBe(false);
     const failing = app.tokens.status();
     expect(failing).toMatchObject({ token: undefined, consecutiveFailures: 1, lastError: { status: 503 } });
     expect(nextDelayMs).toBeGreaterThan(0);
@@ -113,7 +114,10 @@ describe('refresh ahead', () => {
     const second = await app.tokens.getToken();
     expect(second.accessToken).not.toBe(first.accessToken);
     expect(fake.tokenRequestCount).toBe(2);
-    expect(events.map((event) => event.type)).toEqual(['acquired', 'refreshed']);
+    expect(events.map((event) => [event.type, 'source' in event ? event.source : undefined])).toEqual([
+      ['acquired', 'endpoint'],
+      ['refreshed', 'endpoint'],
+    ]);
   });
 
   it('a token whose lifetime has passed on the monotonic clock is never handed out', async () => {
@@ -189,17 +193,16 @@ describe('outages', () => {
     expect(fake.tokenRequestCount).toBe(2);
   });
 
-  it('a token that arrives past its usable time is refused, and the next attempt replaces it', async () => {
+  it('a token that arrives at its usable-until time is refused, and the next attempt replaces it', async () => {
     fake.tokenLifetimeSeconds = 10;
     const app = await start({ acquireTimeoutMs: 60_000 });
-    fake.injectTokenFault({ type: 'delay', ms: 300 }, 1);
     const failed = nextEvent(app.tokens.events$, 'refresh-failed');
     const pending = app.tokens.getToken();
-    await eventually(() => fake.tokenRequestCount === 1);
-    app.clock.freeze(9_500); // the answer is still on its way
+    // Before the answer can arrive: a 10 s token is usable for 9 s from its request.
+    app.clock.freeze(9_000);
     const { error } = await failed;
     expect(error).toBeInstanceOf(DinteroTokenResponseError);
-    expect(error.message).toContain('a 10000 ms token took 9500 ms to arrive and was no longer usable');
+    expect(error.message).toContain('a 10000 ms token took 9000 ms to arrive and was no longer usable');
     app.clock.advance(1_000);
     const token = await pending;
     expect(token.usableUntil.getTime()).toBeGreaterThan(app.clock.wallNow());
@@ -535,6 +538,22 @@ describe('token$', () => {
     app.clock.advance(1);
     await acquired;
     expect(seen).toHaveLength(1);
+  });
+
+  it('a caller arriving while its subscribers wait out a long backoff is served by a probe within demandIntervalMs', async () => {
+    const app = await start({ retry: { initialDelayMs: 20_000, maxDelayMs: 20_000, demandIntervalMs: 1_000 } });
+    pinRandom(0.99);
+    fake.injectTokenFault({ type: 'status', status: 503 }, 1);
+    const failed = nextEvent(app.tokens.events$, 'refresh-failed');
+    app.tokens.token$.subscribe();
+    await failed;
+    const caller = app.tokens.getToken();
+    app.clock.advance(999);
+    expectIdle(app, fake, 1);
+    app.clock.advance(1);
+    expect(app.tokens.status().refreshing, 'the probe started').toBe(true);
+    await caller;
+    expect(fake.tokenRequestCount).toBe(2);
   });
 
   it('stops trying once its last subscriber leaves', async () => {
