@@ -87,4 +87,17 @@ describe('the token log', () => {
       `warn Token ${held.fingerprint} reached its usable-until time without a successor DinteroAuth`,
     ]);
   });
+
+  it('says when no token is held while a request fails, and when the next attempt is', async () => {
+    const app = await start();
+    fake.injectTokenFault({ type: 'status', status: 503 }, 1);
+    const failed = nextEvent(app.tokens.events$, 'refresh-failed');
+    const pending = app.tokens.getToken();
+    const { error, nextDelayMs } = await failed;
+    expect(tokenLines(app).filter((line) => line.startsWith('warn '))).toEqual([
+      `warn Token request failed (attempt 1): ${error.message}; next attempt in ${Math.round(nextDelayMs!)} ms DinteroAuth`,
+    ]);
+    app.clock.advance(1_000);
+    await pending;
+  });
 });
