@@ -9,9 +9,9 @@ import {
   DinteroTokenService,
 } from '../../lib/index.js';
 import { FAKE_DINTERO_CLIENT, FakeDinteroServer } from '../../lib/testing/index.js';
+import type { Clock } from '../../lib/token/clock.js';
 import { DINTERO_TOKEN_SOURCE, type TokenSource } from '../../lib/token/token-source.js';
 import { CaptureLogger } from './capture-logger.js';
-import type { Clock } from '../../lib/token/clock.js';
 import { ManualClock } from './manual-clock.js';
 
 /** Module options pointing at a fake server, with the fake's default client. */
