@@ -11,33 +11,33 @@ import base from './vitest.config.ts';
 /** @type {Record<string, string[]>} */
 const SCOPES = {
   options: [
-    'test/options.spec.ts',
-    'test/refresh-policy.spec.ts',
+    'test/options/options.spec.ts',
+    'test/token/refresh-policy.spec.ts',
     'test/store/token-store.spec.ts',
-    'test/token-request.spec.ts',
-    'test/redaction.spec.ts',
-    'test/config.spec.ts',
-    'test/client-credentials.spec.ts',
+    'test/token/token-request.spec.ts',
+    'test/http/redaction.spec.ts',
+    'test/config/config.spec.ts',
+    'test/options/client-credentials.spec.ts',
   ],
   // Not token-lifecycle.real-clock.spec.ts: seconds of real time per mutant, for claims the
   // manual-clock suite makes too.
   token: [
-    'test/refresh-policy.spec.ts',
-    'test/token-response.spec.ts',
-    'test/access-token.spec.ts',
-    'test/token-request.spec.ts',
-    'test/token-lifecycle.spec.ts',
-    'test/token-timeline.spec.ts',
-    'test/token-drain.spec.ts',
-    'test/clock.spec.ts',
-    'test/token-log.spec.ts',
-    'test/module.spec.ts',
-    'test/health.spec.ts',
-    'test/testing-module.spec.ts',
+    'test/token/refresh-policy.spec.ts',
+    'test/token/token-response.spec.ts',
+    'test/token/access-token.spec.ts',
+    'test/token/token-request.spec.ts',
+    'test/token/token-lifecycle.spec.ts',
+    'test/token/token-timeline.spec.ts',
+    'test/token/token-drain.spec.ts',
+    'test/token/clock.spec.ts',
+    'test/token/token-log.spec.ts',
+    'test/module/module.spec.ts',
+    'test/health/health.spec.ts',
+    'test/testing/testing-module.spec.ts',
     'test/http/rolling-deploy.spec.ts',
-    'test/token-recovery.spec.ts',
-    'test/token-endpoint-hostile.spec.ts',
-    'test/tracing.spec.ts',
+    'test/token/token-recovery.spec.ts',
+    'test/token/token-endpoint-hostile.spec.ts',
+    'test/token/tracing.spec.ts',
     'test/reliability/fault-matrix.spec.ts',
   ],
   store: [
@@ -48,7 +48,7 @@ const SCOPES = {
     'test/store/shared-store-edges.spec.ts',
     'test/store/store-faults.spec.ts',
   ],
-  http: ['test/interceptor.spec.ts', 'test/redaction.spec.ts', 'test/request-url.spec.ts', 'test/http/**/*.spec.ts'],
+  http: ['test/http/**/*.spec.ts'],
 };
 const scope = process.env.MUTATION_SCOPE ?? 'token';
 const include = SCOPES[scope];

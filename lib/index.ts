@@ -1,10 +1,10 @@
-export { DinteroAuthModule } from './dintero-auth.module.js';
+export { DinteroAuthModule } from './module/dintero-auth.module.js';
 export type {
   DinteroAuthModuleAsyncOptions,
   DinteroAuthModuleExtras,
   DinteroAuthModuleRegistration,
   DinteroAuthOptionsFactory,
-} from './dintero-auth.module-definition.js';
+} from './module/dintero-auth.module-definition.js';
 export {
   InjectDinteroAuthInterceptor,
   InjectDinteroHttp,
@@ -12,8 +12,8 @@ export {
   getDinteroAuthInterceptorToken,
   getDinteroHttpServiceToken,
   getDinteroTokenServiceToken,
-} from './dintero-auth.names.js';
-export type { DinteroAuthModuleOptions, DinteroRefreshOptions, DinteroRetryOptions } from './interfaces/dintero-auth-options.interface.js';
+} from './module/injection-tokens.js';
+export type { DinteroAuthModuleOptions, DinteroRefreshOptions, DinteroRetryOptions } from './options/dintero-auth-options.js';
 export { DINTERO_ENV_VARIABLES, dinteroOptionsFromEnv } from './options/options-from-env.js';
 export {
   DinteroAuthConfigError,
@@ -45,7 +45,7 @@ export type { DinteroTokenStatus } from './token/dintero-token.status.js';
 export { DinteroAuthInterceptor } from './http/dintero-auth.interceptor.js';
 export { DinteroHttpService } from './http/dintero-http.service.js';
 export { RedactedRequest } from './http/redact-axios.js';
-export type { AxiosInstanceLike } from './interfaces/axios-instance-like.interface.js';
+export type { AxiosInstanceLike } from './http/axios-instance-like.js';
 export type { DinteroTokenLease, DinteroTokenStore } from './store/dintero-token.store.js';
 export { MemoryTokenStore } from './store/memory-token.store.js';
 export { DinteroAccountsModule } from './accounts/dintero-accounts.module.js';
@@ -57,7 +57,7 @@ export type {
   DinteroAccountsModuleOptions,
   DinteroCredentialsResolver,
   DinteroSharedAccountOptions,
-} from './accounts/dintero-accounts.options.js';
+} from './options/dintero-accounts-options.js';
 export type {
   DinteroAccountCloseReason,
   DinteroAccountClosedEvent,
@@ -66,5 +66,5 @@ export type {
   DinteroAccountStatus,
   DinteroAccountTokenEvent,
 } from './accounts/dintero-accounts.events.js';
-export { DinteroAccountIdError, DinteroAccountNotFoundError, DinteroAccountResolveError } from './accounts/dintero-accounts.errors.js';
-export type { DinteroAccountResolveFailure } from './accounts/dintero-accounts.errors.js';
+export { DinteroAccountIdError, DinteroAccountNotFoundError, DinteroAccountResolveError } from './errors/dintero-account.errors.js';
+export type { DinteroAccountResolveFailure } from './errors/dintero-account.errors.js';

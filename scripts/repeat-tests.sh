@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Runs the same tests N times in a row and stops at the first failure: the check that a test
 # which uses real time (sockets, Redis, child processes, deadlines) is not flaky.
-#   bash scripts/repeat-tests.sh 50 test/token-endpoint-hostile.spec.ts
-#   bash scripts/repeat-tests.sh 50 test/token-lifecycle.spec.ts -t "real clock"
+#   bash scripts/repeat-tests.sh 50 test/token/token-endpoint-hostile.spec.ts
+#   bash scripts/repeat-tests.sh 50 test/token/token-lifecycle.spec.ts -t "real clock"
 set -uo pipefail
 runs="${1:?usage: repeat-tests.sh RUNS [vitest run arguments...]}"
 shift

@@ -1,7 +1,7 @@
 import { createDinteroAxios } from '../http/dintero-axios.factory.js';
 import { DinteroAuthInterceptor } from '../http/dintero-auth.interceptor.js';
 import { DinteroHttpService } from '../http/dintero-http.service.js';
-import type { DinteroAuthModuleOptions } from '../interfaces/dintero-auth-options.interface.js';
+import type { DinteroAuthModuleOptions } from '../options/dintero-auth-options.js';
 import type { DinteroAuthConfig } from '../options/dintero-auth.config.js';
 import { normalizeOptions } from '../options/normalize-options.js';
 import type { DinteroTokenStore } from '../store/dintero-token.store.js';

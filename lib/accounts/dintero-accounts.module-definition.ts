@@ -1,5 +1,5 @@
 import { ConfigurableModuleBuilder } from '@nestjs/common';
-import type { DinteroAccountsModuleOptions } from './dintero-accounts.options.js';
+import type { DinteroAccountsModuleOptions } from '../options/dintero-accounts-options.js';
 
 /** Registration-time extras of `DinteroAccountsModule`. */
 export interface DinteroAccountsModuleExtras {

@@ -1,9 +1,9 @@
 import { Module } from '@nestjs/common';
-import { DINTERO_CLOCK } from '../dintero-auth.constants.js';
+import { DINTERO_CLOCK } from '../options/dintero-auth.constants.js';
 import { type Clock, systemClock } from '../token/clock.js';
 import { DinteroAccounts } from './dintero-accounts.js';
 import { DINTERO_ACCOUNTS_MODULE_OPTIONS, DinteroAccountsConfigurableModule } from './dintero-accounts.module-definition.js';
-import type { DinteroAccountsModuleOptions } from './dintero-accounts.options.js';
+import type { DinteroAccountsModuleOptions } from '../options/dintero-accounts-options.js';
 
 /**
  * Many Dintero accounts, known only at run time: inject `DinteroAccounts` and `get(accountId)`.

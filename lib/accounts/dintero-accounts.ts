@@ -1,21 +1,21 @@
 import { inspect } from 'node:util';
 import type { OnApplicationShutdown, OnModuleDestroy } from '@nestjs/common';
 import { type Observable, Subject } from 'rxjs';
-import { ACCOUNT_ID_PATTERN } from '../dintero-auth.constants.js';
+import { ACCOUNT_ID_PATTERN } from '../options/dintero-auth.constants.js';
 import { DinteroTokenUnavailableError } from '../errors/dintero-auth.errors.js';
 import type { DinteroTokenStore } from '../store/dintero-token.store.js';
 import type { Clock, TimerHandle } from '../token/clock.js';
 import { type EvictionCandidate, capacityEvictions, idleEvictions, nextIdleCheckAt } from './account-eviction.js';
 import type { DinteroAccount } from './dintero-account.js';
 import { type AccountRuntime, createAccountRuntime, unclosableStore } from './dintero-account.factory.js';
-import { DinteroAccountIdError, DinteroAccountNotFoundError, DinteroAccountResolveError } from './dintero-accounts.errors.js';
+import { DinteroAccountIdError, DinteroAccountNotFoundError, DinteroAccountResolveError } from '../errors/dintero-account.errors.js';
 import type { DinteroAccountCloseReason, DinteroAccountEvent, DinteroAccountStatus } from './dintero-accounts.events.js';
 import {
   type DinteroAccountCredentials,
   type DinteroAccountsConfig,
   type DinteroAccountsModuleOptions,
   normalizeAccountsOptions,
-} from './dintero-accounts.options.js';
+} from '../options/dintero-accounts-options.js';
 
 /** A held account: opening (credentials being resolved) or open. */
 class Entry implements EvictionCandidate {

@@ -1,5 +1,5 @@
 import { registerAs } from '@nestjs/config';
-import type { DinteroAuthModuleOptions } from '../interfaces/dintero-auth-options.interface.js';
+import type { DinteroAuthModuleOptions } from '../options/dintero-auth-options.js';
 import { dinteroOptionsFromEnv } from '../options/options-from-env.js';
 
 /**

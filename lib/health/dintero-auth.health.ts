@@ -1,6 +1,6 @@
 import { Inject, Injectable, type FactoryProvider } from '@nestjs/common';
 import { type HealthIndicatorResult, HealthIndicatorService } from '@nestjs/terminus';
-import { getDinteroTokenServiceToken } from '../dintero-auth.names.js';
+import { getDinteroTokenServiceToken } from '../module/injection-tokens.js';
 import { DinteroTokenService } from '../token/dintero-token.service.js';
 
 /** Injection token of the health indicator of the registration named `name` (see `DinteroAuthHealthIndicator.forName`). */

@@ -6,8 +6,8 @@ import axios, {
   type AxiosResponse,
   type InternalAxiosRequestConfig,
 } from 'axios';
-import { DINTERO_AUTH_CONFIG, DINTERO_CLOCK } from '../dintero-auth.constants.js';
-import type { AxiosInstanceLike } from '../interfaces/axios-instance-like.interface.js';
+import { DINTERO_AUTH_CONFIG, DINTERO_CLOCK } from '../options/dintero-auth.constants.js';
+import type { AxiosInstanceLike } from './axios-instance-like.js';
 import type { DinteroAuthConfig } from '../options/dintero-auth.config.js';
 import type { DinteroAccessToken } from '../token/access-token.js';
 import type { Clock } from '../token/clock.js';

@@ -1,5 +1,5 @@
 import axios, { type AxiosInstance } from 'axios';
-import { PACKAGE_NAME, PACKAGE_VERSION, USER_AGENT } from '../dintero-auth.constants.js';
+import { PACKAGE_NAME, PACKAGE_VERSION, USER_AGENT } from '../options/dintero-auth.constants.js';
 import type { DinteroAuthConfig } from '../options/dintero-auth.config.js';
 import type { DinteroAgents } from './dintero-agents.js';
 

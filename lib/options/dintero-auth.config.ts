@@ -1,5 +1,5 @@
 import type { Agent as HttpAgent } from 'node:http';
-import type { DinteroRefreshOptions, DinteroRetryOptions } from '../interfaces/dintero-auth-options.interface.js';
+import type { DinteroRefreshOptions, DinteroRetryOptions } from './dintero-auth-options.js';
 import type { ClientCredentials } from './client-credentials.js';
 
 /**

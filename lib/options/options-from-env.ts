@@ -1,5 +1,5 @@
 import { DinteroAuthConfigError, type DinteroAuthConfigIssue } from '../errors/dintero-auth.errors.js';
-import type { DinteroAuthModuleOptions } from '../interfaces/dintero-auth-options.interface.js';
+import type { DinteroAuthModuleOptions } from './dintero-auth-options.js';
 import { normalizeOptions } from './normalize-options.js';
 
 /** The environment variables {@link dinteroOptionsFromEnv} reads, by option. */

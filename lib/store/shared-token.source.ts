@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { Logger, type OnApplicationShutdown } from '@nestjs/common';
-import { LOGGER_CONTEXT } from '../dintero-auth.constants.js';
+import { LOGGER_CONTEXT } from '../options/dintero-auth.constants.js';
 import { DinteroTokenNetworkError } from '../errors/dintero-auth.errors.js';
 import type { DinteroAuthConfig } from '../options/dintero-auth.config.js';
 import type { TokenGrant } from '../token/access-token.js';

@@ -1,6 +1,6 @@
 import { type DynamicModule, Module } from '@nestjs/common';
-import { DinteroAuthModule } from '../dintero-auth.module.js';
-import type { DinteroAuthModuleRegistration } from '../dintero-auth.module-definition.js';
+import { DinteroAuthModule } from '../module/dintero-auth.module.js';
+import type { DinteroAuthModuleRegistration } from '../module/dintero-auth.module-definition.js';
 import type { TokenGrant } from '../token/access-token.js';
 import { TokenEndpointClient } from '../token/token-endpoint.client.js';
 

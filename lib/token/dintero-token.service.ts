@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown, type OnModuleDestroy } from '@nestjs/common';
 import { BehaviorSubject, Observable, filter } from 'rxjs';
-import { DINTERO_AUTH_CONFIG, DINTERO_CLOCK, LOGGER_CONTEXT } from '../dintero-auth.constants.js';
+import { DINTERO_AUTH_CONFIG, DINTERO_CLOCK, LOGGER_CONTEXT } from '../options/dintero-auth.constants.js';
 import {
   DinteroAuthError,
   DinteroTokenResponseError,

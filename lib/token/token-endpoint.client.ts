@@ -1,7 +1,7 @@
 import axios, { type AxiosInstance, type AxiosResponse } from 'axios';
 import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
-import { USER_AGENT } from '../dintero-auth.constants.js';
+import { USER_AGENT } from '../options/dintero-auth.constants.js';
 import {
   type DinteroAuthError,
   DinteroTokenNetworkError,

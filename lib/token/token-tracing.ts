@@ -1,4 +1,4 @@
-import { PACKAGE_NAME, PACKAGE_VERSION } from '../dintero-auth.constants.js';
+import { PACKAGE_NAME, PACKAGE_VERSION } from '../options/dintero-auth.constants.js';
 import type { DinteroAuthError } from '../errors/dintero-auth.errors.js';
 
 /** The little of `@opentelemetry/api` used here, so that it stays an optional peer. */

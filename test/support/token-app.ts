@@ -1,6 +1,6 @@
 import { Test, type TestingModule } from '@nestjs/testing';
 import { expect, vi } from 'vitest';
-import { DINTERO_CLOCK } from '../../lib/dintero-auth.constants.js';
+import { DINTERO_CLOCK } from '../../lib/options/dintero-auth.constants.js';
 import {
   DinteroAuthInterceptor,
   DinteroAuthModule,

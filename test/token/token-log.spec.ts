@@ -1,0 +1,103 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { MemoryTokenStore } from '../../lib/index.js';
+import type { FakeDinteroServer } from '../../lib/testing/index.js';
+import { nextEvent, recordEvents } from '../support/events.js';
+import { ManualClock } from '../support/manual-clock.js';
+import { fakeOptions, startFake, startTokenApp, type TokenApp } from '../support/token-app.js';
+
+// What an operator reads in the log about tokens: one line per step of a token's life, with
+// fingerprints, times and what happens next; never a token (redaction.spec.ts checks that).
+
+let fake: FakeDinteroServer;
+let app: (TokenApp & { clock: ManualClock }) | undefined;
+
+beforeAll(async () => {
+  fake = await startFake(100);
+});
+afterEach(async () => {
+  await app?.close();
+  app = undefined;
+  fake.clearTokenFaults();
+});
+afterAll(() => fake.stop());
+
+async function start(): Promise<TokenApp & { clock: ManualClock }> {
+  app = (await startTokenApp(
+    fakeOptions(fake, { retry: { initialDelayMs: 1_000, maxDelayMs: 1_000 }, acquireTimeoutMs: 60_000 }),
+    new ManualClock(),
+  )) as TokenApp & { clock: ManualClock };
+  return app;
+}
+
+/** The module's own lines (Nest's start-up lines aside). */
+const tokenLines = (app: TokenApp) => app.logger.lines.filter((line) => line.endsWith(' DinteroAuth'));
+
+describe('the token log', () => {
+  it('tells each step: acquired, a failed refresh while serving, refreshed, invalidated', async () => {
+    const app = await start();
+    const first = await app.tokens.getToken();
+    const events = recordEvents(app.tokens.events$);
+
+    fake.injectTokenFault({ type: 'status', status: 503 }, 1);
+    const failure = nextEvent(app.tokens.events$, 'refresh-failed');
+    app.clock.advance(first.refreshAt.getTime() - app.clock.wallNow() + 1);
+    const { error, nextDelayMs } = await failure;
+    const refreshed = nextEvent(app.tokens.events$, 'refreshed');
+    app.clock.advance(nextDelayMs!);
+    await refreshed;
+    const second = await app.tokens.getToken();
+    app.tokens.invalidate();
+
+    expect(events.map((event) => event.type)).toEqual(['refresh-failed', 'refreshed', 'invalidated']);
+    expect(tokenLines(app)).toEqual([
+      `debug Token acquired: ${first.fingerprint}, expires ${first.expiresAt.toISOString()} DinteroAuth`,
+      `warn Token request failed (attempt 1): ${error.message}; next attempt in ${Math.round(nextDelayMs!)} ms; still serving the current token DinteroAuth`,
+      `debug Token refreshed: ${first.fingerprint} -> ${second.fingerprint}, expires ${second.expiresAt.toISOString()} DinteroAuth`,
+      `debug Token ${second.fingerprint} invalidated DinteroAuth`,
+    ]);
+  });
+
+  it('says when a token came from the shared store', async () => {
+    const store = new MemoryTokenStore();
+    const options = fakeOptions(fake, { store });
+    const [first, second] = [await startTokenApp(options, new ManualClock()), await startTokenApp(options, new ManualClock())];
+    try {
+      await first.tokens.getToken();
+      const shared = await second.tokens.getToken();
+      // Nest's logger is one per process: both apps' lines land in the last one set.
+      expect(tokenLines(second)).toContain(
+        `debug Token acquired (from the shared store): ${shared.fingerprint}, expires ${shared.expiresAt.toISOString()} DinteroAuth`,
+      );
+    } finally {
+      await Promise.all([first.close(), second.close()]);
+    }
+  });
+
+  it('says when a failure is not retried, and when a token runs out with no successor', async () => {
+    const app = await start();
+    const held = await app.tokens.getToken();
+    fake.injectTokenFault({ type: 'status', status: 401, code: 'invalid_client' });
+    const refused = nextEvent(app.tokens.events$, 'refresh-failed');
+    app.clock.advance(held.refreshAt.getTime() - app.clock.wallNow() + 1);
+    const { error } = await refused;
+    app.clock.advance(held.usableUntil.getTime() - app.clock.wallNow() + 1);
+
+    expect(tokenLines(app).filter((line) => line.startsWith('warn '))).toEqual([
+      `warn Token request failed (attempt 1): ${error.message}; not retried until the next demand; still serving the current token DinteroAuth`,
+      `warn Token ${held.fingerprint} reached its usable-until time without a successor DinteroAuth`,
+    ]);
+  });
+
+  it('says when no token is held while a request fails, and when the next attempt is', async () => {
+    const app = await start();
+    fake.injectTokenFault({ type: 'status', status: 503 }, 1);
+    const failed = nextEvent(app.tokens.events$, 'refresh-failed');
+    const pending = app.tokens.getToken();
+    const { error, nextDelayMs } = await failed;
+    expect(tokenLines(app).filter((line) => line.startsWith('warn '))).toEqual([
+      `warn Token request failed (attempt 1): ${error.message}; next attempt in ${Math.round(nextDelayMs!)} ms DinteroAuth`,
+    ]);
+    app.clock.advance(1_000);
+    await pending;
+  });
+});
