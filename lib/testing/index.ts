@@ -28,3 +28,4 @@ export type {
   FakeTokenRequest,
 } from './fake-dintero.types.js';
 export type { FakeTokenClaims } from './fake-jwt.js';
+export { ManualClock } from './manual-clock.js';

@@ -4,8 +4,9 @@ import { performance } from 'node:perf_hooks';
 export type TimerHandle = { readonly __timer: unique symbol };
 
 /**
- * Time as the token service sees it. `now()` is monotonic so that wall-clock jumps (NTP, a
- * suspended VM, a changed time zone) neither expire nor stretch a token.
+ * Time and chance as the module sees them. `now()` is monotonic so that wall-clock jumps (NTP, a
+ * suspended VM, a changed time zone) neither expire nor stretch a token; `random()` is the jitter,
+ * here so that a test can pin it without touching `Math.random` for everyone else.
  */
 export interface Clock {
   /** Monotonic milliseconds; only differences between two readings mean anything. */
@@ -19,6 +20,8 @@ export interface Clock {
    */
   setTimer(callback: () => void, delayMs: number, keepAlive?: boolean): TimerHandle;
   clearTimer(handle: TimerHandle): void;
+  /** A number in [0, 1), for jitter. */
+  random(): number;
 }
 
 // Node timers overflow above 2^31 - 1 ms and then fire at once; longer waits are chained.
@@ -36,7 +39,7 @@ function arm(chain: ChainedTimer, callback: () => void, dueAt: number, keepAlive
   if (!keepAlive) chain.current.unref();
 }
 
-/** The real clock: `performance.now()`, `Date.now()` and Node timers. */
+/** The real clock: `performance.now()`, `Date.now()`, Node timers and `Math.random()`. */
 export const systemClock: Clock = {
   now: () => performance.now(),
   wallNow: () => Date.now(),
@@ -48,4 +51,5 @@ export const systemClock: Clock = {
   clearTimer(handle) {
     clearTimeout((handle as unknown as ChainedTimer).current);
   },
+  random: () => Math.random(),
 };

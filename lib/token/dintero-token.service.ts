@@ -261,7 +261,7 @@ export class DinteroTokenService implements OnApplicationBootstrap, OnModuleDest
     const startedAt = ageMs > 0 ? Math.min(sentAt, this.clock.now() - ageMs) : sentAt;
     const roundTripMs = this.clock.now() - sentAt;
     this.recordRoundTrip(roundTripMs);
-    const timeline = planTimeline(startedAt, lifetimeMs, this.config.refresh, Math.random(), Math.max(...this.roundTrips));
+    const timeline = planTimeline(startedAt, lifetimeMs, this.config.refresh, this.clock.random(), Math.max(...this.roundTrips));
     if (this.clock.now() >= timeline.usableUntil) {
       this.onFailure(
         controller,
@@ -312,7 +312,7 @@ export class DinteroTokenService implements OnApplicationBootstrap, OnModuleDest
     this.failures += 1;
     this.lastError = error;
     const retryAfterMs = retryAfterOf(error);
-    const delay = backoffDelay(this.failures, this.config.retry, Math.random(), retryAfterMs);
+    const delay = backoffDelay(this.failures, this.config.retry, this.clock.random(), retryAfterMs);
     this.backoffUntil = this.clock.now() + delay;
     this.retryAfterUntil =
       retryAfterMs === undefined ? Number.NEGATIVE_INFINITY : this.clock.now() + retryAfterFloor(this.config.retry, retryAfterMs);

@@ -7,7 +7,7 @@ import {
 } from '../../lib/index.js';
 import { DINTERO_CLOCK, FakeDinteroServer, type FakeDinteroClient } from '../../lib/testing/index.js';
 import { CaptureLogger } from '../support/capture-logger.js';
-import type { ManualClock } from '../support/manual-clock.js';
+import type { ManualClock } from '../../lib/testing/manual-clock.js';
 
 /** The n-th merchant of the fake platform: its account and API client. */
 export function merchant(n: number): FakeDinteroClient {

@@ -6,7 +6,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { DinteroAccountEvent, DinteroAccountsModuleOptions } from '../../lib/index.js';
 import { capacityEvictions, idleEvictions, nextIdleCheckAt } from '../../lib/accounts/account-eviction.js';
 import type { FakeDinteroServer } from '../../lib/testing/index.js';
-import { ManualClock } from '../support/manual-clock.js';
+import { ManualClock } from '../../lib/testing/manual-clock.js';
 import { eventually } from '../support/token-app.js';
 import { HoldingProxy } from './holding-proxy.js';
 import { type AccountsApp, CredentialsTable, merchant, platformOptions, startAccountsApp, startPlatformFake } from './accounts-app.js';

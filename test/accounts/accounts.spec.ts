@@ -20,7 +20,7 @@ import {
   DinteroTokenUnavailableError,
 } from '../../lib/index.js';
 import type { FakeDinteroServer } from '../../lib/testing/index.js';
-import { ManualClock } from '../support/manual-clock.js';
+import { ManualClock } from '../../lib/testing/manual-clock.js';
 import { HoldingProxy } from './holding-proxy.js';
 import { eventually } from '../support/token-app.js';
 import { type AccountsApp, CredentialsTable, merchant, platformOptions, startAccountsApp, startPlatformFake } from './accounts-app.js';

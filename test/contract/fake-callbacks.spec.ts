@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FakeDinteroServer } from '../../lib/testing/index.js';
-import { ManualClock } from '../support/manual-clock.js';
+import { ManualClock } from '../../lib/testing/manual-clock.js';
 import { ScriptedServer } from '../support/scripted-server.js';
 import { FakeApi, session } from './fake-api.js';
 

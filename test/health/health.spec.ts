@@ -8,7 +8,7 @@ import { DinteroAuthHealthIndicator, InjectDinteroHealthIndicator } from '../../
 import { DinteroAuthModule, DinteroTokenService, getDinteroTokenServiceToken } from '../../lib/index.js';
 import { DINTERO_CLOCK, type FakeDinteroServer } from '../../lib/testing/index.js';
 import { CaptureLogger } from '../support/capture-logger.js';
-import { ManualClock } from '../support/manual-clock.js';
+import { ManualClock } from '../../lib/testing/manual-clock.js';
 import { eventually, fakeOptions, pinRandom, startFake } from '../support/token-app.js';
 
 let fake: FakeDinteroServer;

@@ -5,7 +5,7 @@ import { firstValueFrom } from 'rxjs';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { DinteroAuthModuleOptions } from '../../lib/index.js';
 import { type FakeDinteroServer } from '../../lib/testing/index.js';
-import { ManualClock } from '../support/manual-clock.js';
+import { ManualClock } from '../../lib/testing/manual-clock.js';
 import { eventually, fakeOptions, startFake, startTokenApp, type TokenApp } from '../support/token-app.js';
 import { LOOPBACK_CA, LoopbackApi, loopbackLookup } from './support/loopback-api.js';
 import { RecordingProxy } from './support/recording-proxy.js';

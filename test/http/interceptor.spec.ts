@@ -18,7 +18,7 @@ import { FAKE_DINTERO_CLIENT, type FakeDinteroClient, FakeDinteroServer } from '
 import { MIN_TOKEN_AGE_FOR_401_MS } from '../../lib/http/unauthorized-policy.js';
 import { CaptureLogger } from '../support/capture-logger.js';
 import { authorizedTransaction, sessionBody } from '../support/checkout.js';
-import { ManualClock } from '../support/manual-clock.js';
+import { ManualClock } from '../../lib/testing/manual-clock.js';
 import { RecordingServer } from '../support/recording-server.js';
 import { fakeOptions, startTokenApp, type TokenApp } from '../support/token-app.js';
 

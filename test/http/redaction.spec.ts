@@ -5,7 +5,7 @@ import { FAKE_DINTERO_CLIENT, type FakeDinteroServer } from '../../lib/testing/i
 import { Test } from '@nestjs/testing';
 import { CaptureLogger } from '../support/capture-logger.js';
 import { nextEvent } from '../support/events.js';
-import { ManualClock } from '../support/manual-clock.js';
+import { ManualClock } from '../../lib/testing/manual-clock.js';
 import { fakeOptions, startFake, startTokenApp, type TokenApp } from '../support/token-app.js';
 
 const SECRET = FAKE_DINTERO_CLIENT.clientSecret;

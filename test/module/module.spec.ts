@@ -18,7 +18,7 @@ import {
 } from '../../lib/index.js';
 import { FAKE_DINTERO_CLIENT, type FakeDinteroServer } from '../../lib/testing/index.js';
 import { CaptureLogger } from '../support/capture-logger.js';
-import { ManualClock } from '../support/manual-clock.js';
+import { ManualClock } from '../../lib/testing/manual-clock.js';
 import { fakeOptions, startFake, startTokenApp } from '../support/token-app.js';
 
 let fake: FakeDinteroServer;

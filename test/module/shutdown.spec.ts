@@ -4,7 +4,7 @@ import { DinteroTokenUnavailableError } from '../../lib/index.js';
 import type { FakeDinteroServer } from '../../lib/testing/index.js';
 import { BUILT, forkFixture } from '../support/fixture-process.js';
 import { nextEvent } from '../support/events.js';
-import { ManualClock } from '../support/manual-clock.js';
+import { ManualClock } from '../../lib/testing/manual-clock.js';
 import { eventually, fakeOptions, startFake, startTokenApp } from '../support/token-app.js';
 
 let fake: FakeDinteroServer;

@@ -18,7 +18,7 @@ import {
 import { FAKE_DINTERO_CLIENT, type FakeDinteroServer, type FakeTokenFault } from '../../lib/testing/index.js';
 import { sessionBody } from '../support/checkout.js';
 import { nextEvent, recordEvents } from '../support/events.js';
-import { ManualClock } from '../support/manual-clock.js';
+import { ManualClock } from '../../lib/testing/manual-clock.js';
 import { eventually, fakeOptions, startFake, startTokenApp, type TokenApp } from '../support/token-app.js';
 
 const LIFETIME_S = 1_000;

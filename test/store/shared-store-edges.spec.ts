@@ -11,7 +11,7 @@ import { MIN_TOKEN_AGE_FOR_401_MS } from '../../lib/http/unauthorized-policy.js'
 import { CaptureLogger } from '../support/capture-logger.js';
 import { authorizedTransaction } from '../support/checkout.js';
 import { recordEvents } from '../support/events.js';
-import { ManualClock } from '../support/manual-clock.js';
+import { ManualClock } from '../../lib/testing/manual-clock.js';
 import { REDIS_URL } from '../support/redis.js';
 import { eventually, fakeOptions, startTokenApp, type TokenApp } from '../support/token-app.js';
 

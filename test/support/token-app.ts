@@ -12,7 +12,7 @@ import { FAKE_DINTERO_CLIENT, FakeDinteroServer } from '../../lib/testing/index.
 import type { Clock } from '../../lib/token/clock.js';
 import { DINTERO_TOKEN_SOURCE, type TokenSource } from '../../lib/token/token-source.js';
 import { CaptureLogger } from './capture-logger.js';
-import { ManualClock } from './manual-clock.js';
+import { ManualClock } from '../../lib/testing/manual-clock.js';
 
 /** Module options pointing at a fake server, with the fake's default client. */
 export function fakeOptions(fake: FakeDinteroServer, overrides: Partial<DinteroAuthModuleOptions> = {}): DinteroAuthModuleOptions {

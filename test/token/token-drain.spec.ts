@@ -3,7 +3,7 @@ import { type DinteroAuthModuleOptions } from '../../lib/index.js';
 import type { FakeDinteroServer } from '../../lib/testing/index.js';
 import { type Clock, systemClock, type TimerHandle } from '../../lib/token/clock.js';
 import { nextEvent } from '../support/events.js';
-import { ManualClock } from '../support/manual-clock.js';
+import { ManualClock } from '../../lib/testing/manual-clock.js';
 import { ScriptedServer } from '../support/scripted-server.js';
 import { eventually, expectIdle, fakeOptions, type ManualTokenApp, startFake, startTokenApp, type TokenApp } from '../support/token-app.js';
 
@@ -47,6 +47,7 @@ function keepAliveCountingClock(): { clock: Clock; keepingAlive: () => number } 
   const clock: Clock = {
     now: systemClock.now,
     wallNow: systemClock.wallNow,
+    random: systemClock.random,
     setTimer(callback, delayMs, keepAlive) {
       const handle = systemClock.setTimer(() => (live.delete(handle), callback()), delayMs, keepAlive);
       if (keepAlive) live.add(handle);

@@ -8,7 +8,7 @@ import {
   type DinteroAuthModuleOptions,
 } from '../../lib/index.js';
 import { nextEvent, recordEvents } from '../support/events.js';
-import { ManualClock } from '../support/manual-clock.js';
+import { ManualClock } from '../../lib/testing/manual-clock.js';
 import { grantScript, ScriptedServer } from '../support/scripted-server.js';
 import { eventually, startTokenApp, type TokenApp } from '../support/token-app.js';
 import { freePort } from '../support/free-port.js';

@@ -10,7 +10,7 @@ import {
 import { FAKE_DINTERO_CLIENT, type FakeDinteroServer } from '../../lib/testing/index.js';
 import type { TokenSource } from '../../lib/token/token-source.js';
 import { nextEvent, recordEvents } from '../support/events.js';
-import { ManualClock } from '../support/manual-clock.js';
+import { ManualClock } from '../../lib/testing/manual-clock.js';
 import {
   eventually,
   expectIdle,

@@ -2,7 +2,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { MemoryTokenStore } from '../../lib/index.js';
 import type { FakeDinteroServer } from '../../lib/testing/index.js';
 import { nextEvent, recordEvents } from '../support/events.js';
-import { ManualClock } from '../support/manual-clock.js';
+import { ManualClock } from '../../lib/testing/manual-clock.js';
 import { fakeOptions, startFake, startTokenApp, type TokenApp } from '../support/token-app.js';
 
 // What an operator reads in the log about tokens: one line per step of a token's life, with

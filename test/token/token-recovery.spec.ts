@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { DinteroAuthModuleOptions } from '../../lib/index.js';
 import type { FakeDinteroServer, FakeTokenFault } from '../../lib/testing/index.js';
-import { ManualClock } from '../support/manual-clock.js';
+import { ManualClock } from '../../lib/testing/manual-clock.js';
 import { eventually, fakeOptions, pinRandom, startFake, startTokenApp, type TokenApp } from '../support/token-app.js';
 
 // Callers that wait while the token endpoint is down: how soon they are served once it is back,

@@ -2,7 +2,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest
 import { type DinteroAuthModuleOptions, MemoryTokenStore } from '../../lib/index.js';
 import type { FakeDinteroServer } from '../../lib/testing/index.js';
 import { nextEvent } from '../support/events.js';
-import { ManualClock } from '../support/manual-clock.js';
+import { ManualClock } from '../../lib/testing/manual-clock.js';
 import { fakeOptions, type ManualTokenApp, pinRandom, startFake, startTokenApp, type TokenApp } from '../support/token-app.js';
 
 // Where a token's timeline comes from: the moment its request was sent, the slowest of the

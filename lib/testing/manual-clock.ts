@@ -1,4 +1,4 @@
-import type { Clock, TimerHandle } from '../../lib/token/clock.js';
+import type { Clock, TimerHandle } from '../token/clock.js';
 
 interface PendingTimer {
   readonly id: number;
@@ -7,14 +7,16 @@ interface PendingTimer {
 }
 
 /**
- * A clock that moves only when a test says so. Timers fire in due order inside `advance()`;
- * HTTP stays real, so an advance that triggers a token request is followed by waiting for it.
+ * A clock that moves only when a test says so, for `DINTERO_CLOCK`. Timers fire in due order
+ * inside `advance()`; HTTP stays real, so an advance that triggers a token request is followed
+ * by waiting for it. `random()` is `Math.random()` until {@link ManualClock.pinRandom} fixes it.
  */
 export class ManualClock implements Clock {
   private monotonic = 1_000_000;
   private wall: number;
   private nextId = 1;
   private readonly timers = new Map<number, PendingTimer>();
+  private pinned: number | undefined;
 
   constructor(wallStart = Date.UTC(2026, 10, 28, 12, 0, 0)) {
     this.wall = wallStart;
@@ -36,6 +38,16 @@ export class ManualClock implements Clock {
 
   clearTimer(handle: TimerHandle): void {
     this.timers.delete(handle as unknown as number);
+  }
+
+  random(): number {
+    return this.pinned ?? Math.random();
+  }
+
+  /** Every later `random()` answers `value` (in [0, 1)); `undefined` unpins. */
+  pinRandom(value: number | undefined): void {
+    if (value !== undefined && !(value >= 0 && value < 1)) throw new RangeError('a pinned random value must be in [0, 1)');
+    this.pinned = value;
   }
 
   /** Timers not yet fired or cleared. */
