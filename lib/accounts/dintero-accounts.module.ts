@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { DINTERO_CLOCK } from '../options/dintero-auth.constants.js';
+import { DINTERO_CLOCK } from '../module/injection-tokens.js';
 import { type Clock, systemClock } from '../token/clock.js';
 import { DinteroAccounts } from './dintero-accounts.js';
 import { DINTERO_ACCOUNTS_MODULE_OPTIONS, DinteroAccountsConfigurableModule } from './dintero-accounts.module-definition.js';

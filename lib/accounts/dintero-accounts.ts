@@ -1,13 +1,16 @@
 import { inspect } from 'node:util';
 import type { OnApplicationShutdown, OnModuleDestroy } from '@nestjs/common';
 import { type Observable, Subject } from 'rxjs';
-import { ACCOUNT_ID_PATTERN } from '../options/dintero-auth.constants.js';
+import { createDinteroClient, type DinteroClient } from '../client/dintero-client.js';
 import { DinteroTokenUnavailableError } from '../errors/dintero-auth.errors.js';
+import { DinteroAgents } from '../http/dintero-agents.js';
+import { ACCOUNT_ID_PATTERN } from '../options/dintero-auth.constants.js';
+import { normalizeOptions } from '../options/normalize-options.js';
 import type { DinteroTokenStore } from '../store/dintero-token.store.js';
 import type { Clock, TimerHandle } from '../token/clock.js';
 import { type EvictionCandidate, capacityEvictions, idleEvictions, nextIdleCheckAt } from './account-eviction.js';
 import type { DinteroAccount } from './dintero-account.js';
-import { type AccountRuntime, createAccountRuntime, unclosableStore } from './dintero-account.factory.js';
+import { InFlightCounter } from './in-flight-counter.js';
 import { DinteroAccountIdError, DinteroAccountNotFoundError, DinteroAccountResolveError } from '../errors/dintero-account.errors.js';
 import type { DinteroAccountCloseReason, DinteroAccountEvent, DinteroAccountStatus } from './dintero-accounts.events.js';
 import {
@@ -16,6 +19,13 @@ import {
   type DinteroAccountsModuleOptions,
   normalizeAccountsOptions,
 } from '../options/dintero-accounts-options.js';
+
+/** An open account: its client, and the calls of its `http` in flight. */
+interface AccountRuntime {
+  readonly account: DinteroAccount;
+  readonly client: DinteroClient;
+  readonly inFlight: InFlightCounter;
+}
 
 /** A held account: opening (credentials being resolved) or open. */
 class Entry implements EvictionCandidate {
@@ -46,9 +56,10 @@ export class DinteroAccounts implements OnModuleDestroy, OnApplicationShutdown {
   readonly events$: Observable<DinteroAccountEvent>;
 
   private readonly config: DinteroAccountsConfig;
-  /** The store as the user gave it (closed here, at shutdown), and as accounts see it. */
+  /** The store of the options, shared by every account and closed here, at shutdown. */
   private readonly store: DinteroTokenStore | undefined;
-  private readonly shared: DinteroAccountsConfig['shared'];
+  /** One connection pool for every account: sockets and memory stay bounded however many merchants. */
+  private readonly agents: DinteroAgents;
   /** Held accounts, least recently used first. */
   private readonly entries = new Map<string, Entry>();
   private readonly closing = new Set<Promise<void>>();
@@ -65,7 +76,7 @@ export class DinteroAccounts implements OnModuleDestroy, OnApplicationShutdown {
   ) {
     this.config = normalizeAccountsOptions(options);
     this.store = this.config.shared.store;
-    this.shared = this.store ? { ...this.config.shared, store: unclosableStore(this.store) } : this.config.shared;
+    this.agents = new DinteroAgents(this.config.shared.httpsAgent);
     this.events$ = this.subject.asObservable();
   }
 
@@ -133,7 +144,7 @@ export class DinteroAccounts implements OnModuleDestroy, OnApplicationShutdown {
     if (this.state !== 'open') return;
     this.state = 'draining';
     this.stopSweep();
-    await Promise.all([...this.entries.values()].map((entry) => entry.runtime?.onModuleDestroy() ?? Promise.resolve()));
+    await Promise.all([...this.entries.values()].map((entry) => entry.runtime?.client.close('drain') ?? Promise.resolve()));
   }
 
   async onApplicationShutdown(): Promise<void> {
@@ -143,9 +154,10 @@ export class DinteroAccounts implements OnModuleDestroy, OnApplicationShutdown {
     for (const abort of [...this.pendingResolves]) abort();
     const held = [...this.entries.values()];
     this.entries.clear();
-    await Promise.all(held.map((entry) => entry.runtime?.onApplicationShutdown() ?? Promise.resolve()));
+    await Promise.all(held.map((entry) => entry.runtime?.client.close('shutdown') ?? Promise.resolve()));
     await Promise.all([...this.closing]);
-    await this.store?.close?.().catch(() => undefined);
+    this.agents.close();
+    await this.store?.close().catch(() => undefined);
     this.subject.complete();
   }
 
@@ -172,20 +184,28 @@ export class DinteroAccounts implements OnModuleDestroy, OnApplicationShutdown {
     if (this.entries.get(accountId) !== entry) return (this.entries.get(accountId) ?? this.open(accountId)).opening;
     let runtime: AccountRuntime;
     try {
-      const { clientId, clientSecret } = credentials;
-      runtime = createAccountRuntime({ ...this.shared, accountId, clientId, clientSecret }, this.clock, () => this.onIdle(entry));
+      runtime = this.openClient(accountId, credentials, entry);
     } catch (error) {
       this.entries.delete(accountId);
       throw error;
     }
     entry.runtime = runtime;
     runtime.account.tokens.events$.subscribe((event) => this.emit({ ...event, accountId }));
-    if (this.state === 'draining') await runtime.onModuleDestroy();
+    if (this.state === 'draining') await runtime.client.close('drain');
     this.touch(entry);
     this.emit({ type: 'account-opened', accountId });
     this.evictOverCapacity(entry);
     this.armSweep();
     return runtime;
+  }
+
+  /** The account's client, validated as `forRoot` validates, on the registry's store, agents and clock. */
+  private openClient(accountId: string, credentials: DinteroAccountCredentials, entry: Entry): AccountRuntime {
+    const { clientId, clientSecret } = credentials;
+    const config = normalizeOptions({ ...this.config.shared, accountId, clientId, clientSecret });
+    const client = createDinteroClient({ config, clock: this.clock, store: this.store, agents: this.agents });
+    const inFlight = new InFlightCounter(client.http.axiosRef, () => this.onIdle(entry));
+    return { account: Object.freeze({ accountId, tokens: client.tokens, http: client.http }), client, inFlight };
   }
 
   /** The resolver's answer, bounded by `resolveTimeoutMs` and by shutdown. */
@@ -259,10 +279,9 @@ export class DinteroAccounts implements OnModuleDestroy, OnApplicationShutdown {
   private close(accountId: string, runtime: AccountRuntime, reason: DinteroAccountCloseReason): Promise<void> {
     const closed = (async () => {
       await runtime.inFlight.whenIdle();
-      await runtime.onModuleDestroy();
-      await runtime.onApplicationShutdown();
+      await runtime.client.close('shutdown');
       // Dropped for good, not just for room: other replicas must not take its token over either.
-      if (reason === 'forgotten') await runtime.dropStoredToken().catch(() => undefined);
+      if (reason === 'forgotten') await runtime.client.forgetSharedToken();
       this.emit({ type: 'account-closed', accountId, reason });
     })().catch(() => undefined);
     this.closing.add(closed);

@@ -1,4 +1,3 @@
-import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import axios, {
   type AxiosAdapter,
   type AxiosInstance,
@@ -6,14 +5,13 @@ import axios, {
   type AxiosResponse,
   type InternalAxiosRequestConfig,
 } from 'axios';
-import { DINTERO_AUTH_CONFIG, DINTERO_CLOCK } from '../options/dintero-auth.constants.js';
 import type { AxiosInstanceLike } from './axios-instance-like.js';
 import type { DinteroAuthConfig } from '../options/dintero-auth.config.js';
 import type { DinteroAccessToken } from '../token/access-token.js';
 import type { Clock } from '../token/clock.js';
-import { DinteroTokenService } from '../token/dintero-token.service.js';
+import type { DinteroTokenService } from '../token/dintero-token.service.js';
 import { CallDeadline } from './api-deadline.js';
-import { DinteroAgents } from './dintero-agents.js';
+import type { DinteroAgents } from './dintero-agents.js';
 import { redactAxiosError, redactResponse } from './redact-axios.js';
 import { guardRedirects, type RedirectTrail } from './redirect-guard.js';
 import { requestTarget } from './request-url.js';
@@ -51,21 +49,18 @@ function isUnauthorized(error: unknown): boolean {
  * token on a redirect only to the same origin. A 401 from an allowed origin drops the token when
  * it is current and old enough to be stale, and the request is resent once.
  */
-@Injectable()
-export class DinteroAuthInterceptor implements OnApplicationShutdown {
+export class DinteroAuthInterceptor {
   private readonly attached = new WeakMap<AxiosInstance, () => void>();
   private readonly detachers = new Set<() => void>();
-  private readonly agents: DinteroAgents;
   private readonly waited = new SlicedDispatch();
 
-  /** @internal Made by the module's injector. */
+  /** @internal Made by `createDinteroClient`; `agents` carry every request that gets the token. */
   constructor(
-    @Inject(DINTERO_AUTH_CONFIG) private readonly config: DinteroAuthConfig,
-    @Inject(DinteroTokenService) private readonly tokens: DinteroTokenService,
-    @Inject(DINTERO_CLOCK) private readonly clock: Clock,
-  ) {
-    this.agents = new DinteroAgents(config.httpsAgent);
-  }
+    private readonly config: DinteroAuthConfig,
+    private readonly tokens: DinteroTokenService,
+    private readonly clock: Clock,
+    private readonly agents: DinteroAgents,
+  ) {}
 
   /**
    * Adds the token to `instance`'s requests; a second call for the same instance changes
@@ -87,14 +82,9 @@ export class DinteroAuthInterceptor implements OnApplicationShutdown {
     this.install(instance, options);
   }
 
-  /** The module's own agents, for the module's own instance. @internal */
-  get ownAgents(): DinteroAgents {
-    return this.agents;
-  }
-
-  onApplicationShutdown(): void {
+  /** Detaches from every instance given to {@link attach}, once the application has shut down. @internal */
+  detachAll(): void {
     for (const detach of [...this.detachers]) detach();
-    this.agents.close();
   }
 
   private install(instance: AxiosInstance, options: ProtectOptions): () => void {

@@ -4,14 +4,8 @@ import {
   type ConfigurableModuleOptionsFactory,
   type DynamicModule,
 } from '@nestjs/common';
-import {
-  DINTERO_REGISTRATION,
-  type DinteroRegistration,
-  getDinteroAuthInterceptorToken,
-  getDinteroHttpServiceToken,
-  getDinteroTokenServiceToken,
-  UNIQUE_REGISTRATIONS_CHECK,
-} from './injection-tokens.js';
+import { getDinteroAuthInterceptorToken, getDinteroHttpServiceToken, getDinteroTokenServiceToken } from './injection-tokens.js';
+import { DINTERO_REGISTRATION, type DinteroRegistration, UNIQUE_REGISTRATIONS_CHECK } from './unique-registrations.js';
 import { DinteroAuthInterceptor } from '../http/dintero-auth.interceptor.js';
 import { DinteroHttpService } from '../http/dintero-http.service.js';
 import type { DinteroAuthModuleOptions } from '../options/dintero-auth-options.js';

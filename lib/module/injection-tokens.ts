@@ -1,9 +1,19 @@
 import { Inject, type InjectionToken } from '@nestjs/common';
-import { ModulesContainer } from '@nestjs/core';
-import { DinteroAuthConfigError, type DinteroAuthConfigIssue } from '../errors/dintero-auth.errors.js';
 import { DinteroAuthInterceptor } from '../http/dintero-auth.interceptor.js';
 import { DinteroHttpService } from '../http/dintero-http.service.js';
 import { DinteroTokenService } from '../token/dintero-token.service.js';
+
+/** Injection token of the validated, frozen `DinteroAuthConfig`. */
+export const DINTERO_AUTH_CONFIG = Symbol('DINTERO_AUTH_CONFIG');
+
+/** Injection token of the `Clock` the module runs on: override it in tests to drive time by hand. */
+export const DINTERO_CLOCK = Symbol('DINTERO_CLOCK');
+
+/** Injection token of the `TokenEndpoint` that grants tokens: Dintero's, or a test kit's stand-in. */
+export const DINTERO_TOKEN_ENDPOINT = Symbol('DINTERO_TOKEN_ENDPOINT');
+
+/** Injection token of the registration's `DinteroClient`, bound to Nest's lifecycle. */
+export const DINTERO_CLIENT = Symbol('DINTERO_CLIENT');
 
 /**
  * Injection token of the `DinteroTokenService` of the registration named `name`
@@ -32,51 +42,3 @@ export const InjectDinteroHttp = (name?: string): PropertyDecorator & ParameterD
 /** Injects the `DinteroAuthInterceptor` of the registration named `name`, or of the unnamed one. */
 export const InjectDinteroAuthInterceptor = (name?: string): PropertyDecorator & ParameterDecorator =>
   Inject(getDinteroAuthInterceptorToken(name));
-
-/** What each registration records about itself, so that start-up can compare them. */
-export interface DinteroRegistration {
-  readonly name: string | undefined;
-  readonly isGlobal: boolean;
-}
-
-/** Injection token of a registration's {@link DinteroRegistration}. */
-export const DINTERO_REGISTRATION = Symbol('DINTERO_REGISTRATION');
-
-/**
- * Fails start-up when two registrations would answer the same injection: two with one name,
- * or two unnamed global ones (a plain `DinteroTokenService` would then mean either).
- */
-export function assertUniqueRegistrations(modules: ModulesContainer): void {
-  const issues: DinteroAuthConfigIssue[] = [];
-  const counts = new Map<string | undefined, number>();
-  for (const module of modules.values()) {
-    const registration = module.providers.get(DINTERO_REGISTRATION)?.instance as DinteroRegistration | undefined;
-    if (!registration || (registration.name === undefined && !registration.isGlobal)) continue;
-    const { name } = registration;
-    if (name !== undefined && (typeof name !== 'string' || name.trim() === '')) {
-      issues.push({ path: 'name', problem: 'must be a non-empty string, such as "norway"' });
-    } else counts.set(name, (counts.get(name) ?? 0) + 1);
-  }
-  for (const [name, count] of counts) {
-    if (count < 2) continue;
-    issues.push(
-      name === undefined
-        ? { path: 'isGlobal', problem: `${count} unnamed global registrations; give each account a name, or all but one isGlobal: false` }
-        : {
-            path: 'name',
-            problem: `${JSON.stringify(name)} is used by ${count} registrations; each name must be unique in an application`,
-          },
-    );
-  }
-  if (issues.length > 0) throw new DinteroAuthConfigError(issues);
-}
-
-/** Provider that runs the check while the application is created, before any token request. */
-export const UNIQUE_REGISTRATIONS_CHECK = {
-  provide: Symbol('DINTERO_UNIQUE_REGISTRATIONS'),
-  useFactory: (modules: ModulesContainer): true => {
-    assertUniqueRegistrations(modules);
-    return true;
-  },
-  inject: [ModulesContainer],
-};

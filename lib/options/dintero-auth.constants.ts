@@ -16,11 +16,5 @@ export const DINTERO_ORIGINS: readonly string[] = Object.freeze(['https://checko
 /** Dintero's account id pattern: T (test) or P (production), then 8 digits (account) or 3 (partner). */
 export const ACCOUNT_ID_PATTERN = /^[PT]{1}(?=(?:.{3}|.{8})$)[0-9]*$/;
 
-/** Injection token of the validated, frozen {@link DinteroAuthConfig}. */
-export const DINTERO_AUTH_CONFIG = Symbol('DINTERO_AUTH_CONFIG');
-
-/** Injection token of the {@link Clock} the token service runs on: override it in tests to drive time by hand. */
-export const DINTERO_CLOCK = Symbol('DINTERO_CLOCK');
-
 /** Logger context used by every log line of this module. */
 export const LOGGER_CONTEXT = 'DinteroAuth';

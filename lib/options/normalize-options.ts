@@ -95,9 +95,12 @@ export function normalizeOptions(input: DinteroAuthModuleOptions): DinteroAuthCo
   const systemName = readHeaderText(options, 'systemName', PACKAGE_NAME, issues);
   const systemVersion = readHeaderText(options, 'systemVersion', PACKAGE_VERSION, issues);
   const store = options.store;
-  const storeMethods = ['get', 'set', 'acquireLease'];
+  const storeMethods = ['get', 'set', 'acquireLease', 'watch', 'raise', 'close'];
   if (store !== undefined && !(isRecord(store) && storeMethods.every((name) => typeof store[name] === 'function'))) {
-    issues.push({ path: 'store', problem: 'must be a DinteroTokenStore (get, set and acquireLease methods), e.g. a RedisTokenStore' });
+    issues.push({
+      path: 'store',
+      problem: 'must be a DinteroTokenStore (get, set, acquireLease, watch, raise and close methods), e.g. a RedisTokenStore',
+    });
   }
   const httpsAgent = options.httpsAgent;
   if (httpsAgent !== undefined && !(httpsAgent instanceof HttpAgent)) {

@@ -2,8 +2,8 @@
  * Where replicas share a token. Values are opaque strings (the module encrypts them before they
  * get here); keys come namespaced, all with one hash tag (`{...}`) so that a Redis Cluster keeps
  * them in one slot. Every method may fail: the module then fetches on its own and tries the
- * store again next time. The optional methods make sharing sharper; without them it still works
- * (waiting replicas poll, and stored tokens are not ordered).
+ * store again next time. Whoever creates a store closes it: the module closes the one given in
+ * its options when the application shuts down.
  */
 export interface DinteroTokenStore {
   /** The value under `key`, or undefined when there is none (or it expired). */
@@ -18,13 +18,14 @@ export interface DinteroTokenStore {
   acquireLease(key: string, ttlMs: number): Promise<DinteroTokenLease | undefined>;
   /**
    * Calls `listener` each time `set()` stores under `key`, from any replica; resolves once
-   * listening, with a function that stops. Lets waiting replicas wake at once instead of polling.
+   * listening, with a function that stops, so that waiting replicas wake at once. A store that
+   * cannot tell resolves `undefined`: waiting replicas then poll.
    */
-  watch?(key: string, listener: () => void): Promise<() => void>;
+  watch(key: string, listener: () => void): Promise<(() => void) | undefined>;
   /** Raises the number under `key` to at least `value` (never lowers it); kept for `ttlMs`. */
-  raise?(key: string, value: number, ttlMs: number): Promise<void>;
-  /** Frees what the store holds (connections it opened); called on module shutdown. */
-  close?(): Promise<void>;
+  raise(key: string, value: number, ttlMs: number): Promise<void>;
+  /** Frees what the store holds (connections it opened). */
+  close(): Promise<void>;
 }
 
 /** A held lease. */
@@ -33,9 +34,9 @@ export interface DinteroTokenLease {
    * Grows with every lease taken under the same key: tokens carry the generation of the lease
    * their fetch held, so that an older token is never taken over a newer one.
    */
-  readonly generation?: number;
+  readonly generation: number;
   /** Gives the lease back, if it is still this holder's (a fencing value guards it). */
   release(): Promise<void>;
   /** Keeps the lease `ttlMs` more from now, if it is still this holder's; resolves whether it is. */
-  extend?(ttlMs: number): Promise<boolean>;
+  extend(ttlMs: number): Promise<boolean>;
 }

@@ -1,3 +1,5 @@
+import type { Clock } from '../token/clock.js';
+
 /**
  * A wait that ends at a deadline, on abort, or as soon as somebody rings: a replica waiting for
  * another's token sleeps until the store says it landed, with polling only as the fallback.
@@ -5,6 +7,8 @@
 export class Doorbell {
   private wake: (() => void) | undefined;
   private rung = false;
+
+  constructor(private readonly clock: Clock) {}
 
   /** Ends the current wait, or the next one at once if nobody waits now. */
   ring(): void {
@@ -19,13 +23,14 @@ export class Doorbell {
     }
     return new Promise((resolve) => {
       const done = () => {
-        clearTimeout(timer);
+        this.clock.clearTimer(timer);
         signal.removeEventListener('abort', done);
         this.wake = undefined;
         this.rung = false;
         resolve();
       };
-      const timer = setTimeout(done, ms);
+      // Kept alive: a token request awaits this wait.
+      const timer = this.clock.setTimer(done, ms, true);
       this.wake = done;
       signal.addEventListener('abort', done, { once: true });
     });

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { systemClock } from '../token/clock.js';
 import type { DinteroTokenLease, DinteroTokenStore } from './dintero-token.store.js';
 
 interface Entry {
@@ -15,12 +16,15 @@ export class MemoryTokenStore implements DinteroTokenStore {
   private readonly generations = new Map<string, number>();
   private readonly watchers = new Map<string, Set<() => void>>();
 
+  /** `clock`: whose monotonic time the TTLs run on (a `ManualClock` in tests); the system's by default. */
+  constructor(private readonly clock: { now(): number } = systemClock) {}
+
   get(key: string): Promise<string | undefined> {
     return Promise.resolve(this.live(key)?.value);
   }
 
   set(key: string, value: string, ttlMs: number): Promise<void> {
-    this.entries.set(key, { value, expiresAt: Date.now() + ttlMs });
+    this.entries.set(key, { value, expiresAt: this.clock.now() + ttlMs });
     for (const listener of [...(this.watchers.get(key) ?? [])]) listener();
     return Promise.resolve();
   }
@@ -28,7 +32,7 @@ export class MemoryTokenStore implements DinteroTokenStore {
   acquireLease(key: string, ttlMs: number): Promise<DinteroTokenLease | undefined> {
     if (this.live(key)) return Promise.resolve(undefined);
     const fence = randomUUID();
-    const entry: Entry = { value: fence, expiresAt: Date.now() + ttlMs };
+    const entry: Entry = { value: fence, expiresAt: this.clock.now() + ttlMs };
     this.entries.set(key, entry);
     const generation = (this.generations.get(key) ?? 0) + 1;
     this.generations.set(key, generation);
@@ -40,7 +44,7 @@ export class MemoryTokenStore implements DinteroTokenStore {
         return Promise.resolve();
       },
       extend: (more: number) => {
-        if (held()) entry.expiresAt = Date.now() + more;
+        if (held()) entry.expiresAt = this.clock.now() + more;
         return Promise.resolve(held());
       },
     });
@@ -57,13 +61,18 @@ export class MemoryTokenStore implements DinteroTokenStore {
 
   raise(key: string, value: number, ttlMs: number): Promise<void> {
     const current = Number(this.live(key)?.value ?? Number.NEGATIVE_INFINITY);
-    this.entries.set(key, { value: String(Math.max(current, value)), expiresAt: Date.now() + ttlMs });
+    this.entries.set(key, { value: String(Math.max(current, value)), expiresAt: this.clock.now() + ttlMs });
+    return Promise.resolve();
+  }
+
+  /** Nothing to free: the entries are plain memory, and other registrations may still share them. */
+  close(): Promise<void> {
     return Promise.resolve();
   }
 
   private live(key: string): Entry | undefined {
     const entry = this.entries.get(key);
-    if (entry && entry.expiresAt <= Date.now()) this.entries.delete(key);
-    return entry && entry.expiresAt > Date.now() ? entry : undefined;
+    if (entry && entry.expiresAt <= this.clock.now()) this.entries.delete(key);
+    return entry && entry.expiresAt > this.clock.now() ? entry : undefined;
   }
 }

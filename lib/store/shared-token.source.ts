@@ -1,11 +1,12 @@
 import { createHash } from 'node:crypto';
-import { Logger, type OnApplicationShutdown } from '@nestjs/common';
+import { Logger } from '@nestjs/common';
 import { LOGGER_CONTEXT } from '../options/dintero-auth.constants.js';
 import { DinteroTokenNetworkError } from '../errors/dintero-auth.errors.js';
 import type { DinteroAuthConfig } from '../options/dintero-auth.config.js';
-import type { TokenGrant } from '../token/access-token.js';
+import type { Clock, TimerHandle } from '../token/clock.js';
+import type { TokenEndpoint } from '../token/token-endpoint.client.js';
 import type { TokenEventBus } from '../token/token-event-bus.js';
-import type { TokenSource } from '../token/token-source.js';
+import type { SourcedToken, TokenRequest, TokenSource } from '../token/token-source.js';
 import type { DinteroTokenLease, DinteroTokenStore } from './dintero-token.store.js';
 import { Doorbell } from './doorbell.js';
 import { TokenCipher } from './token-cipher.js';
@@ -15,8 +16,8 @@ interface StoredToken {
   readonly accessToken: string;
   readonly expiresInSeconds: number;
   readonly obtainedAtWallMs: number;
-  /** The generation of the lease its fetch held; absent with a store that counts none. */
-  readonly generation?: number;
+  /** The generation of the lease its fetch held. */
+  readonly generation: number;
 }
 
 /** How often a waiting replica looks whether the leader has stored the new token, with no watch... */
@@ -30,9 +31,6 @@ const GENERATIONS_KEPT = 8;
 
 /** Wall clocks of replicas on different hosts differ a little: a token this much "from the future" is still fresh. */
 const CLOCK_SKEW_TOLERANCE_MS = 5_000;
-
-/** Registrations using each store: the last one to shut down closes it. */
-const storeUsers = new WeakMap<DinteroTokenStore, number>();
 
 /**
  * Keys for one client's tokens: a hash of everything that makes a token valid (base URL,
@@ -52,7 +50,7 @@ export function storeNamespace(config: DinteroAuthConfig): string {
  * refused, never comes out of the store again. A store that fails is a cache miss, never an
  * outage: this replica then fetches on its own.
  */
-export class SharedTokenSource implements TokenSource, OnApplicationShutdown {
+export class SharedTokenSource implements TokenSource {
   private readonly logger = new Logger(LOGGER_CONTEXT);
   private readonly tokenKey: string;
   private readonly leaseKey: string;
@@ -66,57 +64,61 @@ export class SharedTokenSource implements TokenSource, OnApplicationShutdown {
   private newestGeneration = 0;
   private readonly generations = new Map<string, number>();
   /** Rung when the store says a token landed; one source has one request in flight at a time. */
-  private readonly doorbell = new Doorbell();
+  private readonly doorbell: Doorbell;
   /** Listening for stored tokens, from the first request on: settles undefined when the store cannot tell. */
   private watching: Promise<(() => void) | undefined> | undefined;
   /** A lease kept after a failed fetch, for the backoff; given back at once on shutdown. */
-  private heldLease: { timer: NodeJS.Timeout; lease: DinteroTokenLease } | undefined;
+  private heldLease: { timer: TimerHandle; lease: DinteroTokenLease } | undefined;
 
   constructor(
     private readonly config: DinteroAuthConfig,
     private readonly store: DinteroTokenStore,
-    private readonly endpoint: TokenSource,
+    private readonly endpoint: TokenEndpoint,
     private readonly bus: TokenEventBus,
+    private readonly clock: Clock,
   ) {
+    this.doorbell = new Doorbell(clock);
     const namespace = storeNamespace(config);
     this.tokenKey = `${namespace}:token`;
     this.leaseKey = `${namespace}:lease`;
     this.floorKey = `${namespace}:floor`;
     this.cipher = new TokenCipher(config.credentials.deriveKey(namespace, 'nestjs-dintero-auth/token-store/v1'));
     this.leaseMs = config.requestTimeoutMs + 5_000;
-    storeUsers.set(store, (storeUsers.get(store) ?? 0) + 1);
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  /** Gives back a lease still held and stops listening; the store stays open for its creator to close. */
+  async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
     await this.letGo();
     (await this.watching)?.();
-    const left = (storeUsers.get(this.store) ?? 1) - 1;
-    storeUsers.set(this.store, left);
-    if (left === 0) await this.store.close?.().catch(() => undefined);
   }
 
-  async requestToken(signal: AbortSignal, unwanted: ReadonlySet<string> = new Set(), refused?: string): Promise<TokenGrant> {
+  /** Drops the shared token: an empty value is never a token (it opens to nothing) and lapses at once. */
+  async forget(): Promise<void> {
+    await this.attempt(() => this.store.set(this.tokenKey, '', 1));
+  }
+
+  async requestToken({ signal, replacing: unwanted, refused }: TokenRequest): Promise<SourcedToken> {
     if (refused !== undefined) await this.refuse(refused);
     // Past one lease and a bit (jittered, so that followers do not all give up together), the
     // wait fails like a slow request: the service's own backoff then spaces the next try.
-    const giveUpAt = performance.now() + this.leaseMs * (1.5 + Math.random() * 0.5);
+    const giveUpAt = this.clock.now() + this.leaseMs * (1.5 + this.clock.random() * 0.5);
     // Listening starts alongside the first read, so that a replica that must wait is already listening.
     this.watching ??= this.watch(() => this.doorbell.ring());
     let listening: boolean | undefined;
     for (;;) {
       if (signal.aborted) throw new DinteroTokenNetworkError('aborted');
       const stored = await this.attempt(() => this.read());
-      if (stored === 'failed') return this.endpoint.requestToken(signal, unwanted);
+      if (stored === 'failed') return this.direct(signal);
       if (stored && this.isFresh(stored, unwanted)) return this.take(stored);
 
       const lease = await this.attempt(() => this.store.acquireLease(this.leaseKey, this.leaseMs));
-      if (lease === 'failed') return this.endpoint.requestToken(signal, unwanted);
+      if (lease === 'failed') return this.direct(signal);
       if (lease) return this.fetchAsLeader(signal, unwanted, lease);
 
       // Another replica is fetching: wait for its token, bounded by its lease.
-      if (performance.now() > giveUpAt) throw new DinteroTokenNetworkError('timeout', 'SHARED_FETCH_WAIT');
+      if (this.clock.now() > giveUpAt) throw new DinteroTokenNetworkError('timeout', 'SHARED_FETCH_WAIT');
       if (listening === undefined) {
         // Once listening, read again: a token stored before the subscription took is not missed.
         listening = (await this.watching) !== undefined;
@@ -126,13 +128,17 @@ export class SharedTokenSource implements TokenSource, OnApplicationShutdown {
     }
   }
 
-  private async fetchAsLeader(signal: AbortSignal, unwanted: ReadonlySet<string>, lease: DinteroTokenLease): Promise<TokenGrant> {
+  private async direct(signal: AbortSignal): Promise<SourcedToken> {
+    return { grant: await this.endpoint.requestToken(signal), source: 'endpoint' };
+  }
+
+  private async fetchAsLeader(signal: AbortSignal, unwanted: ReadonlySet<string>, lease: DinteroTokenLease): Promise<SourcedToken> {
     let holdFor = 0;
     try {
       // The previous leader may have stored a token between our read and our lease.
       const stored = await this.attempt(() => this.read());
       if (stored !== 'failed' && stored && this.isFresh(stored, unwanted)) return this.take(stored);
-      const obtainedAtWallMs = Date.now();
+      const obtainedAtWallMs = this.clock.wallNow();
       const grant = await this.endpoint.requestToken(signal);
       const record: StoredToken = {
         accessToken: grant.accessToken,
@@ -142,9 +148,9 @@ export class SharedTokenSource implements TokenSource, OnApplicationShutdown {
       };
       const sealed = this.cipher.seal(JSON.stringify(record), this.tokenKey);
       await this.attempt(() => this.store.set(this.tokenKey, sealed, grant.expiresInSeconds * 1000));
-      if (lease.generation !== undefined) await this.attempt(() => this.raiseFloor(lease.generation!));
+      await this.attempt(() => this.raiseFloor(lease.generation));
       this.remember(record);
-      return { ...grant, obtainedAtWallMs, source: 'endpoint' };
+      return { grant, obtainedAtWallMs, source: 'endpoint' };
     } catch (error) {
       // A failing endpoint keeps the lease for its backoff (Retry-After, if it sent one): the
       // replicas waiting on it then wait too, instead of trying one right after another.
@@ -163,13 +169,12 @@ export class SharedTokenSource implements TokenSource, OnApplicationShutdown {
   /** Keeps the lease `ms` more, beyond its own expiry if that comes sooner, then gives it back. */
   private async hold(lease: DinteroTokenLease, ms: number): Promise<void> {
     await this.letGo();
-    if (lease.extend) await this.attempt(() => lease.extend!(ms + 1_000));
-    const timer = setTimeout(() => {
+    await this.attempt(() => lease.extend(ms + 1_000));
+    const timer = this.clock.setTimer(() => {
       if (this.heldLease?.lease !== lease) return;
       this.heldLease = undefined;
       void this.attempt(() => lease.release());
     }, ms);
-    timer.unref();
     this.heldLease = { timer, lease };
   }
 
@@ -178,7 +183,7 @@ export class SharedTokenSource implements TokenSource, OnApplicationShutdown {
     const held = this.heldLease;
     if (!held) return;
     this.heldLease = undefined;
-    clearTimeout(held.timer);
+    this.clock.clearTimer(held.timer);
     await this.attempt(() => held.lease.release());
   }
 
@@ -189,13 +194,12 @@ export class SharedTokenSource implements TokenSource, OnApplicationShutdown {
   }
 
   private raiseFloor(generation: number): Promise<void> {
-    return this.store.raise ? this.store.raise(this.floorKey, generation, FLOOR_TTL_MS) : Promise.resolve();
+    return this.store.raise(this.floorKey, generation, FLOOR_TTL_MS);
   }
 
   /** Starts listening for stored tokens; undefined when the store cannot tell (then we poll). */
   private async watch(listener: () => void): Promise<(() => void) | undefined> {
-    if (!this.store.watch) return undefined;
-    const unwatch = await this.attempt(() => this.store.watch!(this.tokenKey, listener));
+    const unwatch = await this.attempt(() => this.store.watch(this.tokenKey, listener));
     return unwatch === 'failed' ? undefined : unwatch;
   }
 
@@ -206,41 +210,38 @@ export class SharedTokenSource implements TokenSource, OnApplicationShutdown {
    */
   private isFresh(stored: StoredToken & { floor?: number }, unwanted: ReadonlySet<string>): boolean {
     if (unwanted.has(stored.accessToken)) return false;
-    if (stored.generation !== undefined && (stored.generation < (stored.floor ?? 0) || stored.generation < this.newestGeneration))
-      return false;
-    const age = Date.now() - stored.obtainedAtWallMs;
+    if (stored.generation < (stored.floor ?? 0) || stored.generation < this.newestGeneration) return false;
+    const age = this.clock.wallNow() - stored.obtainedAtWallMs;
     return age > -CLOCK_SKEW_TOLERANCE_MS && age < stored.expiresInSeconds * 1000 * this.config.refresh.windowStart;
   }
 
-  private take(stored: StoredToken): TokenGrant {
+  private take(stored: StoredToken): SourcedToken {
     this.remember(stored);
     return {
-      accessToken: stored.accessToken,
-      expiresInSeconds: stored.expiresInSeconds,
+      grant: { accessToken: stored.accessToken, expiresInSeconds: stored.expiresInSeconds },
       obtainedAtWallMs: stored.obtainedAtWallMs,
       source: 'store',
     };
   }
 
   private remember(stored: StoredToken): void {
-    if (stored.generation === undefined) return;
     this.newestGeneration = Math.max(this.newestGeneration, stored.generation);
     this.generations.set(stored.accessToken, stored.generation);
     if (this.generations.size > GENERATIONS_KEPT) this.generations.delete(this.generations.keys().next().value!);
   }
 
   private async read(): Promise<(StoredToken & { floor?: number }) | undefined> {
-    const [sealed, floor] = await Promise.all([
-      this.store.get(this.tokenKey),
-      this.store.raise ? this.store.get(this.floorKey) : undefined,
-    ]);
+    const [sealed, floor] = await Promise.all([this.store.get(this.tokenKey), this.store.get(this.floorKey)]);
     if (sealed === undefined) return undefined;
     // Sealed with another secret (a rotated one) or tampered with: as good as absent.
     const plain = this.cipher.open(sealed, this.tokenKey);
     if (plain === undefined) return undefined;
     const parsed = JSON.parse(plain) as Partial<StoredToken>;
     const valid =
-      typeof parsed.accessToken === 'string' && typeof parsed.expiresInSeconds === 'number' && typeof parsed.obtainedAtWallMs === 'number';
+      typeof parsed.accessToken === 'string' &&
+      typeof parsed.expiresInSeconds === 'number' &&
+      typeof parsed.obtainedAtWallMs === 'number' &&
+      typeof parsed.generation === 'number';
     return valid ? { ...(parsed as StoredToken), floor: floor === undefined ? undefined : Number(floor) } : undefined;
   }
 

@@ -1,8 +1,8 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { DinteroAuthModule } from '../module/dintero-auth.module.js';
 import type { DinteroAuthModuleRegistration } from '../module/dintero-auth.module-definition.js';
-import type { TokenGrant } from '../token/access-token.js';
-import { TokenEndpointClient } from '../token/token-endpoint.client.js';
+import { DINTERO_TOKEN_ENDPOINT } from '../module/injection-tokens.js';
+import type { TokenEndpoint } from '../token/token-endpoint.client.js';
 
 /** Where test tokens come from: one fixed string, or a function called for each token request. */
 export type TestTokenSource = string | (() => string | Promise<string>);
@@ -35,8 +35,8 @@ export class DinteroAuthTestingModule {
       clientSecret: 'test-secret',
       ...overrides,
     });
-    const scripted = {
-      requestToken: async (): Promise<TokenGrant> => ({
+    const scripted: TokenEndpoint = {
+      requestToken: async () => ({
         accessToken: typeof source === 'string' ? source : await source(),
         expiresInSeconds: tokenLifetimeSeconds,
       }),
@@ -44,7 +44,7 @@ export class DinteroAuthTestingModule {
     return {
       ...real,
       // Registered after the module's own provider of the same token, so it replaces it.
-      providers: [...(real.providers ?? []), { provide: TokenEndpointClient, useValue: scripted }],
+      providers: [...(real.providers ?? []), { provide: DINTERO_TOKEN_ENDPOINT, useValue: scripted }],
     };
   }
 }

@@ -1,4 +1,4 @@
-export { DINTERO_CLOCK } from '../options/dintero-auth.constants.js';
+export { DINTERO_CLOCK } from '../module/injection-tokens.js';
 export type { Clock, TimerHandle } from '../token/clock.js';
 export { DinteroAuthTestingModule } from './dintero-auth-testing.module.js';
 export type { DinteroAuthTestingOptions, TestTokenSource } from './dintero-auth-testing.module.js';

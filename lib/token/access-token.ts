@@ -7,10 +7,6 @@ export interface TokenGrant {
   readonly accessToken: string;
   readonly expiresInSeconds: number;
   readonly refreshToken?: string | undefined;
-  /** When the request that obtained it was sent, if earlier than this acquisition (a shared token). */
-  readonly obtainedAtWallMs?: number | undefined;
-  /** Where it came from: Dintero, or the store shared with other replicas. Default `endpoint`. */
-  readonly source?: 'endpoint' | 'store';
 }
 
 /**

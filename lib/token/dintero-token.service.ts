@@ -1,6 +1,6 @@
-import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown, type OnModuleDestroy } from '@nestjs/common';
+import { Logger } from '@nestjs/common';
 import { BehaviorSubject, Observable, filter } from 'rxjs';
-import { DINTERO_AUTH_CONFIG, DINTERO_CLOCK, LOGGER_CONTEXT } from '../options/dintero-auth.constants.js';
+import { LOGGER_CONTEXT } from '../options/dintero-auth.constants.js';
 import {
   DinteroAuthError,
   DinteroTokenResponseError,
@@ -8,13 +8,13 @@ import {
   type DinteroTokenWaitContext,
 } from '../errors/dintero-auth.errors.js';
 import type { DinteroAuthConfig } from '../options/dintero-auth.config.js';
-import { DinteroAccessToken, type TokenGrant } from './access-token.js';
+import { DinteroAccessToken } from './access-token.js';
 import type { Clock, TimerHandle } from './clock.js';
 import type { DinteroTokenEvent } from './dintero-token.events.js';
 import type { DinteroTokenStatus } from './dintero-token.status.js';
 import { backoffDelay, nextAttemptAt, planTimeline, retryAfterFloor } from './refresh-policy.js';
-import { TokenEventBus } from './token-event-bus.js';
-import { DINTERO_TOKEN_SOURCE, type TokenSource } from './token-source.js';
+import type { TokenEventBus } from './token-event-bus.js';
+import type { SourcedToken, TokenSource } from './token-source.js';
 
 /** How many recent token round trips the refresh point makes room for. */
 const ROUND_TRIPS_KEPT = 8;
@@ -40,8 +40,7 @@ interface Waiter {
  * - Shutdown follows Nest's order: background timers stop in `onModuleDestroy`, tokens are
  *   still served while the HTTP server drains, and everything ends in `onApplicationShutdown`.
  */
-@Injectable()
-export class DinteroTokenService implements OnApplicationBootstrap, OnModuleDestroy, OnApplicationShutdown {
+export class DinteroTokenService {
   /**
    * The current usable token, replayed to each subscriber, then every new one. Subscribing
    * starts a fetch if there is no token; transient failures never error it; it completes on
@@ -75,12 +74,12 @@ export class DinteroTokenService implements OnApplicationBootstrap, OnModuleDest
   /** The token last dropped by invalidate(): no source may hand it back. */
   private refused: string | undefined;
 
-  /** @internal Made by the module's injector. */
+  /** @internal Made by `createDinteroClient`. */
   constructor(
-    @Inject(DINTERO_AUTH_CONFIG) private readonly config: DinteroAuthConfig,
-    @Inject(DINTERO_TOKEN_SOURCE) private readonly source: TokenSource,
-    @Inject(DINTERO_CLOCK) private readonly clock: Clock,
-    @Inject(TokenEventBus) private readonly bus: TokenEventBus,
+    private readonly config: DinteroAuthConfig,
+    private readonly source: TokenSource,
+    private readonly clock: Clock,
+    private readonly bus: TokenEventBus,
   ) {
     this.events$ = bus.events$;
     this.token$ = new Observable<DinteroAccessToken>((subscriber) => {
@@ -161,22 +160,15 @@ export class DinteroTokenService implements OnApplicationBootstrap, OnModuleDest
     };
   }
 
-  async onApplicationBootstrap(): Promise<void> {
-    if (this.config.prefetch) await this.getToken();
-  }
-
   /**
-   * Nest calls this before the HTTP server stops: requests still in flight must get their
-   * tokens, so only the background work (refresh-ahead, retries nobody waits for) stops here.
+   * Before the HTTP server stops (Nest's `onModuleDestroy`): requests still in flight must get
+   * their tokens, so only the background work (refresh-ahead, retries nobody waits for) stops.
+   * @internal
    */
-  onModuleDestroy(): void {
+  drain(): void {
     this.draining = true;
     this.clearTimer('refreshTimer');
     if (this.waiters.size === 0) this.clearTimer('retryTimer');
-  }
-
-  onApplicationShutdown(): void {
-    this.shutdown();
   }
 
   /** Waits for the next token obtained; every waiter is settled by a grant, an error or its deadline. */
@@ -245,19 +237,20 @@ export class DinteroTokenService implements OnApplicationBootstrap, OnModuleDest
     const sentAtWall = this.clock.wallNow();
     this.lastAttemptAt = sentAt;
     // The token being replaced is not an answer: a shared store may still hold it.
-    const unwanted = new Set([this.current.value?.accessToken, this.refused].filter((token): token is string => token !== undefined));
-    this.source.requestToken(controller.signal, unwanted, this.refused).then(
-      (grant) => this.onGrant(controller, grant, sentAt, sentAtWall),
+    const replacing = new Set([this.current.value?.accessToken, this.refused].filter((token): token is string => token !== undefined));
+    this.source.requestToken({ signal: controller.signal, replacing, refused: this.refused }).then(
+      (sourced) => this.onGrant(controller, sourced, sentAt, sentAtWall),
       (error: unknown) => this.onFailure(controller, asAuthError(error)),
     );
   }
 
-  private onGrant(controller: AbortController, grant: TokenGrant, sentAt: number, sentAtWall: number): void {
+  private onGrant(controller: AbortController, sourced: SourcedToken, sentAt: number, sentAtWall: number): void {
     if (this.inFlight !== controller) return;
     this.inFlight = undefined;
+    const { grant, source, obtainedAtWallMs } = sourced;
     const lifetimeMs = grant.expiresInSeconds * 1000;
     // A token shared by another replica was requested before this attempt: its life counts from then.
-    const ageMs = grant.obtainedAtWallMs === undefined ? 0 : Math.max(0, this.clock.wallNow() - grant.obtainedAtWallMs);
+    const ageMs = obtainedAtWallMs === undefined ? 0 : Math.max(0, this.clock.wallNow() - obtainedAtWallMs);
     const startedAt = ageMs > 0 ? Math.min(sentAt, this.clock.now() - ageMs) : sentAt;
     const roundTripMs = this.clock.now() - sentAt;
     this.recordRoundTrip(roundTripMs);
@@ -282,7 +275,6 @@ export class DinteroTokenService implements OnApplicationBootstrap, OnModuleDest
     this.clearTimer('retryTimer');
     this.install(token);
 
-    const source = grant.source ?? 'endpoint';
     const from = source === 'store' ? ' (from the shared store)' : '';
     if (previous) {
       this.emit({
@@ -423,7 +415,8 @@ export class DinteroTokenService implements OnApplicationBootstrap, OnModuleDest
     if (!this.closed) this.bus.emit(event);
   }
 
-  private shutdown(): void {
+  /** The end (Nest's `onApplicationShutdown`): the request aborted, waiters told, streams completed. @internal */
+  shutdown(): void {
     if (this.closed) return;
     this.closed = true;
     this.draining = true;

@@ -18,6 +18,12 @@ export const MAX_TOKEN_RESPONSE_BYTES = 64 * 1024;
 /** Longest `access_token` accepted: it travels in a header, which servers cap at about 8 KiB. */
 export const MAX_ACCESS_TOKEN_LENGTH = 8 * 1024;
 
+/** Where tokens are granted: Dintero's token endpoint, or a stand-in of a test kit. */
+export interface TokenEndpoint {
+  /** Requests a token; rejects only with a `DinteroAuthError`. */
+  requestToken(signal: AbortSignal): Promise<TokenGrant>;
+}
+
 /**
  * The one HTTP call to Dintero's token endpoint: sends the client-credentials grant, validates
  * the answer, and turns every failure into a typed {@link DinteroAuthError}. It uses an axios
@@ -26,7 +32,7 @@ export const MAX_ACCESS_TOKEN_LENGTH = 8 * 1024;
  * server sends them) and a size cap, and everything built from the answer is scrubbed of the
  * secret in every encoding.
  */
-export class TokenEndpointClient {
+export class TokenEndpointClient implements TokenEndpoint {
   private readonly http: AxiosInstance;
 
   constructor(private readonly config: DinteroAuthConfig) {

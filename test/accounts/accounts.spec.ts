@@ -3,6 +3,7 @@
  * accounts, resolver failures and time-outs, one account's outage, forget, shutdown.
  */
 import { randomUUID } from 'node:crypto';
+import type { Agent } from 'node:http';
 import { inspect } from 'node:util';
 import { Module } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
@@ -306,6 +307,31 @@ describe('DinteroAccounts: forget', () => {
     expect(await call(await waiting)).toBe(A.accountId);
     expect(table.callsFor(A.accountId)).toBe(2);
     expect(accounts.size).toBe(1);
+  });
+});
+
+describe('DinteroAccounts: one connection pool', () => {
+  /** Sockets open in an agent, in use or idle. */
+  const socketsOf = (agent: Agent) =>
+    [...Object.values(agent.sockets), ...Object.values(agent.freeSockets)].reduce((sum, list) => sum + (list?.length ?? 0), 0);
+
+  it('accounts one after another reuse one keep-alive socket to Dintero, and shutdown closes it', async () => {
+    const merchants = [A, B, C, merchant(3), merchant(4)];
+    const app = await start(new CredentialsTable(merchants));
+    const opened = await Promise.all(merchants.map((client) => app.accounts.get(client.accountId)));
+    for (const account of opened) await account.tokens.getToken();
+    for (const [n, account] of opened.entries()) expect(await call(account)).toBe(merchants[n]!.accountId);
+    const agent = opened[0]!.http.axiosRef.defaults.httpAgent as Agent;
+    expect(opened.every((account) => account.http.axiosRef.defaults.httpAgent === agent)).toBe(true);
+    expect(socketsOf(agent)).toBe(1);
+
+    // A forgotten account leaves the pool to the others.
+    await app.accounts.forget(A.accountId);
+    expect(await call(opened[1]!)).toBe(B.accountId);
+    expect(socketsOf(agent)).toBe(1);
+    await app.close();
+    apps = [];
+    await eventually(() => socketsOf(agent) === 0, 5_000, 'the pool’s sockets to close');
   });
 });
 

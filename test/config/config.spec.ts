@@ -127,9 +127,9 @@ describe('dinteroConfig (registerAs)', () => {
     await moduleRef.init();
     const status = moduleRef.get(DinteroTokenService).status();
     expect(status.token).toBeUndefined();
-    expect(
-      moduleRef.get<{ tokenUrl: string }>((await import('../../lib/options/dintero-auth.constants.js')).DINTERO_AUTH_CONFIG).tokenUrl,
-    ).toBe('https://checkout.dintero.com/v1/accounts/T12345678/auth/token');
+    expect(moduleRef.get<{ tokenUrl: string }>((await import('../../lib/module/injection-tokens.js')).DINTERO_AUTH_CONFIG).tokenUrl).toBe(
+      'https://checkout.dintero.com/v1/accounts/T12345678/auth/token',
+    );
     await moduleRef.close();
   });
 

@@ -93,7 +93,7 @@ describe('secrets and tokens stay out of output', () => {
 
   it('the normalized config can be logged whole', async () => {
     app = await startTokenApp(fakeOptions(fake));
-    const config = app.moduleRef.get<unknown>((await import('../../lib/options/dintero-auth.constants.js')).DINTERO_AUTH_CONFIG);
+    const config = app.moduleRef.get<unknown>((await import('../../lib/module/injection-tokens.js')).DINTERO_AUTH_CONFIG);
     expectNoneContain(renderings(config), [SECRET]);
   });
 });

@@ -396,7 +396,10 @@ describe('normalizeOptions reports every problem at once, each saying what is wr
       { path: 'retry.maxDelayMs', problem: 'must not be below retry.initialDelayMs' },
       { path: 'apiOrigins', problem: 'must be an array of origins such as "https://api.dintero.com"' },
       { path: 'systemName', problem: 'must be 1 to 120 printable ASCII characters' },
-      { path: 'store', problem: 'must be a DinteroTokenStore (get, set and acquireLease methods), e.g. a RedisTokenStore' },
+      {
+        path: 'store',
+        problem: 'must be a DinteroTokenStore (get, set, acquireLease, watch, raise and close methods), e.g. a RedisTokenStore',
+      },
       { path: 'httpsAgent', problem: 'must be an http(s).Agent, such as https.Agent or a proxy agent' },
     ]);
     expect(

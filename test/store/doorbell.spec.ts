@@ -1,6 +1,7 @@
 import { getEventListeners } from 'node:events';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { Doorbell } from '../../lib/store/doorbell.js';
+import { ManualClock } from '../../lib/testing/manual-clock.js';
 
 // The wait of a replica for another's token: until a ring, an abort, or the polling deadline.
 
@@ -8,28 +9,26 @@ import { Doorbell } from '../../lib/store/doorbell.js';
 async function settled(promise: Promise<unknown>): Promise<boolean> {
   let done = false;
   void promise.then(() => (done = true));
-  await vi.advanceTimersByTimeAsync(0);
+  await new Promise((resolve) => setImmediate(resolve));
   return done;
 }
 
 describe('Doorbell', () => {
+  let clock: ManualClock;
   beforeEach(() => {
-    vi.useFakeTimers();
-  });
-  afterEach(() => {
-    vi.useRealTimers();
+    clock = new ManualClock();
   });
 
   it('ends a wait at its deadline when nobody rings', async () => {
-    const wait = new Doorbell().wait(500, new AbortController().signal);
-    await vi.advanceTimersByTimeAsync(499);
+    const wait = new Doorbell(clock).wait(500, new AbortController().signal);
+    clock.advance(499);
     expect(await settled(wait)).toBe(false);
-    await vi.advanceTimersByTimeAsync(1);
+    clock.advance(1);
     expect(await settled(wait)).toBe(true);
   });
 
   it('ends a wait at once when rung, and the next wait runs its whole time', async () => {
-    const bell = new Doorbell();
+    const bell = new Doorbell(clock);
     const wait = bell.wait(500, new AbortController().signal);
     bell.ring();
     expect(await settled(wait)).toBe(true);
@@ -37,14 +36,14 @@ describe('Doorbell', () => {
   });
 
   it('keeps a ring that came while nobody waited for the next wait, and only for that one', async () => {
-    const bell = new Doorbell();
+    const bell = new Doorbell(clock);
     bell.ring();
     expect(await settled(bell.wait(500, new AbortController().signal))).toBe(true);
     expect(await settled(bell.wait(500, new AbortController().signal))).toBe(false);
   });
 
   it('ends a wait on abort, or at once when already aborted, and leaves no listener behind', async () => {
-    const bell = new Doorbell();
+    const bell = new Doorbell(clock);
     const controller = new AbortController();
     const wait = bell.wait(500, controller.signal);
     expect(getEventListeners(controller.signal, 'abort')).toHaveLength(1);

@@ -121,7 +121,12 @@ describe.skipIf(!REDIS_URL)('shared token store on Redis', () => {
     const neverReleases: DinteroTokenStore = {
       get: (key) => dying.get(key),
       set: (key, value, ttl) => dying.set(key, value, ttl),
-      acquireLease: async (key, ttl) => ((await dying.acquireLease(key, ttl)) ? { release: () => Promise.resolve() } : undefined),
+      acquireLease: async (key, ttl) => {
+        const lease = await dying.acquireLease(key, ttl);
+        return lease && { generation: lease.generation, release: () => Promise.resolve(), extend: () => Promise.resolve(true) };
+      },
+      watch: (key, listener) => dying.watch(key, listener),
+      raise: (key, value, ttl) => dying.raise(key, value, ttl),
       close: () => dying.close(),
     };
     fake.injectTokenFault({ type: 'delay', ms: 30_000 }, 1);

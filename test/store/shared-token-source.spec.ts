@@ -6,6 +6,8 @@ import { SharedTokenSource, storeNamespace } from '../../lib/store/shared-token.
 import { TokenCipher } from '../../lib/store/token-cipher.js';
 import type { FakeDinteroServer } from '../../lib/testing/index.js';
 import { TokenEndpointClient } from '../../lib/token/token-endpoint.client.js';
+import { ManualClock } from '../../lib/testing/manual-clock.js';
+import { type Clock, systemClock } from '../../lib/token/clock.js';
 import { TokenEventBus } from '../../lib/token/token-event-bus.js';
 import { CaptureLogger } from '../support/capture-logger.js';
 import { InstrumentedStore } from '../support/instrumented-store.js';
@@ -25,21 +27,27 @@ afterEach(async () => {
   vi.useRealTimers();
   vi.restoreAllMocks();
   Logger.overrideLogger(false);
-  await Promise.all(sources.splice(0).map((source) => source.onApplicationShutdown()));
+  await Promise.all(sources.splice(0).map((source) => source.close()));
   fake.clearTokenFaults();
   fake.resetCounts();
 });
 afterAll(() => fake.stop());
 
-function replica(store: InstrumentedStore, overrides: Partial<DinteroAuthModuleOptions> = {}) {
+function replica(store: InstrumentedStore, overrides: Partial<DinteroAuthModuleOptions> = {}, clock: Clock = systemClock) {
   const config = normalizeOptions(fakeOptions(fake, { retry: { initialDelayMs: 100, maxDelayMs: 400 }, ...overrides }));
   const bus = new TokenEventBus();
   const events: DinteroTokenEvent[] = [];
   bus.events$.subscribe((event) => events.push(event));
-  const source = new SharedTokenSource(config, store, new TokenEndpointClient(config), bus);
+  const source = new SharedTokenSource(config, store, new TokenEndpointClient(config), bus, clock);
   sources.push(source);
-  const request = (unwanted?: ReadonlySet<string>, refused?: string) =>
-    source.requestToken(new AbortController().signal, unwanted, refused);
+  const request = async (replacing: ReadonlySet<string> = new Set(), refused?: string) => {
+    const {
+      grant,
+      source: from,
+      obtainedAtWallMs,
+    } = await source.requestToken({ signal: new AbortController().signal, replacing, refused });
+    return { ...grant, source: from, obtainedAtWallMs };
+  };
   return { source, events, config, request };
 }
 
@@ -249,7 +257,7 @@ describe('what a replica leaves in the store', () => {
     fake.injectTokenFault({ type: 'status', status: 503 }, 1);
     await expect(a.request()).rejects.toBeInstanceOf(Error);
     expect(await store.inner.acquireLease(keys().lease, 1)).toBeUndefined();
-    await a.source.onApplicationShutdown();
+    await a.source.close();
     expect(await store.inner.acquireLease(keys().lease, 1)).toBeDefined();
   });
 
@@ -258,7 +266,7 @@ describe('what a replica leaves in the store', () => {
     const a = replica(store);
     fake.injectTokenFault({ type: 'delay', ms: 5_000 }, 1);
     const controller = new AbortController();
-    const pending = a.source.requestToken(controller.signal);
+    const pending = a.source.requestToken({ signal: controller.signal, replacing: new Set() });
     await eventually(() => fake.tokenRequestCount === 1);
     controller.abort();
     await expect(pending).rejects.toMatchObject({ failure: 'aborted' });
@@ -304,7 +312,7 @@ describe('a store that fails', () => {
     const a = replica(store);
     await a.request();
     store.failing = true;
-    await a.source.onApplicationShutdown();
+    await a.source.close();
     expect(a.events).toEqual([]);
   });
 });
@@ -335,13 +343,13 @@ describe('waiting for another replica', () => {
   });
 
   it('gives up past one and a half leases (two at most, jittered) when the holder never stores a token', async () => {
-    vi.useFakeTimers({ toFake: ['performance'] });
-    vi.spyOn(Math, 'random').mockReturnValue(0);
+    const clock = new ManualClock();
+    clock.pinRandom(0);
     const store = new InstrumentedStore();
     // A replica that took the lease and died: it holds it for the lease's whole time.
     const dead = await store.inner.acquireLease(keys().lease, 60_000);
     const leaseMs = 10_000 + 5_000;
-    const waiting = replica(store).request();
+    const waiting = replica(store, {}, clock).request();
     let outcome: unknown;
     waiting.then(
       () => (outcome = 'resolved'),
@@ -355,10 +363,10 @@ describe('waiting for another replica', () => {
       await new Promise((resolve) => setImmediate(resolve));
     };
     await wake();
-    vi.advanceTimersByTime(leaseMs * 1.5);
+    clock.advance(leaseMs * 1.5);
     await wake();
     expect(outcome).toBeUndefined();
-    vi.advanceTimersByTime(1);
+    clock.advance(1);
     await wake();
     await expect(waiting).rejects.toMatchObject({ failure: 'timeout', systemCode: 'SHARED_FETCH_WAIT' });
     await dead!.release();
@@ -372,7 +380,7 @@ describe('waiting for another replica', () => {
       .catch(() => undefined);
     await eventually(() => fake.tokenRequestCount === 1);
     const controller = new AbortController();
-    const waiting = replica(store).source.requestToken(controller.signal);
+    const waiting = replica(store).source.requestToken({ signal: controller.signal, replacing: new Set() });
     controller.abort();
     await expect(waiting).rejects.toEqual(expect.any(DinteroTokenNetworkError));
     await expect(waiting).rejects.toMatchObject({ failure: 'aborted' });
@@ -380,25 +388,18 @@ describe('waiting for another replica', () => {
 });
 
 describe('shutdown', () => {
-  it('stops listening, and the last replica on a store closes it, once', async () => {
+  it('stops listening, once, and leaves the store open: it is its creator’s to close', async () => {
     const store = new InstrumentedStore();
     const [a, b] = [replica(store), replica(store)];
     await a.request();
     await b.request();
     expect(store.watchers).toBe(2);
-    await a.source.onApplicationShutdown();
-    await a.source.onApplicationShutdown();
+    await a.source.close();
+    await a.source.close();
     expect(store.watchers).toBe(1);
-    expect(store.closes).toBe(0);
-    await b.source.onApplicationShutdown();
+    await b.source.close();
     expect(store.watchers).toBe(0);
-    expect(store.closes).toBe(1);
-  });
-
-  it('is fine with a store that has nothing to close', async () => {
-    const store = new InstrumentedStore(undefined, { close: false });
-    const a = replica(store);
-    await a.request();
-    await expect(a.source.onApplicationShutdown()).resolves.toBeUndefined();
+    expect(store.closes).toBe(0);
+    await expect(replica(store).request()).resolves.toMatchObject({ source: 'store' });
   });
 });

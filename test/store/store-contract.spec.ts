@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { type DinteroTokenStore, MemoryTokenStore } from '../../lib/index.js';
 import { RedisTokenStore } from '../../lib/redis/index.js';
+import { ManualClock } from '../../lib/testing/manual-clock.js';
 import { REDIS_URL } from '../support/redis.js';
 import { eventually } from '../support/token-app.js';
 
@@ -60,9 +61,15 @@ describe.each(subjects)('$name', ({ skip, open }) => {
     const { store, other } = open();
     const [k, unrelated] = [key(), key()];
     const told = { first: 0, second: 0, unrelated: 0 };
-    const stopFirst = await store.watch!(k, () => (told.first += 1));
-    const stopSecond = await store.watch!(k, () => (told.second += 1));
-    const stopUnrelated = await store.watch!(unrelated, () => (told.unrelated += 1));
+    // Both stores can tell when a value lands: neither answers undefined.
+    const watch = async (watched: string, listener: () => void) => {
+      const stop = await store.watch(watched, listener);
+      expect(stop).toEqual(expect.any(Function));
+      return stop!;
+    };
+    const stopFirst = await watch(k, () => (told.first += 1));
+    const stopSecond = await watch(k, () => (told.second += 1));
+    const stopUnrelated = await watch(unrelated, () => (told.unrelated += 1));
 
     await other.set(k, 'one', 60_000);
     await eventually(() => told.first === 1 && told.second === 1, 5_000, 'both watchers');
@@ -84,14 +91,14 @@ describe.each(subjects)('$name', ({ skip, open }) => {
     const first = await store.acquireLease(k, 60_000);
     expect(first?.generation).toBe(1);
     expect(await other.acquireLease(k, 60_000)).toBeUndefined();
-    expect(await first!.extend!(60_000)).toBe(true);
+    expect(await first!.extend(60_000)).toBe(true);
     await first!.release();
 
     const second = await other.acquireLease(k, 60_000);
     expect(second?.generation).toBe(2);
     // The first holder's lease is gone: it can neither free nor extend the second's.
     await first!.release();
-    expect(await first!.extend!(60_000)).toBe(false);
+    expect(await first!.extend(60_000)).toBe(false);
     expect(await store.acquireLease(k, 60_000)).toBeUndefined();
     await second!.release();
     expect(await store.acquireLease(k, 60_000)).toMatchObject({ generation: 3 });
@@ -107,40 +114,36 @@ describe.each(subjects)('$name', ({ skip, open }) => {
   it.skipIf(skip)('raises a number and never lowers it', async () => {
     const { store, other } = open();
     const k = key();
-    await store.raise!(k, 5, 60_000);
+    await store.raise(k, 5, 60_000);
     expect(await other.get(k)).toBe('5');
-    await other.raise!(k, 3, 60_000);
+    await other.raise(k, 3, 60_000);
     expect(await store.get(k)).toBe('5');
-    await store.raise!(k, 7, 60_000);
+    await store.raise(k, 7, 60_000);
     expect(await other.get(k)).toBe('7');
   });
 });
 
 describe('MemoryTokenStore time', () => {
-  afterEach(() => {
-    vi.useRealTimers();
-  });
-
-  it('keeps a value, a lease and a floor for exactly their time', async () => {
-    vi.useFakeTimers({ toFake: ['Date'] });
-    const store = new MemoryTokenStore();
+  it('keeps a value, a lease and a floor for exactly their time, on the clock it is given', async () => {
+    const clock = new ManualClock();
+    const store = new MemoryTokenStore(clock);
     await store.set('token', 'value', 1_000);
     const lease = await store.acquireLease('lease', 1_000);
     await store.raise('floor', 4, 1_000);
-    vi.advanceTimersByTime(999);
+    clock.advance(999);
     expect(await store.get('token')).toBe('value');
     expect(await store.get('floor')).toBe('4');
     expect(await store.acquireLease('lease', 1_000)).toBeUndefined();
-    expect(await lease!.extend!(2_000)).toBe(true);
+    expect(await lease!.extend(2_000)).toBe(true);
 
-    vi.advanceTimersByTime(1);
+    clock.advance(1);
     expect(await store.get('token')).toBeUndefined();
     expect(await store.get('floor')).toBeUndefined();
     // The extended lease runs 2 s from its extension.
-    vi.advanceTimersByTime(1_998);
+    clock.advance(1_998);
     expect(await store.acquireLease('lease', 1_000)).toBeUndefined();
-    vi.advanceTimersByTime(1);
-    expect(await lease!.extend!(1_000)).toBe(false);
+    clock.advance(1);
+    expect(await lease!.extend(1_000)).toBe(false);
     expect(await store.acquireLease('lease', 1_000)).toBeDefined();
   });
 });

@@ -5,6 +5,7 @@ import { normalizeOptions } from '../../lib/options/normalize-options.js';
 import { TokenCipher } from '../../lib/store/token-cipher.js';
 import { storeNamespace } from '../../lib/store/shared-token.source.js';
 import type { FakeDinteroServer } from '../../lib/testing/index.js';
+import { InstrumentedStore } from '../support/instrumented-store.js';
 import { fakeOptions, startFake, startTokenApp, type TokenApp } from '../support/token-app.js';
 
 describe('TokenCipher', () => {
@@ -63,6 +64,11 @@ describe('store keys', () => {
 
   it('the store option must look like a store', () => {
     expect(() => normalizeOptions({ ...base, store: {} as never })).toThrow(DinteroAuthConfigError);
+    const inner = new MemoryTokenStore();
+    const withoutClose = { get: inner.get, set: inner.set, acquireLease: inner.acquireLease, watch: inner.watch, raise: inner.raise };
+    expect(() => normalizeOptions({ ...base, store: withoutClose as never })).toThrow(
+      /store: must be a DinteroTokenStore \(get, set, acquireLease, watch, raise and close methods\)/,
+    );
     expect(() => normalizeOptions({ ...base, store: new MemoryTokenStore() })).not.toThrow();
   });
 });
@@ -84,5 +90,16 @@ describe('MemoryTokenStore shared by apps in one process', () => {
     const tokens = await Promise.all(apps.map((app) => app.tokens.getToken()));
     expect(new Set(tokens.map((token) => token.accessToken)).size).toBe(1);
     expect(fake.tokenRequestCount).toBe(1);
+  });
+
+  it('each app closes the store of its options once, at shutdown, after it stopped listening', async () => {
+    const store = new InstrumentedStore();
+    const [a, b] = [await startTokenApp(fakeOptions(fake, { store })), await startTokenApp(fakeOptions(fake, { store }))];
+    await Promise.all([a.tokens.getToken(), b.tokens.getToken()]);
+    expect(store.watchers).toBe(2);
+    await a.close();
+    expect({ watchers: store.watchers, closes: store.closes }).toEqual({ watchers: 1, closes: 1 });
+    await b.close();
+    expect({ watchers: store.watchers, closes: store.closes }).toEqual({ watchers: 0, closes: 2 });
   });
 });

@@ -10,7 +10,7 @@ export interface StoreCall {
 
 /**
  * A store as a user might write one: a real {@link MemoryTokenStore} underneath, that can be
- * made to fail, can lack the optional methods, and records what replicas asked of it.
+ * made to fail, can be weaker where the contract allows, and records what replicas asked of it.
  */
 export class InstrumentedStore implements DinteroTokenStore {
   readonly calls: StoreCall[] = [];
@@ -20,29 +20,35 @@ export class InstrumentedStore implements DinteroTokenStore {
   watchers = 0;
   /** Runs inside the next `acquireLease`, before the lease is taken: another replica's turn. */
   beforeNextLease: (() => Promise<unknown>) | undefined;
-  readonly watch?: DinteroTokenStore['watch'];
-  readonly raise?: DinteroTokenStore['raise'];
-  readonly close?: DinteroTokenStore['close'];
+  private readonly watchable: boolean;
+  private readonly raises: boolean;
   private readonly extend: boolean;
 
-  /** Without `watch`, `raise`, `close` or a lease's `extend`: the optional parts a store may lack. */
+  /**
+   * Weaker than the store underneath where asked, as the contract allows: `watch: false` cannot
+   * tell when a token lands (watch resolves undefined), `raise: false` keeps no floor (raise does
+   * nothing), `extend: false` cannot extend a lease (extend resolves false).
+   */
   constructor(
     readonly inner = new MemoryTokenStore(),
-    {
-      watch = true,
-      raise = true,
-      close = true,
-      extend = true,
-    }: { watch?: boolean; raise?: boolean; close?: boolean; extend?: boolean } = {},
+    { watch = true, raise = true, extend = true }: { watch?: boolean; raise?: boolean; extend?: boolean } = {},
   ) {
-    if (watch) this.watch = (key, listener) => this.watchKey(key, listener);
-    if (raise) this.raise = (key, value, ttlMs) => this.call({ method: 'raise', key, ttlMs }, () => inner.raise(key, value, ttlMs));
-    if (close)
-      this.close = () => {
-        this.closes += 1;
-        return Promise.resolve();
-      };
+    this.watchable = watch;
+    this.raises = raise;
     this.extend = extend;
+  }
+
+  watch(key: string, listener: () => void): Promise<(() => void) | undefined> {
+    return this.watchable ? this.watchKey(key, listener) : Promise.resolve(undefined);
+  }
+
+  raise(key: string, value: number, ttlMs: number): Promise<void> {
+    return this.call({ method: 'raise', key, ttlMs }, () => (this.raises ? this.inner.raise(key, value, ttlMs) : Promise.resolve()));
+  }
+
+  close(): Promise<void> {
+    this.closes += 1;
+    return Promise.resolve();
   }
 
   get(key: string): Promise<string | undefined> {
@@ -58,7 +64,7 @@ export class InstrumentedStore implements DinteroTokenStore {
     this.beforeNextLease = undefined;
     await turn?.();
     const lease = await this.call({ method: 'acquireLease', key, ttlMs }, () => this.inner.acquireLease(key, ttlMs));
-    return lease && !this.extend ? { generation: lease.generation, release: () => lease.release() } : lease;
+    return lease && !this.extend ? { ...lease, extend: () => Promise.resolve(false) } : lease;
   }
 
   /** How many times `method` was called. */
@@ -71,7 +77,7 @@ export class InstrumentedStore implements DinteroTokenStore {
     this.watchers += 1;
     return () => {
       this.watchers -= 1;
-      unwatch();
+      unwatch?.();
     };
   }
 

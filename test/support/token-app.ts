@@ -1,6 +1,8 @@
 import { Test, type TestingModule } from '@nestjs/testing';
 import { expect, vi } from 'vitest';
-import { DINTERO_CLOCK } from '../../lib/options/dintero-auth.constants.js';
+import type { DinteroClient } from '../../lib/client/dintero-client.js';
+import type { DinteroClientHost } from '../../lib/module/dintero-client.host.js';
+import { DINTERO_CLIENT, DINTERO_CLOCK, DINTERO_TOKEN_ENDPOINT } from '../../lib/module/injection-tokens.js';
 import {
   DinteroAuthInterceptor,
   DinteroAuthModule,
@@ -10,7 +12,7 @@ import {
 } from '../../lib/index.js';
 import { FAKE_DINTERO_CLIENT, FakeDinteroServer } from '../../lib/testing/index.js';
 import type { Clock } from '../../lib/token/clock.js';
-import { DINTERO_TOKEN_SOURCE, type TokenSource } from '../../lib/token/token-source.js';
+import type { TokenEndpoint } from '../../lib/token/token-endpoint.client.js';
 import { CaptureLogger } from './capture-logger.js';
 import { ManualClock } from '../../lib/testing/manual-clock.js';
 
@@ -31,6 +33,8 @@ export interface TokenApp {
   readonly tokens: DinteroTokenService;
   readonly http: DinteroHttpService;
   readonly interceptor: DinteroAuthInterceptor;
+  /** The registration's client: its shutdown phases, one at a time. */
+  readonly client: DinteroClient;
   readonly logger: CaptureLogger;
   readonly clock: ManualClock | undefined;
   close(): Promise<void>;
@@ -42,15 +46,15 @@ export type ManualTokenApp = TokenApp & { readonly clock: ManualClock };
 /**
  * A real Nest application holding `DinteroAuthModule.forRoot(options)`, initialised (lifecycle
  * hooks run) and logging into a {@link CaptureLogger}. With `clock` (usually a {@link ManualClock}),
- * token time is that clock's; with `source`, tokens come from it instead of the endpoint (for
- * sources that break the contract).
+ * token time is that clock's; with `endpoint`, tokens come from it instead of the fake (for
+ * endpoints that break the contract).
  */
-export async function startTokenApp(options: DinteroAuthModuleOptions, clock?: Clock, source?: TokenSource): Promise<TokenApp> {
+export async function startTokenApp(options: DinteroAuthModuleOptions, clock?: Clock, endpoint?: TokenEndpoint): Promise<TokenApp> {
   if (vi.isMockFunction(Math.random)) throw new Error('pin Math.random after the app is up (see pinRandom)');
   const logger = new CaptureLogger();
   let builder = Test.createTestingModule({ imports: [DinteroAuthModule.forRoot(options)] }).setLogger(logger);
   if (clock) builder = builder.overrideProvider(DINTERO_CLOCK).useValue(clock);
-  if (source) builder = builder.overrideProvider(DINTERO_TOKEN_SOURCE).useValue(source);
+  if (endpoint) builder = builder.overrideProvider(DINTERO_TOKEN_ENDPOINT).useValue(endpoint);
   const moduleRef = await builder.compile();
   moduleRef.useLogger(logger);
   await moduleRef.init();
@@ -59,6 +63,7 @@ export async function startTokenApp(options: DinteroAuthModuleOptions, clock?: C
     tokens: moduleRef.get(DinteroTokenService),
     http: moduleRef.get(DinteroHttpService),
     interceptor: moduleRef.get(DinteroAuthInterceptor),
+    client: moduleRef.get<DinteroClientHost>(DINTERO_CLIENT).client,
     logger,
     clock: clock instanceof ManualClock ? clock : undefined,
     close: () => moduleRef.close(),

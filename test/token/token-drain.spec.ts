@@ -65,7 +65,7 @@ describe('between onModuleDestroy and onApplicationShutdown', () => {
   it('the token is served but no longer refreshed; a caller after its usable time gets a new one, which is not refreshed either', async () => {
     const app = await startManual();
     const token = await app.tokens.getToken();
-    app.tokens.onModuleDestroy();
+    await app.client.close('drain');
 
     advanceTo(app, token.refreshAt, 1);
     expect(app.tokens.peekToken()).toBe(token);
@@ -89,7 +89,7 @@ describe('between onModuleDestroy and onApplicationShutdown', () => {
     const failed = nextEvent(app.tokens.events$, 'refresh-failed');
     const pending = app.tokens.getToken();
     await failed;
-    app.tokens.onModuleDestroy();
+    await app.client.close('drain');
     app.clock.advance(RETRY.demandIntervalMs);
     expect(app.tokens.status().refreshing, 'the retry started').toBe(true);
     await pending;
@@ -103,7 +103,7 @@ describe('between onModuleDestroy and onApplicationShutdown', () => {
     const failed = nextEvent(app.tokens.events$, 'refresh-failed');
     advanceTo(app, token.refreshAt, 1);
     await failed;
-    app.tokens.onModuleDestroy();
+    await app.client.close('drain');
     app.clock.advance(RETRY.maxDelayMs);
     expectIdle(app, fake, 2);
   });

@@ -8,7 +8,7 @@ import {
   DinteroTokenUnavailableError,
 } from '../../lib/index.js';
 import { FAKE_DINTERO_CLIENT, type FakeDinteroServer } from '../../lib/testing/index.js';
-import type { TokenSource } from '../../lib/token/token-source.js';
+import type { TokenEndpoint } from '../../lib/token/token-endpoint.client.js';
 import { nextEvent, recordEvents } from '../support/events.js';
 import { ManualClock } from '../../lib/testing/manual-clock.js';
 import {
@@ -574,16 +574,16 @@ describe('token$', () => {
   });
 });
 
-describe('a token source that breaks its contract', () => {
+describe('a token endpoint that breaks its contract', () => {
   it('a failure that is not one of the module’s errors reaches callers by its message only', async () => {
     const config = { clientSecret: FAKE_DINTERO_CLIENT.clientSecret, headers: { authorization: 'Basic c2VjcmV0' } };
     const failures: unknown[] = [Object.assign(new Error('socket exploded'), { config }), 'a bare string'];
-    const source: TokenSource = {
+    const endpoint: TokenEndpoint = {
       // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- the contract broken on purpose
       requestToken: () => Promise.reject(failures.shift() ?? new Error('a third attempt')),
     };
     const retry = { initialDelayMs: 1_000, maxDelayMs: 1_000, demandIntervalMs: 1_000 };
-    app = await startTokenApp(fakeOptions(fake, { retry, acquireTimeoutMs: 1_500 }), new ManualClock(), source);
+    app = await startTokenApp(fakeOptions(fake, { retry, acquireTimeoutMs: 1_500 }), new ManualClock(), endpoint);
     const { tokens, clock } = app as ManualTokenApp;
     pinRandom(0.99);
     const events = recordEvents(tokens.events$);
