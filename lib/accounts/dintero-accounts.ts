@@ -4,8 +4,8 @@ import { type Observable, Subject } from 'rxjs';
 import { createDinteroClient, type DinteroClient } from '../client/dintero-client.js';
 import { DinteroTokenUnavailableError } from '../errors/dintero-auth.errors.js';
 import { DinteroAgents } from '../http/dintero-agents.js';
-import { ACCOUNT_ID_PATTERN } from '../options/dintero-auth.constants.js';
-import { normalizeOptions } from '../options/normalize-options.js';
+import { isAccountId } from '../options/account-id.js';
+import { accountConfig } from '../options/normalize-options.js';
 import type { DinteroTokenStore } from '../store/dintero-token.store.js';
 import type { Clock, TimerHandle } from '../token/clock.js';
 import { type EvictionCandidate, capacityEvictions, idleEvictions, nextIdleCheckAt } from './account-eviction.js';
@@ -75,7 +75,7 @@ export class DinteroAccounts implements OnModuleDestroy, OnApplicationShutdown {
     private readonly clock: Clock,
   ) {
     this.config = normalizeAccountsOptions(options);
-    this.store = this.config.shared.store;
+    this.store = this.config.store;
     this.agents = new DinteroAgents(this.config.shared.httpsAgent);
     this.events$ = this.subject.asObservable();
   }
@@ -201,8 +201,7 @@ export class DinteroAccounts implements OnModuleDestroy, OnApplicationShutdown {
 
   /** The account's client, validated as `forRoot` validates, on the registry's store, agents and clock. */
   private openClient(accountId: string, credentials: DinteroAccountCredentials, entry: Entry): AccountRuntime {
-    const { clientId, clientSecret } = credentials;
-    const config = normalizeOptions({ ...this.config.shared, accountId, clientId, clientSecret });
+    const config = accountConfig(this.config.shared, accountId, credentials);
     const client = createDinteroClient({ config, clock: this.clock, store: this.store, agents: this.agents });
     const inFlight = new InFlightCounter(client.http.axiosRef, () => this.onIdle(entry));
     return { account: Object.freeze({ accountId, tokens: client.tokens, http: client.http }), client, inFlight };
@@ -312,8 +311,4 @@ export class DinteroAccounts implements OnModuleDestroy, OnApplicationShutdown {
   private emit(event: DinteroAccountEvent): void {
     if (!this.subject.closed) this.subject.next(event);
   }
-}
-
-function isAccountId(value: unknown): value is string {
-  return typeof value === 'string' && ACCOUNT_ID_PATTERN.test(value);
 }

@@ -1,3 +1,4 @@
+import { accountIdProblem } from '../options/account-id.js';
 import { DinteroAuthError } from './dintero-auth.errors.js';
 
 /** `DinteroAccounts.get()` or `forget()` was given something that is not a Dintero account id. */
@@ -6,12 +7,7 @@ export class DinteroAccountIdError extends DinteroAuthError {
   readonly retryable = false;
 
   constructor(value: unknown) {
-    // A long value may be a secret passed in the wrong place: show short strings only.
-    const shown =
-      typeof value === 'string' && value.length <= 12
-        ? JSON.stringify(value)
-        : `a ${typeof value === 'string' ? `${value.length}-character string` : typeof value}`;
-    super(`${shown} is not a Dintero account id: T (test) or P (production), then 8 digits, or 3 for a partner`);
+    super(accountIdProblem(value));
   }
 }
 

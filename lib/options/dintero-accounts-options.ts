@@ -1,6 +1,9 @@
-import { DinteroAuthConfigError, type DinteroAuthConfigIssue } from '../errors/dintero-auth.errors.js';
+import { DinteroAuthConfigError } from '../errors/dintero-auth.errors.js';
+import type { DinteroTokenStore } from '../store/dintero-token.store.js';
+import type { DinteroSharedConfig } from './dintero-auth.config.js';
 import type { DinteroAuthModuleOptions } from './dintero-auth-options.js';
-import { normalizeOptions } from './normalize-options.js';
+import { readSharedOptions, SHARED_KEYS } from './normalize-options.js';
+import { type Issues, isRecord, readCount, readDuration } from './option-readers.js';
 
 /** The API client of one account, as the credentials resolver gives it. */
 export interface DinteroAccountCredentials {
@@ -41,14 +44,15 @@ export interface DinteroAccountsConfig {
   readonly maxAccounts: number;
   readonly idleTimeoutMs: number;
   readonly resolveTimeoutMs: number;
-  /** What each account's `normalizeOptions()` gets besides its id and credentials. */
-  readonly shared: DinteroSharedAccountOptions;
+  /** What every account shares, validated once, at start-up. */
+  readonly shared: DinteroSharedConfig;
+  /** The store of the options, shared by every account; the registry closes it. */
+  readonly store: DinteroTokenStore | undefined;
 }
 
 const DEFAULT_MAX_ACCOUNTS = 1000;
 const DEFAULT_IDLE_TIMEOUT_MS = 15 * 60_000;
 const DEFAULT_RESOLVE_TIMEOUT_MS = 10_000;
-const MAX_TIMER_MS = 2_147_483_647;
 const PER_ACCOUNT: Record<string, string> = {
   accountId: 'is given to get(accountId), not to the module',
   clientId: 'comes from resolveCredentials, per account',
@@ -56,58 +60,29 @@ const PER_ACCOUNT: Record<string, string> = {
   audience: 'is the default one of each account',
   prefetch: 'does not apply: accounts are opened on first use',
 };
-/** Stand-ins for the per-account fields, to validate the shared options the way forRoot does. */
-const PROBE = { accountId: 'T00000000', clientId: 'probe', clientSecret: 'probe' };
+const OWN_KEYS = ['resolveCredentials', 'maxAccounts', 'idleTimeoutMs', 'resolveTimeoutMs'];
 
 /** Validates accounts options into a frozen config, or throws one {@link DinteroAuthConfigError} naming every bad field. */
 export function normalizeAccountsOptions(input: DinteroAccountsModuleOptions): DinteroAccountsConfig {
   const options: unknown = input;
-  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
-    throw new DinteroAuthConfigError([{ path: '(options)', problem: 'must be an object' }]);
-  }
-  const { resolveCredentials, maxAccounts, idleTimeoutMs, resolveTimeoutMs, ...shared } = options as DinteroAccountsModuleOptions;
-  const issues: DinteroAuthConfigIssue[] = [];
+  if (!isRecord(options)) throw new DinteroAuthConfigError([{ path: '(options)', problem: 'must be an object' }]);
+  const issues: Issues = [];
+  const { resolveCredentials, maxAccounts, idleTimeoutMs, resolveTimeoutMs } = options;
   if (typeof resolveCredentials !== 'function') {
     issues.push({ path: 'resolveCredentials', problem: 'is required: (accountId) => ({ clientId, clientSecret }) or undefined' });
   }
-  for (const [key, problem] of Object.entries(PER_ACCOUNT)) if (key in shared) issues.push({ path: key, problem });
-  const config = {
-    resolveCredentials,
+  for (const key of Object.keys(options)) {
+    if (key in PER_ACCOUNT) issues.push({ path: key, problem: PER_ACCOUNT[key]! });
+    else if (!OWN_KEYS.includes(key) && !SHARED_KEYS.has(key)) issues.push({ path: key, problem: 'is not a known option' });
+  }
+  const config: DinteroAccountsConfig = {
+    resolveCredentials: resolveCredentials as DinteroCredentialsResolver,
     maxAccounts: readCount(maxAccounts, 'maxAccounts', DEFAULT_MAX_ACCOUNTS, issues),
     idleTimeoutMs: readDuration(idleTimeoutMs, 'idleTimeoutMs', DEFAULT_IDLE_TIMEOUT_MS, issues),
     resolveTimeoutMs: readDuration(resolveTimeoutMs, 'resolveTimeoutMs', DEFAULT_RESOLVE_TIMEOUT_MS, issues),
-    shared: Object.freeze({ ...shared }),
+    shared: readSharedOptions(options, issues),
+    store: options.store as DinteroTokenStore | undefined,
   };
-  const sharedIssues = (() => {
-    const perAccount = Object.keys(PER_ACCOUNT);
-    const rest = Object.fromEntries(Object.entries(shared).filter(([key]) => !perAccount.includes(key)));
-    try {
-      normalizeOptions({ ...rest, ...PROBE });
-      return [];
-    } catch (error) {
-      if (error instanceof DinteroAuthConfigError) return error.issues;
-      throw error;
-    }
-  })();
-  issues.push(...sharedIssues);
   if (issues.length > 0) throw new DinteroAuthConfigError(issues);
   return Object.freeze(config);
-}
-
-function readCount(value: unknown, path: string, fallback: number, issues: DinteroAuthConfigIssue[]): number {
-  if (value === undefined) return fallback;
-  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 1) {
-    issues.push({ path, problem: 'must be a whole number of at least 1' });
-    return fallback;
-  }
-  return value;
-}
-
-function readDuration(value: unknown, path: string, fallback: number, issues: DinteroAuthConfigIssue[]): number {
-  if (value === undefined) return fallback;
-  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0 || value > MAX_TIMER_MS) {
-    issues.push({ path, problem: `must be a number of milliseconds above 0 and at most ${MAX_TIMER_MS}` });
-    return fallback;
-  }
-  return value;
 }

@@ -11,18 +11,10 @@ export type RefreshTiming = Readonly<Required<DinteroRefreshOptions>>;
 /** Backoff and demand-probe timing: the options' own type, every field present. */
 export type RetryTiming = Readonly<Required<DinteroRetryOptions>>;
 
-/** The module's options after validation and defaults: frozen, and safe to log. */
-export interface DinteroAuthConfig {
-  /** Dintero account id. */
-  readonly accountId: string;
-  /** Client id and secret (the secret is not readable from here). */
-  readonly credentials: ClientCredentials;
-  /** Token audience. */
-  readonly audience: string;
+/** The options several accounts can share, after validation and defaults: frozen, and safe to log. */
+export interface DinteroSharedConfig {
   /** Base URL without a trailing slash. */
   readonly baseUrl: string;
-  /** `{baseUrl}/accounts/{accountId}/auth/token`. */
-  readonly tokenUrl: string;
   /** Origins that receive the bearer token: Dintero's own, the base URL's, and `apiOrigins`. */
   readonly allowedOrigins: ReadonlySet<string>;
   /** `Dintero-System-Name` header value. */
@@ -41,8 +33,20 @@ export interface DinteroAuthConfig {
   readonly requestTimeoutMs: number;
   /** Longest wait of a caller for a token that does not exist yet, in milliseconds. */
   readonly acquireTimeoutMs: number;
-  /** Whether a token is fetched while the application bootstraps. */
-  readonly prefetch: boolean;
   /** Whether plain http to loopback hosts is allowed. */
   readonly allowInsecureLoopback: boolean;
+}
+
+/** The module's options after validation and defaults: frozen, and safe to log. */
+export interface DinteroAuthConfig extends DinteroSharedConfig {
+  /** Dintero account id. */
+  readonly accountId: string;
+  /** Client id and secret (the secret is not readable from here). */
+  readonly credentials: ClientCredentials;
+  /** Token audience. */
+  readonly audience: string;
+  /** `{baseUrl}/accounts/{accountId}/auth/token`. */
+  readonly tokenUrl: string;
+  /** Whether a token is fetched while the application bootstraps. */
+  readonly prefetch: boolean;
 }

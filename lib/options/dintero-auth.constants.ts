@@ -13,8 +13,5 @@ export const DEFAULT_BASE_URL = 'https://checkout.dintero.com/v1';
 /** Origins that always count as Dintero's own. */
 export const DINTERO_ORIGINS: readonly string[] = Object.freeze(['https://checkout.dintero.com', 'https://api.dintero.com']);
 
-/** Dintero's account id pattern: T (test) or P (production), then 8 digits (account) or 3 (partner). */
-export const ACCOUNT_ID_PATTERN = /^[PT]{1}(?=(?:.{3}|.{8})$)[0-9]*$/;
-
 /** Logger context used by every log line of this module. */
 export const LOGGER_CONTEXT = 'DinteroAuth';

@@ -1,12 +1,11 @@
 import { Agent as HttpAgent } from 'node:http';
-import { ACCOUNT_ID_PATTERN, DEFAULT_BASE_URL, DINTERO_ORIGINS, PACKAGE_NAME, PACKAGE_VERSION } from './dintero-auth.constants.js';
-import { DinteroAuthConfigError, type DinteroAuthConfigIssue } from '../errors/dintero-auth.errors.js';
-import type { DinteroAuthModuleOptions } from './dintero-auth-options.js';
+import { DinteroAuthConfigError } from '../errors/dintero-auth.errors.js';
+import { accountIdProblem, isAccountId } from './account-id.js';
 import { ClientCredentials } from './client-credentials.js';
-import type { DinteroAuthConfig, RefreshTiming, RetryTiming } from './dintero-auth.config.js';
-
-/** Largest delay a Node timer can hold (2^31 - 1 ms, about 24.8 days). */
-const MAX_TIMER_MS = 2_147_483_647;
+import type { DinteroAuthConfig, DinteroSharedConfig, RefreshTiming, RetryTiming } from './dintero-auth.config.js';
+import { DEFAULT_BASE_URL, DINTERO_ORIGINS, PACKAGE_NAME, PACKAGE_VERSION } from './dintero-auth.constants.js';
+import type { DinteroAuthModuleOptions } from './dintero-auth-options.js';
+import { type Issues, isRecord, parseUrl, type RawOptions, readBoolean, readDuration, readUnknownKeys } from './option-readers.js';
 
 const DEFAULT_REFRESH: RefreshTiming = {
   windowStart: 0.75,
@@ -20,15 +19,15 @@ const DEFAULT_API_TIMEOUT_MS = 30_000;
 /** Dintero's limit for the `Dintero-System-*` headers. */
 const MAX_SYSTEM_HEADER_LENGTH = 120;
 
+/** The options that say whose tokens these are; the rest can be shared by many accounts. */
+const IDENTITY = { accountId: true, clientId: true, clientSecret: true, audience: true } as const;
+
 /**
  * Every option, once. Typed by the options interface, so an option added there and not here (or
  * the reverse) does not compile; the README's table is checked against {@link optionPaths}.
  */
 const OPTIONS: Record<keyof DinteroAuthModuleOptions, true> = {
-  accountId: true,
-  clientId: true,
-  clientSecret: true,
-  audience: true,
+  ...IDENTITY,
   baseUrl: true,
   refresh: true,
   retry: true,
@@ -44,6 +43,8 @@ const OPTIONS: Record<keyof DinteroAuthModuleOptions, true> = {
   store: true,
 };
 const KNOWN_KEYS = new Set(Object.keys(OPTIONS));
+/** Options that several accounts can share: all but their identity and `prefetch`. */
+export const SHARED_KEYS: ReadonlySet<string> = new Set(Object.keys(OPTIONS).filter((key) => !(key in IDENTITY) && key !== 'prefetch'));
 
 /** Every option's path, nested ones as `refresh.windowStart`: what the documentation must list. */
 export function optionPaths(): string[] {
@@ -54,14 +55,15 @@ export function optionPaths(): string[] {
     ...nested('retry', DEFAULT_RETRY),
   ];
 }
+
 const LOOPBACK_HOSTS = new Set(['127.0.0.1', '[::1]', 'localhost']);
 
-type Issues = DinteroAuthConfigIssue[];
-type Raw = Record<string, unknown>;
-
-/** Default audience for an account: the one Dintero's own examples use. */
-function defaultAudience(accountId: string): string {
-  return `https://api.dintero.com/v1/accounts/${accountId}`;
+/** Whose tokens: an account and its API client, validated. */
+interface Identity {
+  readonly accountId: string;
+  readonly clientId: string;
+  readonly clientSecret: string;
+  readonly audience: string;
 }
 
 /**
@@ -69,53 +71,41 @@ function defaultAudience(accountId: string): string {
  * naming every invalid field. Never echoes the client secret.
  */
 export function normalizeOptions(input: DinteroAuthModuleOptions): DinteroAuthConfig {
-  // Options often come from the environment or a factory; trust nothing about their shape.
-  const options: unknown = input;
-  if (!isRecord(options)) {
-    throw new DinteroAuthConfigError([{ path: '(options)', problem: 'must be an object' }]);
-  }
+  const options = readObject(input);
   const issues: Issues = [];
-  for (const key of Object.keys(options)) {
-    if (!KNOWN_KEYS.has(key)) issues.push({ path: key, problem: 'is not a known option' });
-  }
+  readUnknownKeys(options, KNOWN_KEYS, issues);
+  const identity = readIdentity(options, issues);
+  const prefetch = readBoolean(options.prefetch, 'prefetch', false, issues);
+  const shared = readSharedOptions(options, issues);
+  if (issues.length > 0) throw new DinteroAuthConfigError(issues);
+  return withIdentity(shared, identity!, prefetch);
+}
 
-  const accountId = readAccountId(options.accountId, issues);
-  const clientId = readClientId(options.clientId, issues);
-  const clientSecret = readSecret(options.clientSecret, issues);
-  const allowInsecureLoopback = readBoolean(options, 'allowInsecureLoopback', false, issues);
-  const prefetch = readBoolean(options, 'prefetch', false, issues);
+/**
+ * Validates the options that accounts share (every one but the identity and `prefetch`) into a
+ * frozen config, adding a problem to `issues` for each invalid field. Keys are not checked here:
+ * the caller knows which it accepts.
+ */
+export function readSharedOptions(options: RawOptions, issues: Issues): DinteroSharedConfig {
+  const allowInsecureLoopback = readBoolean(options.allowInsecureLoopback, 'allowInsecureLoopback', false, issues);
   const baseUrl = readBaseUrl(options.baseUrl, allowInsecureLoopback, issues);
-  const audience = readAudience(options.audience, accountId, issues);
   const refresh = readRefresh(options.refresh, issues);
   const retry = readRetry(options.retry, issues);
-  const requestTimeoutMs = readDuration(options, 'requestTimeoutMs', DEFAULT_TIMEOUT_MS, issues);
-  const acquireTimeoutMs = readDuration(options, 'acquireTimeoutMs', DEFAULT_TIMEOUT_MS, issues);
-  const apiTimeoutMs = readDuration(options, 'apiTimeoutMs', DEFAULT_API_TIMEOUT_MS, issues);
+  const requestTimeoutMs = readDuration(options.requestTimeoutMs, 'requestTimeoutMs', DEFAULT_TIMEOUT_MS, issues);
+  const acquireTimeoutMs = readDuration(options.acquireTimeoutMs, 'acquireTimeoutMs', DEFAULT_TIMEOUT_MS, issues);
+  const apiTimeoutMs = readDuration(options.apiTimeoutMs, 'apiTimeoutMs', DEFAULT_API_TIMEOUT_MS, issues);
   const apiOrigins = readApiOrigins(options.apiOrigins, allowInsecureLoopback, issues);
   const systemName = readHeaderText(options, 'systemName', PACKAGE_NAME, issues);
   const systemVersion = readHeaderText(options, 'systemVersion', PACKAGE_VERSION, issues);
-  const store = options.store;
-  const storeMethods = ['get', 'set', 'acquireLease', 'watch', 'raise', 'close'];
-  if (store !== undefined && !(isRecord(store) && storeMethods.every((name) => typeof store[name] === 'function'))) {
-    issues.push({
-      path: 'store',
-      problem: 'must be a DinteroTokenStore (get, set, acquireLease, watch, raise and close methods), e.g. a RedisTokenStore',
-    });
-  }
+  readStore(options.store, issues);
   const httpsAgent = options.httpsAgent;
   if (httpsAgent !== undefined && !(httpsAgent instanceof HttpAgent)) {
     issues.push({ path: 'httpsAgent', problem: 'must be an http(s).Agent, such as https.Agent or a proxy agent' });
   }
-
-  if (issues.length > 0) throw new DinteroAuthConfigError(issues);
-
-  return Object.freeze<DinteroAuthConfig>({
-    accountId: accountId!,
-    credentials: new ClientCredentials(clientId!, clientSecret!),
-    audience: audience!,
-    baseUrl: baseUrl!,
-    tokenUrl: `${baseUrl!}/accounts/${accountId!}/auth/token`,
-    allowedOrigins: new Set([...DINTERO_ORIGINS, new URL(baseUrl!).origin, ...apiOrigins]),
+  const origin = baseUrl === undefined ? [] : [new URL(baseUrl).origin];
+  return Object.freeze<DinteroSharedConfig>({
+    baseUrl: baseUrl ?? DEFAULT_BASE_URL,
+    allowedOrigins: new Set([...DINTERO_ORIGINS, ...origin, ...apiOrigins]),
     systemName,
     systemVersion,
     apiTimeoutMs,
@@ -124,13 +114,62 @@ export function normalizeOptions(input: DinteroAuthModuleOptions): DinteroAuthCo
     retry,
     requestTimeoutMs,
     acquireTimeoutMs,
-    prefetch,
     allowInsecureLoopback,
   });
 }
 
-function isRecord(value: unknown): value is Raw {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
+/**
+ * One account's config over shared ones already validated: its id (already checked by the
+ * caller) and the credentials a resolver gave, checked as `forRoot` checks them.
+ */
+export function accountConfig(shared: DinteroSharedConfig, accountId: string, credentials: unknown): DinteroAuthConfig {
+  const given = isRecord(credentials) ? credentials : {};
+  const issues: Issues = [];
+  const identity = readIdentity({ accountId, clientId: given.clientId, clientSecret: given.clientSecret }, issues);
+  if (issues.length > 0) throw new DinteroAuthConfigError(issues);
+  return withIdentity(shared, identity!, false);
+}
+
+function readObject(input: unknown): RawOptions {
+  // Options often come from the environment or a factory; trust nothing about their shape.
+  if (!isRecord(input)) throw new DinteroAuthConfigError([{ path: '(options)', problem: 'must be an object' }]);
+  return input;
+}
+
+/** The identity, or undefined with its problems in `issues`. */
+function readIdentity(options: RawOptions, issues: Issues): Identity | undefined {
+  const accountId = readAccountId(options.accountId, issues);
+  const clientId = readClientId(options.clientId, issues);
+  const clientSecret = readSecret(options.clientSecret, issues);
+  const audience = readAudience(options.audience, accountId, issues);
+  if (accountId === undefined || clientId === undefined || clientSecret === undefined || audience === undefined) return undefined;
+  return { accountId, clientId, clientSecret, audience };
+}
+
+function withIdentity(shared: DinteroSharedConfig, identity: Identity, prefetch: boolean): DinteroAuthConfig {
+  const { accountId, clientId, clientSecret, audience } = identity;
+  return Object.freeze<DinteroAuthConfig>({
+    ...shared,
+    accountId,
+    credentials: new ClientCredentials(clientId, clientSecret),
+    audience,
+    tokenUrl: `${shared.baseUrl}/accounts/${accountId}/auth/token`,
+    prefetch,
+  });
+}
+
+function readStore(store: unknown, issues: Issues): void {
+  const methods = ['get', 'set', 'acquireLease', 'watch', 'raise', 'close'];
+  if (store === undefined || (isRecord(store) && methods.every((name) => typeof store[name] === 'function'))) return;
+  issues.push({
+    path: 'store',
+    problem: 'must be a DinteroTokenStore (get, set, acquireLease, watch, raise and close methods), e.g. a RedisTokenStore',
+  });
+}
+
+/** Default audience for an account: the one Dintero's own examples use. */
+function defaultAudience(accountId: string): string {
+  return `https://api.dintero.com/v1/accounts/${accountId}`;
 }
 
 function readAccountId(value: unknown, issues: Issues): string | undefined {
@@ -138,13 +177,8 @@ function readAccountId(value: unknown, issues: Issues): string | undefined {
     issues.push({ path: 'accountId', problem: 'is required (a string such as "T12345678")' });
     return undefined;
   }
-  if (!ACCOUNT_ID_PATTERN.test(value)) {
-    // A long value may be a secret in the wrong variable: show short ones only.
-    const shown = value.length <= 12 ? JSON.stringify(value) : `a ${value.length}-character value`;
-    issues.push({
-      path: 'accountId',
-      problem: `${shown} is not a Dintero account id: T (test) or P (production), then 8 digits, or 3 for a partner`,
-    });
+  if (!isAccountId(value)) {
+    issues.push({ path: 'accountId', problem: accountIdProblem(value) });
     return undefined;
   }
   return value;
@@ -212,15 +246,6 @@ function transportProblem(url: URL, allowInsecureLoopback: boolean): string | un
   return undefined;
 }
 
-function parseUrl(value: unknown): URL | undefined {
-  if (typeof value !== 'string') return undefined;
-  try {
-    return new URL(value);
-  } catch {
-    return undefined;
-  }
-}
-
 function readApiOrigins(value: unknown, allowInsecureLoopback: boolean, issues: Issues): string[] {
   if (value === undefined) return [];
   if (!Array.isArray(value)) {
@@ -240,7 +265,7 @@ function readApiOrigins(value: unknown, allowInsecureLoopback: boolean, issues: 
   return origins;
 }
 
-function readHeaderText(options: Raw, key: string, fallback: string, issues: Issues): string {
+function readHeaderText(options: RawOptions, key: string, fallback: string, issues: Issues): string {
   const value = options[key];
   if (value === undefined) return fallback;
   if (typeof value !== 'string' || value.length === 0 || value.length > MAX_SYSTEM_HEADER_LENGTH || !/^[\x20-\x7e]+$/.test(value)) {
@@ -259,27 +284,7 @@ function readAudience(value: unknown, accountId: string | undefined, issues: Iss
   return value;
 }
 
-function readBoolean(options: Raw, key: string, fallback: boolean, issues: Issues): boolean {
-  const value = options[key];
-  if (value === undefined) return fallback;
-  if (typeof value !== 'boolean') {
-    issues.push({ path: key, problem: 'must be true or false' });
-    return fallback;
-  }
-  return value;
-}
-
-function readDuration(options: Raw, key: string, fallback: number, issues: Issues, path = key): number {
-  const value = options[key];
-  if (value === undefined) return fallback;
-  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0 || value > MAX_TIMER_MS) {
-    issues.push({ path, problem: `must be a number of milliseconds above 0 and at most ${MAX_TIMER_MS}` });
-    return fallback;
-  }
-  return value;
-}
-
-function readFraction(options: Raw, key: keyof RefreshTiming, fallback: number, issues: Issues): number {
+function readFraction(options: RawOptions, key: keyof RefreshTiming, fallback: number, issues: Issues): number {
   const value = options[key];
   if (value === undefined) return fallback;
   if (typeof value !== 'number' || !(value > 0 && value < 1)) {
@@ -289,15 +294,13 @@ function readFraction(options: Raw, key: keyof RefreshTiming, fallback: number, 
   return value;
 }
 
-function readSection(value: unknown, path: string, issues: Issues, known: readonly string[]): Raw {
+function readSection(value: unknown, path: string, issues: Issues, known: readonly string[]): RawOptions {
   if (value === undefined) return {};
   if (!isRecord(value)) {
     issues.push({ path, problem: 'must be an object' });
     return {};
   }
-  for (const key of Object.keys(value)) {
-    if (!known.includes(key)) issues.push({ path: `${path}.${key}`, problem: 'is not a known option' });
-  }
+  readUnknownKeys(value, new Set(known), issues, `${path}.`);
   return value;
 }
 
@@ -308,7 +311,7 @@ function readRefresh(value: unknown, issues: Issues): RefreshTiming {
     windowStart: readFraction(raw, 'windowStart', d.windowStart, issues),
     windowEnd: readFraction(raw, 'windowEnd', d.windowEnd, issues),
     safetyMarginFraction: readFraction(raw, 'safetyMarginFraction', d.safetyMarginFraction, issues),
-    safetyMarginMaxMs: readDuration(raw, 'safetyMarginMaxMs', d.safetyMarginMaxMs, issues, 'refresh.safetyMarginMaxMs'),
+    safetyMarginMaxMs: readDuration(raw.safetyMarginMaxMs, 'refresh.safetyMarginMaxMs', d.safetyMarginMaxMs, issues),
   };
   if (timing.windowStart > timing.windowEnd) {
     issues.push({ path: 'refresh.windowStart', problem: 'must not be after refresh.windowEnd' });
@@ -327,9 +330,9 @@ function readRefresh(value: unknown, issues: Issues): RefreshTiming {
 function readRetry(value: unknown, issues: Issues): RetryTiming {
   const raw = readSection(value, 'retry', issues, Object.keys(DEFAULT_RETRY));
   const timing: RetryTiming = {
-    initialDelayMs: readDuration(raw, 'initialDelayMs', DEFAULT_RETRY.initialDelayMs, issues, 'retry.initialDelayMs'),
-    maxDelayMs: readDuration(raw, 'maxDelayMs', DEFAULT_RETRY.maxDelayMs, issues, 'retry.maxDelayMs'),
-    demandIntervalMs: readDuration(raw, 'demandIntervalMs', DEFAULT_RETRY.demandIntervalMs, issues, 'retry.demandIntervalMs'),
+    initialDelayMs: readDuration(raw.initialDelayMs, 'retry.initialDelayMs', DEFAULT_RETRY.initialDelayMs, issues),
+    maxDelayMs: readDuration(raw.maxDelayMs, 'retry.maxDelayMs', DEFAULT_RETRY.maxDelayMs, issues),
+    demandIntervalMs: readDuration(raw.demandIntervalMs, 'retry.demandIntervalMs', DEFAULT_RETRY.demandIntervalMs, issues),
   };
   if (timing.maxDelayMs < timing.initialDelayMs) {
     issues.push({ path: 'retry.maxDelayMs', problem: 'must not be below retry.initialDelayMs' });

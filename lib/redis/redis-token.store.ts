@@ -3,6 +3,7 @@ import { type Cluster, Redis, type RedisOptions } from 'ioredis';
 import type { DinteroTokenLease, DinteroTokenStore } from '../store/dintero-token.store.js';
 import { type RedisClient, whenReady, withinTimeout } from './redis-connection.js';
 import { RedisWatcher } from './redis-watcher.js';
+import { MAX_TOKEN_LIFETIME_SECONDS } from '../token/refresh-policy.js';
 
 // Each script keeps one decision atomic on the server, on the server's clock.
 /** Takes the lease unless it is held with an expiry (one without counts as stale), and counts generations. */
@@ -24,8 +25,8 @@ const RAISE = `local current = tonumber(redis.call('get', KEYS[1]))
 if current == nil or tonumber(ARGV[1]) > current then redis.call('set', KEYS[1], ARGV[1], 'PX', ARGV[2]) else redis.call('pexpire', KEYS[1], ARGV[2]) end
 return 1`;
 
-/** Generation counters outlive any token: a month. */
-const GENERATION_TTL_MS = 30 * 24 * 60 * 60 * 1000;
+/** Generation counters outlive any token. */
+const GENERATION_TTL_MS = MAX_TOKEN_LIFETIME_SECONDS * 1000;
 
 /** Options of {@link RedisTokenStore}: your own ioredis client (or Cluster), or a URL to open one. */
 export interface RedisTokenStoreOptions {

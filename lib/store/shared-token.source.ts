@@ -10,6 +10,7 @@ import type { SourcedToken, TokenRequest, TokenSource } from '../token/token-sou
 import type { DinteroTokenLease, DinteroTokenStore } from './dintero-token.store.js';
 import { Doorbell } from './doorbell.js';
 import { TokenCipher } from './token-cipher.js';
+import { MAX_TOKEN_LIFETIME_SECONDS } from '../token/refresh-policy.js';
 
 /** What is stored, encrypted, under the token key. */
 interface StoredToken {
@@ -24,8 +25,8 @@ interface StoredToken {
 const POLL_MS = 50;
 /** ...and with one: only in case a notification was lost. */
 const WATCHED_POLL_MS = 500;
-/** Generation floors outlive any token: a month. */
-const FLOOR_TTL_MS = 30 * 24 * 60 * 60 * 1000;
+/** Generation floors outlive any token. */
+const FLOOR_TTL_MS = MAX_TOKEN_LIFETIME_SECONDS * 1000;
 /** Generations of the tokens this replica handed out, kept to refuse them cluster-wide. */
 const GENERATIONS_KEPT = 8;
 

@@ -137,6 +137,11 @@ describe('DinteroAccounts: accounts that cannot be opened', () => {
     }
     await expect(accounts.forget('nope')).rejects.toBeInstanceOf(DinteroAccountIdError);
     expect(table.totalCalls).toBe(0);
+    // The rule of the accountId option: short values shown, longer ones by their length only.
+    const rule = 'is not a Dintero account id: T (test) or P (production), then 8 digits, or 3 for a partner';
+    await expect(accounts.get('X1')).rejects.toThrow(`"X1" ${rule}`);
+    await expect(accounts.get(secretLike)).rejects.toThrow(`a ${secretLike.length}-character value ${rule}`);
+    await expect(accounts.get(42 as never)).rejects.toThrow(`a number ${rule}`);
   });
 
   it('a resolver that throws is DinteroAccountResolveError, not cached: the next get resolves again', async () => {
