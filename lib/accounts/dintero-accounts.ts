@@ -13,12 +13,12 @@ import type { DinteroAccount } from './dintero-account.js';
 import { InFlightCounter } from './in-flight-counter.js';
 import { DinteroAccountIdError, DinteroAccountNotFoundError, DinteroAccountResolveError } from '../errors/dintero-account.errors.js';
 import type { DinteroAccountCloseReason, DinteroAccountEvent, DinteroAccountStatus } from './dintero-accounts.events.js';
-import {
-  type DinteroAccountCredentials,
-  type DinteroAccountsConfig,
-  type DinteroAccountsModuleOptions,
-  normalizeAccountsOptions,
+import type {
+  DinteroAccountCredentials,
+  DinteroAccountsConfig,
+  DinteroAccountsModuleOptions,
 } from '../options/dintero-accounts-options.js';
+import { normalizeAccountsOptions } from '../options/normalize-accounts-options.js';
 
 /** An open account: its client, and the calls of its `http` in flight. */
 interface AccountRuntime {

@@ -10,7 +10,7 @@ import type { DinteroAuthConfig } from '../options/dintero-auth.config.js';
 import type { DinteroAccessToken } from '../token/access-token.js';
 import type { Clock } from '../token/clock.js';
 import type { DinteroTokenService } from '../token/dintero-token.service.js';
-import { CallDeadline } from './api-deadline.js';
+import { CallDeadline } from './call-deadline.js';
 import type { DinteroAgents } from './dintero-agents.js';
 import { redactAxiosError, redactResponse } from './redact-axios.js';
 import { guardRedirects, type RedirectTrail } from './redirect-guard.js';

@@ -1,9 +1,6 @@
-import { DinteroAuthConfigError } from '../errors/dintero-auth.errors.js';
 import type { DinteroTokenStore } from '../store/dintero-token.store.js';
 import type { DinteroSharedConfig } from './dintero-auth.config.js';
 import type { DinteroAuthModuleOptions } from './dintero-auth-options.js';
-import { readSharedOptions, SHARED_KEYS } from './normalize-options.js';
-import { type Issues, isRecord, readCount, readDuration } from './option-readers.js';
 
 /** The API client of one account, as the credentials resolver gives it. */
 export interface DinteroAccountCredentials {
@@ -48,41 +45,4 @@ export interface DinteroAccountsConfig {
   readonly shared: DinteroSharedConfig;
   /** The store of the options, shared by every account; the registry closes it. */
   readonly store: DinteroTokenStore | undefined;
-}
-
-const DEFAULT_MAX_ACCOUNTS = 1000;
-const DEFAULT_IDLE_TIMEOUT_MS = 15 * 60_000;
-const DEFAULT_RESOLVE_TIMEOUT_MS = 10_000;
-const PER_ACCOUNT: Record<string, string> = {
-  accountId: 'is given to get(accountId), not to the module',
-  clientId: 'comes from resolveCredentials, per account',
-  clientSecret: 'comes from resolveCredentials, per account',
-  audience: 'is the default one of each account',
-  prefetch: 'does not apply: accounts are opened on first use',
-};
-const OWN_KEYS = ['resolveCredentials', 'maxAccounts', 'idleTimeoutMs', 'resolveTimeoutMs'];
-
-/** Validates accounts options into a frozen config, or throws one {@link DinteroAuthConfigError} naming every bad field. */
-export function normalizeAccountsOptions(input: DinteroAccountsModuleOptions): DinteroAccountsConfig {
-  const options: unknown = input;
-  if (!isRecord(options)) throw new DinteroAuthConfigError([{ path: '(options)', problem: 'must be an object' }]);
-  const issues: Issues = [];
-  const { resolveCredentials, maxAccounts, idleTimeoutMs, resolveTimeoutMs } = options;
-  if (typeof resolveCredentials !== 'function') {
-    issues.push({ path: 'resolveCredentials', problem: 'is required: (accountId) => ({ clientId, clientSecret }) or undefined' });
-  }
-  for (const key of Object.keys(options)) {
-    if (key in PER_ACCOUNT) issues.push({ path: key, problem: PER_ACCOUNT[key]! });
-    else if (!OWN_KEYS.includes(key) && !SHARED_KEYS.has(key)) issues.push({ path: key, problem: 'is not a known option' });
-  }
-  const config: DinteroAccountsConfig = {
-    resolveCredentials: resolveCredentials as DinteroCredentialsResolver,
-    maxAccounts: readCount(maxAccounts, 'maxAccounts', DEFAULT_MAX_ACCOUNTS, issues),
-    idleTimeoutMs: readDuration(idleTimeoutMs, 'idleTimeoutMs', DEFAULT_IDLE_TIMEOUT_MS, issues),
-    resolveTimeoutMs: readDuration(resolveTimeoutMs, 'resolveTimeoutMs', DEFAULT_RESOLVE_TIMEOUT_MS, issues),
-    shared: readSharedOptions(options, issues),
-    store: options.store as DinteroTokenStore | undefined,
-  };
-  if (issues.length > 0) throw new DinteroAuthConfigError(issues);
-  return Object.freeze(config);
 }
