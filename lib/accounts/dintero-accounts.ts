@@ -2,13 +2,15 @@ import { inspect } from 'node:util';
 import type { OnApplicationShutdown, OnModuleDestroy } from '@nestjs/common';
 import { type Observable, Subject } from 'rxjs';
 import { ACCOUNT_ID_PATTERN } from '../options/dintero-auth.constants.js';
-import { DinteroTokenUnavailableError } from '../errors/dintero-auth.errors.js';
+import { DinteroTokenUnavailableError } from '../errors/dintero-token-unavailable.error.js';
 import type { DinteroTokenStore } from '../store/dintero-token.store.js';
 import type { Clock, TimerHandle } from '../token/clock.js';
 import { type EvictionCandidate, capacityEvictions, idleEvictions, nextIdleCheckAt } from './account-eviction.js';
 import type { DinteroAccount } from './dintero-account.js';
 import { type AccountRuntime, createAccountRuntime, unclosableStore } from './dintero-account.factory.js';
-import { DinteroAccountIdError, DinteroAccountNotFoundError, DinteroAccountResolveError } from '../errors/dintero-account.errors.js';
+import { DinteroAccountIdError } from '../errors/dintero-account-id.error.js';
+import { DinteroAccountNotFoundError } from '../errors/dintero-account-not-found.error.js';
+import { DinteroAccountResolveError } from '../errors/dintero-account-resolve.error.js';
 import type { DinteroAccountCloseReason, DinteroAccountEvent, DinteroAccountStatus } from './dintero-accounts.events.js';
 import {
   type DinteroAccountCredentials,

@@ -1,6 +1,6 @@
 import { Inject, type InjectionToken } from '@nestjs/common';
 import { ModulesContainer } from '@nestjs/core';
-import { DinteroAuthConfigError, type DinteroAuthConfigIssue } from '../errors/dintero-auth.errors.js';
+import { DinteroAuthConfigError, type DinteroAuthConfigIssue } from '../errors/dintero-auth-config.error.js';
 import { DinteroAuthInterceptor } from '../http/dintero-auth.interceptor.js';
 import { DinteroHttpService } from '../http/dintero-http.service.js';
 import { DinteroTokenService } from '../token/dintero-token.service.js';

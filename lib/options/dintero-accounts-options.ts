@@ -1,4 +1,4 @@
-import { DinteroAuthConfigError, type DinteroAuthConfigIssue } from '../errors/dintero-auth.errors.js';
+import { DinteroAuthConfigError, type DinteroAuthConfigIssue } from '../errors/dintero-auth-config.error.js';
 import type { DinteroAuthModuleOptions } from './dintero-auth-options.js';
 import { normalizeOptions } from './normalize-options.js';
 

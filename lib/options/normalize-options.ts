@@ -1,6 +1,6 @@
 import { Agent as HttpAgent } from 'node:http';
 import { ACCOUNT_ID_PATTERN, DEFAULT_BASE_URL, DINTERO_ORIGINS, PACKAGE_NAME, PACKAGE_VERSION } from './dintero-auth.constants.js';
-import { DinteroAuthConfigError, type DinteroAuthConfigIssue } from '../errors/dintero-auth.errors.js';
+import { DinteroAuthConfigError, type DinteroAuthConfigIssue } from '../errors/dintero-auth-config.error.js';
 import type { DinteroAuthModuleOptions } from './dintero-auth-options.js';
 import { ClientCredentials } from './client-credentials.js';
 import type { DinteroAuthConfig, RefreshTiming, RetryTiming } from './dintero-auth.config.js';

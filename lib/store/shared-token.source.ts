@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { Logger, type OnApplicationShutdown } from '@nestjs/common';
 import { LOGGER_CONTEXT } from '../options/dintero-auth.constants.js';
-import { DinteroTokenNetworkError } from '../errors/dintero-auth.errors.js';
+import { DinteroTokenNetworkError } from '../errors/dintero-token-network.error.js';
 import type { DinteroAuthConfig } from '../options/dintero-auth.config.js';
 import type { TokenGrant } from '../token/access-token.js';
 import type { TokenEventBus } from '../token/token-event-bus.js';

@@ -1,12 +1,9 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown, type OnModuleDestroy } from '@nestjs/common';
 import { BehaviorSubject, Observable, filter } from 'rxjs';
 import { DINTERO_AUTH_CONFIG, DINTERO_CLOCK, LOGGER_CONTEXT } from '../options/dintero-auth.constants.js';
-import {
-  DinteroAuthError,
-  DinteroTokenResponseError,
-  DinteroTokenUnavailableError,
-  type DinteroTokenWaitContext,
-} from '../errors/dintero-auth.errors.js';
+import { DinteroAuthError } from '../errors/dintero-auth.error.js';
+import { DinteroTokenResponseError } from '../errors/dintero-token-response.error.js';
+import { DinteroTokenUnavailableError, type DinteroTokenWaitContext } from '../errors/dintero-token-unavailable.error.js';
 import type { DinteroAuthConfig } from '../options/dintero-auth.config.js';
 import { DinteroAccessToken, type TokenGrant } from './access-token.js';
 import type { Clock, TimerHandle } from './clock.js';

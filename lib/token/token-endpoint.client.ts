@@ -2,12 +2,10 @@ import axios, { type AxiosInstance, type AxiosResponse } from 'axios';
 import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
 import { USER_AGENT } from '../options/dintero-auth.constants.js';
-import {
-  type DinteroAuthError,
-  DinteroTokenNetworkError,
-  DinteroTokenRequestError,
-  DinteroTokenResponseError,
-} from '../errors/dintero-auth.errors.js';
+import type { DinteroAuthError } from '../errors/dintero-auth.error.js';
+import { DinteroTokenNetworkError } from '../errors/dintero-token-network.error.js';
+import { DinteroTokenRequestError } from '../errors/dintero-token-request.error.js';
+import { DinteroTokenResponseError } from '../errors/dintero-token-response.error.js';
 import type { DinteroAuthConfig } from '../options/dintero-auth.config.js';
 import type { TokenGrant } from './access-token.js';
 import { MAX_TOKEN_LIFETIME_SECONDS } from './refresh-policy.js';

@@ -1,5 +1,5 @@
 import { PACKAGE_NAME, PACKAGE_VERSION } from '../options/dintero-auth.constants.js';
-import type { DinteroAuthError } from '../errors/dintero-auth.errors.js';
+import type { DinteroAuthError } from '../errors/dintero-auth.error.js';
 
 /** The little of `@opentelemetry/api` used here, so that it stays an optional peer. */
 interface Span {

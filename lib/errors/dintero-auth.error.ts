@@ -1,0 +1,17 @@
+/**
+ * The error taxonomy of this module. Every error carries a stable `code` for programs and a
+ * message for people; none ever holds a client secret or an access token.
+ */
+
+/** Base class of every error this module throws or rejects with. */
+export abstract class DinteroAuthError extends Error {
+  /** Stable machine-readable code, e.g. `DINTERO_TOKEN_REQUEST`. */
+  abstract readonly code: string;
+  /** Whether the same request may succeed if tried again later. */
+  abstract readonly retryable: boolean;
+
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = new.target.name;
+  }
+}

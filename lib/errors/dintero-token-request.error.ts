@@ -1,0 +1,37 @@
+import { DinteroAuthError } from './dintero-auth.error.js';
+
+/** Dintero's token endpoint answered with an error status. */
+export class DinteroTokenRequestError extends DinteroAuthError {
+  readonly code = 'DINTERO_TOKEN_REQUEST';
+  /** HTTP status of the answer. */
+  readonly status: number;
+  /** `error.code` from Dintero's error body, when present. */
+  readonly dinteroCode: string | undefined;
+  /** `error.message` from Dintero's error body, when present. */
+  readonly dinteroMessage: string | undefined;
+  /** The server's `Retry-After`, in milliseconds, when it sent one. */
+  readonly retryAfterMs: number | undefined;
+  /** 429, 408 and 5xx may pass; 400, 401, 403 and other 4xx need a fix on our side. */
+  readonly retryable: boolean;
+
+  constructor(details: {
+    status: number;
+    dinteroCode?: string | undefined;
+    dinteroMessage?: string | undefined;
+    retryAfterMs?: number | undefined;
+  }) {
+    const code = details.dinteroCode ? ` (${details.dinteroCode})` : '';
+    const said = details.dinteroMessage ? `: ${details.dinteroMessage}` : '';
+    super(`Dintero token endpoint answered ${details.status}${code}${said}`);
+    this.status = details.status;
+    this.dinteroCode = details.dinteroCode;
+    this.dinteroMessage = details.dinteroMessage;
+    this.retryAfterMs = details.retryAfterMs;
+    this.retryable = isRetryableStatus(details.status);
+  }
+}
+
+/** Statuses worth trying again: the server is busy, overloaded or failing, not refusing us. */
+function isRetryableStatus(status: number): boolean {
+  return status === 408 || status === 429 || status >= 500;
+}

@@ -1,0 +1,12 @@
+import { DinteroAuthError } from './dintero-auth.error.js';
+
+/** The token endpoint answered 200 with something that is not a usable token. */
+export class DinteroTokenResponseError extends DinteroAuthError {
+  readonly code = 'DINTERO_TOKEN_RESPONSE';
+  // A proxy's error page or a half-sent body can be transient; backoff bounds the cost if not.
+  readonly retryable = true;
+
+  constructor(problem: string) {
+    super(`Dintero token response is unusable: ${problem}`);
+  }
+}
