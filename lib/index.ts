@@ -16,8 +16,10 @@ export {
 export type { DinteroAuthModuleOptions, DinteroRefreshOptions, DinteroRetryOptions } from './options/dintero-auth-options.js';
 export { DINTERO_ENV_VARIABLES, dinteroOptionsFromEnv } from './options/options-from-env.js';
 export { DinteroAuthError } from './errors/dintero-auth.error.js';
+export { DinteroErrorCode } from './errors/dintero-error-code.js';
+export { type DinteroAuthErrorByCode, isDinteroAuthError } from './errors/is-dintero-auth-error.js';
 export { DinteroAuthConfigError, type DinteroAuthConfigIssue } from './errors/dintero-auth-config.error.js';
-export { DinteroTokenRequestError } from './errors/dintero-token-request.error.js';
+export { DinteroTokenRequestError, retryAfterMsOf } from './errors/dintero-token-request.error.js';
 export { DinteroTokenNetworkError, type DinteroTokenNetworkFailure } from './errors/dintero-token-network.error.js';
 export { DinteroTokenResponseError } from './errors/dintero-token-response.error.js';
 export {

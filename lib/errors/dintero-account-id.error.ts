@@ -1,8 +1,9 @@
 import { DinteroAuthError } from './dintero-auth.error.js';
+import { DinteroErrorCode } from './dintero-error-code.js';
 
 /** `DinteroAccounts.get()` or `forget()` was given something that is not a Dintero account id. */
 export class DinteroAccountIdError extends DinteroAuthError {
-  readonly code = 'DINTERO_ACCOUNT_ID';
+  readonly code = DinteroErrorCode.ACCOUNT_ID;
   readonly retryable = false;
 
   constructor(value: unknown) {

@@ -1,8 +1,9 @@
 import { DinteroAuthError } from './dintero-auth.error.js';
+import { DinteroErrorCode } from './dintero-error-code.js';
 
 /** The credentials resolver knows no such account (it gave `undefined`). Asked again on the next `get()`. */
 export class DinteroAccountNotFoundError extends DinteroAuthError {
-  readonly code = 'DINTERO_ACCOUNT_NOT_FOUND';
+  readonly code = DinteroErrorCode.ACCOUNT_NOT_FOUND;
   readonly retryable = false;
 
   constructor(readonly accountId: string) {

@@ -1,4 +1,5 @@
 import { DinteroAuthError } from './dintero-auth.error.js';
+import { DinteroErrorCode } from './dintero-error-code.js';
 
 /** Why the credentials of an account could not be resolved. */
 export type DinteroAccountResolveFailure = 'failed' | 'timeout' | 'shutdown';
@@ -9,7 +10,7 @@ export type DinteroAccountResolveFailure = 'failed' | 'timeout' | 'shutdown';
  * resolver threw.
  */
 export class DinteroAccountResolveError extends DinteroAuthError {
-  readonly code = 'DINTERO_ACCOUNT_RESOLVE';
+  readonly code = DinteroErrorCode.ACCOUNT_RESOLVE;
   readonly retryable: boolean;
 
   constructor(

@@ -1,4 +1,5 @@
 import { DinteroAuthError } from './dintero-auth.error.js';
+import { DinteroErrorCode } from './dintero-error-code.js';
 
 /** One invalid module option: where it is and what is wrong with it. */
 export interface DinteroAuthConfigIssue {
@@ -10,7 +11,7 @@ export interface DinteroAuthConfigIssue {
 
 /** The module's options are invalid; names every bad field at once. Thrown at start-up. */
 export class DinteroAuthConfigError extends DinteroAuthError {
-  readonly code = 'DINTERO_AUTH_CONFIG';
+  readonly code = DinteroErrorCode.AUTH_CONFIG;
   readonly retryable = false;
   readonly issues: readonly DinteroAuthConfigIssue[];
 

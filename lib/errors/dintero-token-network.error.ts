@@ -1,4 +1,5 @@
 import { DinteroAuthError } from './dintero-auth.error.js';
+import { DinteroErrorCode } from './dintero-error-code.js';
 
 /** Why a token request got no answer. */
 export type DinteroTokenNetworkFailure = 'timeout' | 'connection' | 'aborted';
@@ -16,7 +17,7 @@ const SYSTEM_CODE_HINTS: Readonly<Record<string, string>> = {
 
 /** The token request got no HTTP answer: timeout, refused or reset connection, DNS, TLS. */
 export class DinteroTokenNetworkError extends DinteroAuthError {
-  readonly code = 'DINTERO_TOKEN_NETWORK';
+  readonly code = DinteroErrorCode.TOKEN_NETWORK;
   readonly retryable = true;
   readonly failure: DinteroTokenNetworkFailure;
   /** The system error code, e.g. `ECONNREFUSED`, when there is one. */

@@ -1,8 +1,9 @@
 import { DinteroAuthError } from './dintero-auth.error.js';
+import { DinteroErrorCode } from './dintero-error-code.js';
 
 /** Dintero's token endpoint answered with an error status. */
 export class DinteroTokenRequestError extends DinteroAuthError {
-  readonly code = 'DINTERO_TOKEN_REQUEST';
+  readonly code = DinteroErrorCode.TOKEN_REQUEST;
   /** HTTP status of the answer. */
   readonly status: number;
   /** `error.code` from Dintero's error body, when present. */
@@ -34,4 +35,12 @@ export class DinteroTokenRequestError extends DinteroAuthError {
 /** Statuses worth trying again: the server is busy, overloaded or failing, not refusing us. */
 function isRetryableStatus(status: number): boolean {
   return status === 408 || status === 429 || status >= 500;
+}
+
+/**
+ * The server's `Retry-After`, in milliseconds, when `error` is a {@link DinteroTokenRequestError}
+ * that carried one; `undefined` for anything else. It does not look into `cause`.
+ */
+export function retryAfterMsOf(error: unknown): number | undefined {
+  return error instanceof DinteroTokenRequestError ? error.retryAfterMs : undefined;
 }

@@ -1,8 +1,9 @@
 import { DinteroAuthError } from './dintero-auth.error.js';
+import { DinteroErrorCode } from './dintero-error-code.js';
 
 /** The token endpoint answered 200 with something that is not a usable token. */
 export class DinteroTokenResponseError extends DinteroAuthError {
-  readonly code = 'DINTERO_TOKEN_RESPONSE';
+  readonly code = DinteroErrorCode.TOKEN_RESPONSE;
   // A proxy's error page or a half-sent body can be transient; backoff bounds the cost if not.
   readonly retryable = true;
 

@@ -1,4 +1,5 @@
 import { DinteroAuthError } from './dintero-auth.error.js';
+import { DinteroErrorCode } from './dintero-error-code.js';
 
 /** Why a caller got no token. */
 export type DinteroTokenUnavailableReason = 'timeout' | 'backoff' | 'shutdown';
@@ -16,7 +17,7 @@ export interface DinteroTokenWaitContext {
  * attempts may go on in the background.
  */
 export class DinteroTokenUnavailableError extends DinteroAuthError {
-  readonly code = 'DINTERO_TOKEN_UNAVAILABLE';
+  readonly code = DinteroErrorCode.TOKEN_UNAVAILABLE;
   readonly reason: DinteroTokenUnavailableReason;
   readonly retryable: boolean;
 

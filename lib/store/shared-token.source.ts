@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { Logger, type OnApplicationShutdown } from '@nestjs/common';
 import { LOGGER_CONTEXT } from '../options/dintero-auth.constants.js';
 import { DinteroTokenNetworkError } from '../errors/dintero-token-network.error.js';
+import { retryAfterMsOf } from '../errors/dintero-token-request.error.js';
 import type { DinteroAuthConfig } from '../options/dintero-auth.config.js';
 import type { TokenGrant } from '../token/access-token.js';
 import type { TokenEventBus } from '../token/token-event-bus.js';
@@ -148,11 +149,7 @@ export class SharedTokenSource implements TokenSource, OnApplicationShutdown {
     } catch (error) {
       // A failing endpoint keeps the lease for its backoff (Retry-After, if it sent one): the
       // replicas waiting on it then wait too, instead of trying one right after another.
-      const retryAfterMs = (error as { retryAfterMs?: unknown }).retryAfterMs;
-      holdFor = Math.min(
-        this.config.retry.maxDelayMs,
-        Math.max(this.config.retry.initialDelayMs, typeof retryAfterMs === 'number' ? retryAfterMs : 0),
-      );
+      holdFor = Math.min(this.config.retry.maxDelayMs, Math.max(this.config.retry.initialDelayMs, retryAfterMsOf(error) ?? 0));
       throw error;
     } finally {
       if (holdFor > 0 && !signal.aborted && !this.closed) await this.hold(lease, holdFor);

@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplica
 import { BehaviorSubject, Observable, filter } from 'rxjs';
 import { DINTERO_AUTH_CONFIG, DINTERO_CLOCK, LOGGER_CONTEXT } from '../options/dintero-auth.constants.js';
 import { DinteroAuthError } from '../errors/dintero-auth.error.js';
+import { retryAfterMsOf } from '../errors/dintero-token-request.error.js';
 import { DinteroTokenResponseError } from '../errors/dintero-token-response.error.js';
 import { DinteroTokenUnavailableError, type DinteroTokenWaitContext } from '../errors/dintero-token-unavailable.error.js';
 import type { DinteroAuthConfig } from '../options/dintero-auth.config.js';
@@ -308,7 +309,7 @@ export class DinteroTokenService implements OnApplicationBootstrap, OnModuleDest
     if (this.closed) return;
     this.failures += 1;
     this.lastError = error;
-    const retryAfterMs = retryAfterOf(error);
+    const retryAfterMs = retryAfterMsOf(error);
     const delay = backoffDelay(this.failures, this.config.retry, this.clock.random(), retryAfterMs);
     this.backoffUntil = this.clock.now() + delay;
     this.retryAfterUntil =
@@ -441,8 +442,4 @@ function asAuthError(error: unknown): DinteroAuthError {
   // Only reachable through a bug; keep the message, never the object (it may hold a config).
   const message = error instanceof Error ? error.message : String(error);
   return new DinteroTokenResponseError(`unexpected failure: ${message}`);
-}
-
-function retryAfterOf(error: DinteroAuthError): number | undefined {
-  return 'retryAfterMs' in error && typeof error.retryAfterMs === 'number' ? error.retryAfterMs : undefined;
 }
