@@ -6,12 +6,17 @@ export class DinteroAccountIdError extends DinteroAuthError {
   readonly code = DinteroErrorCode.ACCOUNT_ID;
   readonly retryable = false;
 
-  constructor(value: unknown) {
-    // A long value may be a secret passed in the wrong place: show short strings only.
+  /** The value is never a field: it may be a secret. {@link DinteroAccountIdError.fromValue} writes the usual message. */
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+  }
+
+  /** The error for `value`, shown only when it is a short string (a long one may be a secret passed in the wrong place). */
+  static fromValue(value: unknown): DinteroAccountIdError {
     const shown =
       typeof value === 'string' && value.length <= 12
         ? JSON.stringify(value)
         : `a ${typeof value === 'string' ? `${value.length}-character string` : typeof value}`;
-    super(`${shown} is not a Dintero account id: T (test) or P (production), then 8 digits, or 3 for a partner`);
+    return new DinteroAccountIdError(`${shown} is not a Dintero account id: T (test) or P (production), then 8 digits, or 3 for a partner`);
   }
 }

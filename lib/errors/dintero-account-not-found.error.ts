@@ -6,7 +6,10 @@ export class DinteroAccountNotFoundError extends DinteroAuthError {
   readonly code = DinteroErrorCode.ACCOUNT_NOT_FOUND;
   readonly retryable = false;
 
-  constructor(readonly accountId: string) {
-    super(`No Dintero credentials for account ${accountId}: the resolver does not know it`);
+  readonly accountId: string;
+
+  constructor(message: string, options: { accountId: string; cause?: unknown }) {
+    super(message, options);
+    this.accountId = options.accountId;
   }
 }

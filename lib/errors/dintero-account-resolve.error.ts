@@ -12,21 +12,14 @@ export type DinteroAccountResolveFailure = 'failed' | 'timeout' | 'shutdown';
 export class DinteroAccountResolveError extends DinteroAuthError {
   readonly code = DinteroErrorCode.ACCOUNT_RESOLVE;
   readonly retryable: boolean;
+  readonly accountId: string;
+  readonly failure: DinteroAccountResolveFailure;
 
-  constructor(
-    readonly accountId: string,
-    readonly failure: DinteroAccountResolveFailure,
-    options?: { cause?: unknown; timeoutMs?: number },
-  ) {
-    const why = {
-      failed: 'the resolver failed',
-      timeout: `the resolver did not answer within ${options?.timeoutMs ?? '?'} ms`,
-      shutdown: 'the module is shutting down',
-    }[failure];
-    super(
-      `Could not resolve the Dintero credentials of account ${accountId}: ${why}`,
-      options?.cause === undefined ? undefined : { cause: options.cause },
-    );
-    this.retryable = failure !== 'shutdown';
+  /** `retryable` follows from `failure`: all but `shutdown`. */
+  constructor(message: string, options: { accountId: string; failure: DinteroAccountResolveFailure; cause?: unknown }) {
+    super(message, options);
+    this.accountId = options.accountId;
+    this.failure = options.failure;
+    this.retryable = options.failure !== 'shutdown';
   }
 }

@@ -15,9 +15,15 @@ export class DinteroAuthConfigError extends DinteroAuthError {
   readonly retryable = false;
   readonly issues: readonly DinteroAuthConfigIssue[];
 
-  constructor(issues: readonly DinteroAuthConfigIssue[]) {
+  /** {@link DinteroAuthConfigError.fromIssues} writes the usual message. */
+  constructor(message: string, options: { issues: readonly DinteroAuthConfigIssue[]; cause?: unknown }) {
+    super(message, options);
+    this.issues = Object.freeze([...options.issues]);
+  }
+
+  /** The error naming every issue, one a line: `Invalid DinteroAuthModule options (2): ...`. */
+  static fromIssues(issues: readonly DinteroAuthConfigIssue[]): DinteroAuthConfigError {
     const lines = issues.map((issue) => `  - ${issue.path}: ${issue.problem}`);
-    super(`Invalid DinteroAuthModule options (${issues.length}):\n${lines.join('\n')}`);
-    this.issues = Object.freeze([...issues]);
+    return new DinteroAuthConfigError(`Invalid DinteroAuthModule options (${issues.length}):\n${lines.join('\n')}`, { issues });
   }
 }

@@ -11,8 +11,12 @@ export abstract class DinteroAuthError extends Error {
   /** Whether the same request may succeed if tried again later. */
   abstract readonly retryable: boolean;
 
+  /**
+   * Every error of this module is built as `(message, options)`: the thrower writes the message,
+   * `options` holds `cause` (only set when given) and the fields of the class.
+   */
   constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
+    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
     this.name = new.target.name;
   }
 }

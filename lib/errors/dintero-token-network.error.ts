@@ -25,14 +25,24 @@ export class DinteroTokenNetworkError extends DinteroAuthError {
   /** The token URL asked (it never carries credentials), when known. */
   readonly url: string | undefined;
 
-  /** `detail` says more about a timeout, e.g. which deadline ran out. */
-  constructor(failure: DinteroTokenNetworkFailure, systemCode?: string, url?: string, detail?: string) {
-    const hint = systemCode && SYSTEM_CODE_HINTS[systemCode] ? `: ${SYSTEM_CODE_HINTS[systemCode]}` : '';
-    const what = systemCode ? ` (${systemCode}${hint})` : '';
-    const more = detail ? `: ${detail}` : '';
-    super(`Dintero token request${url ? ` to ${url}` : ''} failed: ${failure}${what}${more}`);
-    this.failure = failure;
-    this.systemCode = systemCode;
-    this.url = url;
+  /** `systemCode` is a real system error code only; {@link systemCodeNote} explains one in a message. */
+  constructor(
+    message: string,
+    options: { failure: DinteroTokenNetworkFailure; systemCode?: string | undefined; url?: string | undefined; cause?: unknown },
+  ) {
+    super(message, options);
+    this.failure = options.failure;
+    this.systemCode = options.systemCode;
+    this.url = options.url;
   }
+}
+
+/**
+ * A system error code for a message, with what to check when a misconfiguration usually causes
+ * it: ` (ECONNREFUSED: nothing listens there: ...)`, ` (EPIPE)`, or nothing without a code.
+ */
+export function systemCodeNote(systemCode: string | undefined): string {
+  if (!systemCode) return '';
+  const hint = SYSTEM_CODE_HINTS[systemCode];
+  return ` (${systemCode}${hint ? `: ${hint}` : ''})`;
 }

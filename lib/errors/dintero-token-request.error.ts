@@ -15,20 +15,23 @@ export class DinteroTokenRequestError extends DinteroAuthError {
   /** 429, 408 and 5xx may pass; 400, 401, 403 and other 4xx need a fix on our side. */
   readonly retryable: boolean;
 
-  constructor(details: {
-    status: number;
-    dinteroCode?: string | undefined;
-    dinteroMessage?: string | undefined;
-    retryAfterMs?: number | undefined;
-  }) {
-    const code = details.dinteroCode ? ` (${details.dinteroCode})` : '';
-    const said = details.dinteroMessage ? `: ${details.dinteroMessage}` : '';
-    super(`Dintero token endpoint answered ${details.status}${code}${said}`);
-    this.status = details.status;
-    this.dinteroCode = details.dinteroCode;
-    this.dinteroMessage = details.dinteroMessage;
-    this.retryAfterMs = details.retryAfterMs;
-    this.retryable = isRetryableStatus(details.status);
+  /** `retryable` follows from `status`. */
+  constructor(
+    message: string,
+    options: {
+      status: number;
+      dinteroCode?: string | undefined;
+      dinteroMessage?: string | undefined;
+      retryAfterMs?: number | undefined;
+      cause?: unknown;
+    },
+  ) {
+    super(message, options);
+    this.status = options.status;
+    this.dinteroCode = options.dinteroCode;
+    this.dinteroMessage = options.dinteroMessage;
+    this.retryAfterMs = options.retryAfterMs;
+    this.retryable = isRetryableStatus(options.status);
   }
 }
 

@@ -7,7 +7,8 @@ export class DinteroTokenResponseError extends DinteroAuthError {
   // A proxy's error page or a half-sent body can be transient; backoff bounds the cost if not.
   readonly retryable = true;
 
-  constructor(problem: string) {
-    super(`Dintero token response is unusable: ${problem}`);
+  /** The message usually reads `Dintero token response is unusable: <what is wrong>`. */
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
   }
 }

@@ -21,7 +21,22 @@ export class DinteroTokenUnavailableError extends DinteroAuthError {
   readonly reason: DinteroTokenUnavailableReason;
   readonly retryable: boolean;
 
-  constructor(reason: DinteroTokenUnavailableReason, cause?: DinteroAuthError, context?: DinteroTokenWaitContext) {
+  /** {@link DinteroTokenUnavailableError.fromReason} writes the usual message. */
+  constructor(message: string, options: { reason: DinteroTokenUnavailableReason; cause?: DinteroAuthError | undefined }) {
+    super(message, options);
+    this.reason = options.reason;
+    this.retryable = options.reason !== 'shutdown';
+  }
+
+  /**
+   * The error for `reason`, saying where the caller waited (`context`) and the last failure
+   * (`cause`): `No Dintero access token available: the module is shutting down`.
+   */
+  static fromReason(
+    reason: DinteroTokenUnavailableReason,
+    options: { cause?: DinteroAuthError | undefined; context?: DinteroTokenWaitContext | undefined } = {},
+  ): DinteroTokenUnavailableError {
+    const { cause, context } = options;
     const from = context ? ` from ${context.tokenUrl}` : '';
     const why = {
       timeout: context
@@ -35,8 +50,6 @@ export class DinteroTokenUnavailableError extends DinteroAuthError {
       : reason === 'timeout' && context
         ? '; the request is still unanswered: check that the endpoint is reachable and answers, or raise requestTimeoutMs'
         : '';
-    super(`No Dintero access token available: ${why}${last}`, cause ? { cause } : undefined);
-    this.reason = reason;
-    this.retryable = reason !== 'shutdown';
+    return new DinteroTokenUnavailableError(`No Dintero access token available: ${why}${last}`, { reason, cause });
   }
 }

@@ -68,7 +68,7 @@ export function assertUniqueRegistrations(modules: ModulesContainer): void {
           },
     );
   }
-  if (issues.length > 0) throw new DinteroAuthConfigError(issues);
+  if (issues.length > 0) throw DinteroAuthConfigError.fromIssues(issues);
 }
 
 /** Provider that runs the check while the application is created, before any token request. */

@@ -63,7 +63,7 @@ const PROBE = { accountId: 'T00000000', clientId: 'probe', clientSecret: 'probe'
 export function normalizeAccountsOptions(input: DinteroAccountsModuleOptions): DinteroAccountsConfig {
   const options: unknown = input;
   if (typeof options !== 'object' || options === null || Array.isArray(options)) {
-    throw new DinteroAuthConfigError([{ path: '(options)', problem: 'must be an object' }]);
+    throw DinteroAuthConfigError.fromIssues([{ path: '(options)', problem: 'must be an object' }]);
   }
   const { resolveCredentials, maxAccounts, idleTimeoutMs, resolveTimeoutMs, ...shared } = options as DinteroAccountsModuleOptions;
   const issues: DinteroAuthConfigIssue[] = [];
@@ -90,7 +90,7 @@ export function normalizeAccountsOptions(input: DinteroAccountsModuleOptions): D
     }
   })();
   issues.push(...sharedIssues);
-  if (issues.length > 0) throw new DinteroAuthConfigError(issues);
+  if (issues.length > 0) throw DinteroAuthConfigError.fromIssues(issues);
   return Object.freeze(config);
 }
 

@@ -72,7 +72,7 @@ export function normalizeOptions(input: DinteroAuthModuleOptions): DinteroAuthCo
   // Options often come from the environment or a factory; trust nothing about their shape.
   const options: unknown = input;
   if (!isRecord(options)) {
-    throw new DinteroAuthConfigError([{ path: '(options)', problem: 'must be an object' }]);
+    throw DinteroAuthConfigError.fromIssues([{ path: '(options)', problem: 'must be an object' }]);
   }
   const issues: Issues = [];
   for (const key of Object.keys(options)) {
@@ -104,7 +104,7 @@ export function normalizeOptions(input: DinteroAuthModuleOptions): DinteroAuthCo
     issues.push({ path: 'httpsAgent', problem: 'must be an http(s).Agent, such as https.Agent or a proxy agent' });
   }
 
-  if (issues.length > 0) throw new DinteroAuthConfigError(issues);
+  if (issues.length > 0) throw DinteroAuthConfigError.fromIssues(issues);
 
   return Object.freeze<DinteroAuthConfig>({
     accountId: accountId!,

@@ -107,7 +107,7 @@ export class SharedTokenSource implements TokenSource, OnApplicationShutdown {
     this.watching ??= this.watch(() => this.doorbell.ring());
     let listening: boolean | undefined;
     for (;;) {
-      if (signal.aborted) throw new DinteroTokenNetworkError('aborted');
+      if (signal.aborted) throw new DinteroTokenNetworkError('Dintero token request failed: aborted', { failure: 'aborted' });
       const stored = await this.attempt(() => this.read());
       if (stored === 'failed') return this.endpoint.requestToken(signal, unwanted);
       if (stored && this.isFresh(stored, unwanted)) return this.take(stored);
@@ -117,7 +117,11 @@ export class SharedTokenSource implements TokenSource, OnApplicationShutdown {
       if (lease) return this.fetchAsLeader(signal, unwanted, lease);
 
       // Another replica is fetching: wait for its token, bounded by its lease.
-      if (performance.now() > giveUpAt) throw new DinteroTokenNetworkError('timeout', 'SHARED_FETCH_WAIT');
+      if (performance.now() > giveUpAt)
+        throw new DinteroTokenNetworkError('Dintero token request failed: timeout (SHARED_FETCH_WAIT)', {
+          failure: 'timeout',
+          systemCode: 'SHARED_FETCH_WAIT',
+        });
       if (listening === undefined) {
         // Once listening, read again: a token stored before the subscription took is not missed.
         listening = (await this.watching) !== undefined;

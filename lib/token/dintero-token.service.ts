@@ -96,7 +96,7 @@ export class DinteroTokenService implements OnApplicationBootstrap, OnModuleDest
 
   /** A usable token: at once when one is held, otherwise after the (shared) fetch. */
   getToken(): Promise<DinteroAccessToken> {
-    if (this.closed) return Promise.reject(new DinteroTokenUnavailableError('shutdown'));
+    if (this.closed) return Promise.reject(DinteroTokenUnavailableError.fromReason('shutdown'));
     const token = this.peekToken();
     return token ? Promise.resolve(token) : this.wait();
   }
@@ -179,12 +179,13 @@ export class DinteroTokenService implements OnApplicationBootstrap, OnModuleDest
 
   /** Waits for the next token obtained; every waiter is settled by a grant, an error or its deadline. */
   private wait(): Promise<DinteroAccessToken> {
-    if (this.closed) return Promise.reject(new DinteroTokenUnavailableError('shutdown'));
+    if (this.closed) return Promise.reject(DinteroTokenUnavailableError.fromReason('shutdown'));
     return new Promise<DinteroAccessToken>((resolve, reject) => {
       const waiter: Waiter = { resolve, reject, deadline: this.clock.now() + this.config.acquireTimeoutMs };
       // Kept alive: someone awaits this promise, so the process must not exit before it settles.
       waiter.timer = this.clock.setTimer(
-        () => this.settle(waiter, new DinteroTokenUnavailableError('timeout', this.lastError, this.waitContext())),
+        () =>
+          this.settle(waiter, DinteroTokenUnavailableError.fromReason('timeout', { cause: this.lastError, context: this.waitContext() })),
         this.config.acquireTimeoutMs,
         true,
       );
@@ -263,7 +264,9 @@ export class DinteroTokenService implements OnApplicationBootstrap, OnModuleDest
     if (this.clock.now() >= timeline.usableUntil) {
       this.onFailure(
         controller,
-        new DinteroTokenResponseError(`a ${lifetimeMs} ms token took ${Math.round(roundTripMs)} ms to arrive and was no longer usable`),
+        new DinteroTokenResponseError(
+          `Dintero token response is unusable: a ${lifetimeMs} ms token took ${Math.round(roundTripMs)} ms to arrive and was no longer usable`,
+        ),
         true,
       );
       return;
@@ -338,7 +341,10 @@ export class DinteroTokenService implements OnApplicationBootstrap, OnModuleDest
     const last = this.lastError;
     for (const waiter of [...this.waiters]) {
       if (waiter.deadline >= nextAttemptAt) continue;
-      this.settle(waiter, last && !last.retryable ? last : new DinteroTokenUnavailableError('backoff', last, this.waitContext()));
+      this.settle(
+        waiter,
+        last && !last.retryable ? last : DinteroTokenUnavailableError.fromReason('backoff', { cause: last, context: this.waitContext() }),
+      );
     }
   }
 
@@ -430,7 +436,7 @@ export class DinteroTokenService implements OnApplicationBootstrap, OnModuleDest
     this.clearTimer('expiryTimer');
     this.inFlight?.abort();
     this.inFlight = undefined;
-    const error = new DinteroTokenUnavailableError('shutdown');
+    const error = DinteroTokenUnavailableError.fromReason('shutdown');
     for (const waiter of [...this.waiters]) this.settle(waiter, error);
     this.current.complete();
     this.bus.complete();
@@ -441,5 +447,5 @@ function asAuthError(error: unknown): DinteroAuthError {
   if (error instanceof DinteroAuthError) return error;
   // Only reachable through a bug; keep the message, never the object (it may hold a config).
   const message = error instanceof Error ? error.message : String(error);
-  return new DinteroTokenResponseError(`unexpected failure: ${message}`);
+  return new DinteroTokenResponseError(`Dintero token response is unusable: unexpected failure: ${message}`);
 }

@@ -53,13 +53,20 @@ function oneOfEach(): DinteroAuthError[] {
   })();
   return [
     config,
-    new DinteroTokenRequestError({ status: 503 }),
-    new DinteroTokenNetworkError('connection', 'ECONNREFUSED'),
-    new DinteroTokenResponseError('the body is not JSON'),
-    new DinteroTokenUnavailableError('shutdown'),
-    new DinteroAccountIdError('X1'),
-    new DinteroAccountNotFoundError('T12345678'),
-    new DinteroAccountResolveError('T12345678', 'failed', { cause: new Error('vault down') }),
+    new DinteroTokenRequestError('Dintero token endpoint answered 503', { status: 503 }),
+    new DinteroTokenNetworkError('Dintero token request failed: connection (ECONNREFUSED)', {
+      failure: 'connection',
+      systemCode: 'ECONNREFUSED',
+    }),
+    new DinteroTokenResponseError('Dintero token response is unusable: the body is not JSON'),
+    DinteroTokenUnavailableError.fromReason('shutdown'),
+    DinteroAccountIdError.fromValue('X1'),
+    new DinteroAccountNotFoundError('No Dintero credentials for account T12345678', { accountId: 'T12345678' }),
+    new DinteroAccountResolveError('Could not resolve the Dintero credentials of account T12345678: the resolver failed', {
+      accountId: 'T12345678',
+      failure: 'failed',
+      cause: new Error('vault down'),
+    }),
   ];
 }
 
@@ -153,7 +160,7 @@ describe('retryAfterMsOf', () => {
     expect(retryAfterMsOf(await failedRequest({ type: 'status', status: 503 }))).toBeUndefined();
     expect(retryAfterMsOf(await failedRequest({ type: 'reset' }))).toBeUndefined();
     // It does not look into a cause: the caller decides whether the cause's Retry-After applies.
-    expect(retryAfterMsOf(new DinteroTokenUnavailableError('backoff', throttled as DinteroAuthError))).toBeUndefined();
+    expect(retryAfterMsOf(DinteroTokenUnavailableError.fromReason('backoff', { cause: throttled as DinteroAuthError }))).toBeUndefined();
     const lookAlike = Object.assign(new Error('throttled'), { retryAfterMs: 5_000 });
     for (const value of [lookAlike, { retryAfterMs: 5_000 }, 5_000, null, undefined]) expect(retryAfterMsOf(value)).toBeUndefined();
   });
