@@ -20,12 +20,12 @@ export class DinteroTokenNetworkError extends DinteroAuthError {
   readonly code = DinteroErrorCode.TOKEN_NETWORK;
   readonly retryable = true;
   readonly failure: DinteroTokenNetworkFailure;
-  /** The system error code, e.g. `ECONNREFUSED`, when there is one. */
+  /** The code Node.js or axios gave the failure (`ECONNREFUSED`, `ENOTFOUND`, `ECONNABORTED`...), when there is one; never a made-up one. */
   readonly systemCode: string | undefined;
   /** The token URL asked (it never carries credentials), when known. */
   readonly url: string | undefined;
 
-  /** `systemCode` is a real system error code only; {@link systemCodeNote} explains one in a message. */
+  /** `systemCode` only ever holds a code Node.js or axios reported; {@link systemCodeNote} explains one in a message. */
   constructor(
     message: string,
     options: { failure: DinteroTokenNetworkFailure; systemCode?: string | undefined; url?: string | undefined; cause?: unknown },

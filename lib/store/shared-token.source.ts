@@ -102,12 +102,14 @@ export class SharedTokenSource implements TokenSource, OnApplicationShutdown {
     if (refused !== undefined) await this.refuse(refused);
     // Past one lease and a bit (jittered, so that followers do not all give up together), the
     // wait fails like a slow request: the service's own backoff then spaces the next try.
-    const giveUpAt = performance.now() + this.leaseMs * (1.5 + Math.random() * 0.5);
+    const waitMs = this.leaseMs * (1.5 + Math.random() * 0.5);
+    const giveUpAt = performance.now() + waitMs;
+    const failed = `Dintero token request to ${this.config.tokenUrl} failed`;
     // Listening starts alongside the first read, so that a replica that must wait is already listening.
     this.watching ??= this.watch(() => this.doorbell.ring());
     let listening: boolean | undefined;
     for (;;) {
-      if (signal.aborted) throw new DinteroTokenNetworkError('Dintero token request failed: aborted', { failure: 'aborted' });
+      if (signal.aborted) throw new DinteroTokenNetworkError(`${failed}: aborted`, { failure: 'aborted', url: this.config.tokenUrl });
       const stored = await this.attempt(() => this.read());
       if (stored === 'failed') return this.endpoint.requestToken(signal, unwanted);
       if (stored && this.isFresh(stored, unwanted)) return this.take(stored);
@@ -117,11 +119,10 @@ export class SharedTokenSource implements TokenSource, OnApplicationShutdown {
       if (lease) return this.fetchAsLeader(signal, unwanted, lease);
 
       // Another replica is fetching: wait for its token, bounded by its lease.
-      if (performance.now() > giveUpAt)
-        throw new DinteroTokenNetworkError('Dintero token request failed: timeout (SHARED_FETCH_WAIT)', {
-          failure: 'timeout',
-          systemCode: 'SHARED_FETCH_WAIT',
-        });
+      if (performance.now() > giveUpAt) {
+        const why = `the replica holding the token lease stored no token within ${Math.round(waitMs)} ms (1.5 to 2 times its ${this.leaseMs} ms lease)`;
+        throw new DinteroTokenNetworkError(`${failed}: timeout: ${why}`, { failure: 'timeout', url: this.config.tokenUrl });
+      }
       if (listening === undefined) {
         // Once listening, read again: a token stored before the subscription took is not missed.
         listening = (await this.watching) !== undefined;
