@@ -15,20 +15,18 @@ export {
 } from './module/injection-tokens.js';
 export type { DinteroAuthModuleOptions, DinteroRefreshOptions, DinteroRetryOptions } from './options/dintero-auth-options.js';
 export { DINTERO_ENV_VARIABLES, dinteroOptionsFromEnv } from './options/options-from-env.js';
+export { DinteroAuthError } from './errors/dintero-auth.error.js';
+export { DinteroErrorCode } from './errors/dintero-error-code.js';
+export { type DinteroAuthErrorByCode, isDinteroAuthError } from './errors/is-dintero-auth-error.js';
+export { DinteroAuthConfigError, type DinteroAuthConfigIssue } from './errors/dintero-auth-config.error.js';
+export { DinteroTokenRequestError, retryAfterMsOf } from './errors/dintero-token-request.error.js';
+export { DinteroTokenNetworkError, type DinteroTokenNetworkFailure } from './errors/dintero-token-network.error.js';
+export { DinteroTokenResponseError } from './errors/dintero-token-response.error.js';
 export {
-  DinteroAuthConfigError,
-  DinteroAuthError,
-  DinteroTokenNetworkError,
-  DinteroTokenRequestError,
-  DinteroTokenResponseError,
   DinteroTokenUnavailableError,
-} from './errors/dintero-auth.errors.js';
-export type {
-  DinteroAuthConfigIssue,
-  DinteroTokenNetworkFailure,
-  DinteroTokenUnavailableReason,
-  DinteroTokenWaitContext,
-} from './errors/dintero-auth.errors.js';
+  type DinteroTokenUnavailableReason,
+  type DinteroTokenWaitContext,
+} from './errors/dintero-token-unavailable.error.js';
 export { DinteroAccessToken } from './token/access-token.js';
 export { DinteroTokenService } from './token/dintero-token.service.js';
 export type {
@@ -66,5 +64,6 @@ export type {
   DinteroAccountStatus,
   DinteroAccountTokenEvent,
 } from './accounts/dintero-accounts.events.js';
-export { DinteroAccountIdError, DinteroAccountNotFoundError, DinteroAccountResolveError } from './errors/dintero-account.errors.js';
-export type { DinteroAccountResolveFailure } from './errors/dintero-account.errors.js';
+export { DinteroAccountIdError } from './errors/dintero-account-id.error.js';
+export { DinteroAccountNotFoundError } from './errors/dintero-account-not-found.error.js';
+export { DinteroAccountResolveError, type DinteroAccountResolveFailure } from './errors/dintero-account-resolve.error.js';

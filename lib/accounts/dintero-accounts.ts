@@ -2,16 +2,18 @@ import { inspect } from 'node:util';
 import type { OnApplicationShutdown, OnModuleDestroy } from '@nestjs/common';
 import { type Observable, Subject } from 'rxjs';
 import { createDinteroClient, type DinteroClient } from '../client/dintero-client.js';
-import { DinteroTokenUnavailableError } from '../errors/dintero-auth.errors.js';
+import { DinteroTokenUnavailableError } from '../errors/dintero-token-unavailable.error.js';
 import { DinteroAgents } from '../http/dintero-agents.js';
-import { isAccountId } from '../options/account-id.js';
+import { accountIdProblem, isAccountId } from '../options/account-id.js';
 import { accountConfig } from '../options/normalize-options.js';
 import type { DinteroTokenStore } from '../store/dintero-token.store.js';
 import type { Clock, TimerHandle } from '../token/clock.js';
 import { type EvictionCandidate, capacityEvictions, idleEvictions, nextIdleCheckAt } from './account-eviction.js';
 import type { DinteroAccount } from './dintero-account.js';
 import { InFlightCounter } from './in-flight-counter.js';
-import { DinteroAccountIdError, DinteroAccountNotFoundError, DinteroAccountResolveError } from '../errors/dintero-account.errors.js';
+import { DinteroAccountIdError } from '../errors/dintero-account-id.error.js';
+import { DinteroAccountNotFoundError } from '../errors/dintero-account-not-found.error.js';
+import { DinteroAccountResolveError, type DinteroAccountResolveFailure } from '../errors/dintero-account-resolve.error.js';
 import type { DinteroAccountCloseReason, DinteroAccountEvent, DinteroAccountStatus } from './dintero-accounts.events.js';
 import type {
   DinteroAccountCredentials,
@@ -96,13 +98,13 @@ export class DinteroAccounts implements OnModuleDestroy, OnApplicationShutdown {
    * remembered: the next `get()` asks the resolver again.
    */
   get(accountId: string): Promise<DinteroAccount> {
-    if (!isAccountId(accountId)) return Promise.reject(new DinteroAccountIdError(accountId));
+    if (!isAccountId(accountId)) return Promise.reject(new DinteroAccountIdError(accountIdProblem(accountId)));
     const entry = this.entries.get(accountId);
     if (entry?.runtime) {
       this.touch(entry);
       return Promise.resolve(entry.runtime.account);
     }
-    if (!entry && this.state !== 'open') return Promise.reject(new DinteroTokenUnavailableError('shutdown'));
+    if (!entry && this.state !== 'open') return Promise.reject(DinteroTokenUnavailableError.fromReason('shutdown'));
     return (entry ?? this.open(accountId)).opening.then((runtime) => runtime.account);
   }
 
@@ -112,7 +114,7 @@ export class DinteroAccounts implements OnModuleDestroy, OnApplicationShutdown {
    * memory and the shared store. Resolves to whether the account was held.
    */
   async forget(accountId: string): Promise<boolean> {
-    if (!isAccountId(accountId)) throw new DinteroAccountIdError(accountId);
+    if (!isAccountId(accountId)) throw new DinteroAccountIdError(accountIdProblem(accountId));
     const entry = this.entries.get(accountId);
     if (!entry) return false;
     this.entries.delete(accountId);
@@ -162,7 +164,7 @@ export class DinteroAccounts implements OnModuleDestroy, OnApplicationShutdown {
   }
 
   private open(accountId: string): Entry {
-    if (this.state !== 'open') throw new DinteroTokenUnavailableError('shutdown');
+    if (this.state !== 'open') throw DinteroTokenUnavailableError.fromReason('shutdown');
     const entry = new Entry(accountId, this.clock.now());
     this.entries.set(accountId, entry);
     entry.opening = this.build(entry);
@@ -175,7 +177,11 @@ export class DinteroAccounts implements OnModuleDestroy, OnApplicationShutdown {
     let credentials: DinteroAccountCredentials | undefined;
     try {
       credentials = (await this.resolve(accountId)) ?? undefined;
-      if (credentials === undefined) throw new DinteroAccountNotFoundError(accountId);
+      if (credentials === undefined) {
+        throw new DinteroAccountNotFoundError(`No Dintero credentials for account ${accountId}: the resolver does not know it`, {
+          accountId,
+        });
+      }
     } catch (error) {
       if (this.entries.get(accountId) === entry) this.entries.delete(accountId);
       throw error;
@@ -210,16 +216,22 @@ export class DinteroAccounts implements OnModuleDestroy, OnApplicationShutdown {
   /** The resolver's answer, bounded by `resolveTimeoutMs` and by shutdown. */
   private resolve(accountId: string): Promise<DinteroAccountCredentials | undefined | null> {
     const timeoutMs = this.config.resolveTimeoutMs;
+    const unresolved = (failure: DinteroAccountResolveFailure, why: string, cause?: unknown) =>
+      new DinteroAccountResolveError(`Could not resolve the Dintero credentials of account ${accountId}: ${why}`, {
+        accountId,
+        failure,
+        cause,
+      });
     return new Promise((resolve, reject) => {
       const finish = (settle: () => void) => {
         this.clock.clearTimer(timer);
         this.pendingResolves.delete(abort);
         settle();
       };
-      const abort = () => finish(() => reject(new DinteroAccountResolveError(accountId, 'shutdown')));
+      const abort = () => finish(() => reject(unresolved('shutdown', 'the module is shutting down')));
       // Kept alive: a caller awaits this answer.
       const timer = this.clock.setTimer(
-        () => finish(() => reject(new DinteroAccountResolveError(accountId, 'timeout', { timeoutMs }))),
+        () => finish(() => reject(unresolved('timeout', `the resolver did not answer within ${timeoutMs} ms`))),
         timeoutMs,
         true,
       );
@@ -231,7 +243,7 @@ export class DinteroAccounts implements OnModuleDestroy, OnApplicationShutdown {
       // A late answer after the time-out lands here and is dropped.
       answer.then(
         (credentials) => finish(() => resolve(credentials)),
-        (cause: unknown) => finish(() => reject(new DinteroAccountResolveError(accountId, 'failed', { cause }))),
+        (cause: unknown) => finish(() => reject(unresolved('failed', 'the resolver failed', cause))),
       );
     });
   }

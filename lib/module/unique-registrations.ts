@@ -1,5 +1,5 @@
 import { ModulesContainer } from '@nestjs/core';
-import { DinteroAuthConfigError, type DinteroAuthConfigIssue } from '../errors/dintero-auth.errors.js';
+import { DinteroAuthConfigError, type DinteroAuthConfigIssue } from '../errors/dintero-auth-config.error.js';
 
 /** What each registration records about itself, so that start-up can compare them. */
 export interface DinteroRegistration {
@@ -36,7 +36,7 @@ export function assertUniqueRegistrations(modules: ModulesContainer): void {
           },
     );
   }
-  if (issues.length > 0) throw new DinteroAuthConfigError(issues);
+  if (issues.length > 0) throw DinteroAuthConfigError.fromIssues(issues);
 }
 
 /** Provider that runs the check while the application is created, before any token request. */

@@ -11,6 +11,11 @@ export function isAccountId(value: unknown): value is string {
  */
 export function accountIdProblem(value: unknown): string {
   const shown =
-    typeof value !== 'string' ? `a ${typeof value}` : value.length <= 12 ? JSON.stringify(value) : `a ${value.length}-character value`;
+    typeof value === 'string' ? (value.length <= 12 ? JSON.stringify(value) : `a ${value.length}-character value`) : kindOf(value);
   return `${shown} is not a Dintero account id: T (test) or P (production), then 8 digits, or 3 for a partner`;
+}
+
+function kindOf(value: unknown): string {
+  if (value === undefined || value === null) return String(value);
+  return typeof value === 'object' ? 'an object' : `a ${typeof value}`;
 }

@@ -1,4 +1,4 @@
-import { DinteroAuthConfigError } from '../errors/dintero-auth.errors.js';
+import { DinteroAuthConfigError } from '../errors/dintero-auth-config.error.js';
 import type { DinteroAccountsConfig, DinteroAccountsModuleOptions, DinteroCredentialsResolver } from './dintero-accounts-options.js';
 import { readSharedOptions, SHARED_KEYS } from './normalize-options.js';
 import { type Issues, isRecord, readCount, readDuration } from './option-readers.js';
@@ -19,7 +19,7 @@ const OWN_KEYS = ['resolveCredentials', 'maxAccounts', 'idleTimeoutMs', 'resolve
 /** Validates accounts options into a frozen config, or throws one {@link DinteroAuthConfigError} naming every bad field. */
 export function normalizeAccountsOptions(input: DinteroAccountsModuleOptions): DinteroAccountsConfig {
   const options: unknown = input;
-  if (!isRecord(options)) throw new DinteroAuthConfigError([{ path: '(options)', problem: 'must be an object' }]);
+  if (!isRecord(options)) throw DinteroAuthConfigError.fromIssues([{ path: '(options)', problem: 'must be an object' }]);
   const issues: Issues = [];
   const { resolveCredentials, maxAccounts, idleTimeoutMs, resolveTimeoutMs } = options;
   if (typeof resolveCredentials !== 'function') {
@@ -37,6 +37,6 @@ export function normalizeAccountsOptions(input: DinteroAccountsModuleOptions): D
     shared: readSharedOptions(options, issues),
     store: options.store as DinteroTokenStore | undefined,
   };
-  if (issues.length > 0) throw new DinteroAuthConfigError(issues);
+  if (issues.length > 0) throw DinteroAuthConfigError.fromIssues(issues);
   return Object.freeze(config);
 }

@@ -1,5 +1,5 @@
 import { Agent as HttpAgent } from 'node:http';
-import { DinteroAuthConfigError } from '../errors/dintero-auth.errors.js';
+import { DinteroAuthConfigError } from '../errors/dintero-auth-config.error.js';
 import { accountIdProblem, isAccountId } from './account-id.js';
 import { ClientCredentials } from './client-credentials.js';
 import type { DinteroAuthConfig, DinteroSharedConfig, RefreshTiming, RetryTiming } from './dintero-auth.config.js';
@@ -77,7 +77,7 @@ export function normalizeOptions(input: DinteroAuthModuleOptions): DinteroAuthCo
   const identity = readIdentity(options, issues);
   const prefetch = readBoolean(options.prefetch, 'prefetch', false, issues);
   const shared = readSharedOptions(options, issues);
-  if (issues.length > 0) throw new DinteroAuthConfigError(issues);
+  if (issues.length > 0) throw DinteroAuthConfigError.fromIssues(issues);
   return withIdentity(shared, identity!, prefetch);
 }
 
@@ -126,13 +126,13 @@ export function accountConfig(shared: DinteroSharedConfig, accountId: string, cr
   const given = isRecord(credentials) ? credentials : {};
   const issues: Issues = [];
   const identity = readIdentity({ accountId, clientId: given.clientId, clientSecret: given.clientSecret }, issues);
-  if (issues.length > 0) throw new DinteroAuthConfigError(issues);
+  if (issues.length > 0) throw DinteroAuthConfigError.fromIssues(issues);
   return withIdentity(shared, identity!, false);
 }
 
 function readObject(input: unknown): RawOptions {
   // Options often come from the environment or a factory; trust nothing about their shape.
-  if (!isRecord(input)) throw new DinteroAuthConfigError([{ path: '(options)', problem: 'must be an object' }]);
+  if (!isRecord(input)) throw DinteroAuthConfigError.fromIssues([{ path: '(options)', problem: 'must be an object' }]);
   return input;
 }
 

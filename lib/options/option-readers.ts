@@ -1,4 +1,4 @@
-import type { DinteroAuthConfigIssue } from '../errors/dintero-auth.errors.js';
+import type { DinteroAuthConfigIssue } from '../errors/dintero-auth-config.error.js';
 
 /** Every problem found so far; readers add to it and return a fallback, so that all are named at once. */
 export type Issues = DinteroAuthConfigIssue[];

@@ -1,4 +1,4 @@
-import { DinteroAuthConfigError, type DinteroAuthConfigIssue } from '../errors/dintero-auth.errors.js';
+import { DinteroAuthConfigError, type DinteroAuthConfigIssue } from '../errors/dintero-auth-config.error.js';
 import type { DinteroAuthModuleOptions } from './dintero-auth-options.js';
 import { normalizeOptions } from './normalize-options.js';
 
@@ -46,14 +46,14 @@ export function dinteroOptionsFromEnv(
   else if (loopback !== undefined && !FALSE.has(loopback)) {
     issues.push({ path: DINTERO_ENV_VARIABLES.allowInsecureLoopback, problem: 'must be true or false' });
   }
-  if (issues.length > 0) throw new DinteroAuthConfigError(issues);
+  if (issues.length > 0) throw DinteroAuthConfigError.fromIssues(issues);
 
   const options = { ...fromEnv, ...overrides } as DinteroAuthModuleOptions;
   try {
     normalizeOptions(options);
   } catch (error) {
     if (!(error instanceof DinteroAuthConfigError)) throw error;
-    throw new DinteroAuthConfigError(error.issues.map((issue) => byVariable(issue, Object.keys(overrides))));
+    throw DinteroAuthConfigError.fromIssues(error.issues.map((issue) => byVariable(issue, Object.keys(overrides))));
   }
   return options;
 }

@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import { Logger } from '@nestjs/common';
 import { LOGGER_CONTEXT } from '../options/dintero-auth.constants.js';
-import { DinteroTokenNetworkError } from '../errors/dintero-auth.errors.js';
+import { DinteroTokenNetworkError } from '../errors/dintero-token-network.error.js';
+import { retryAfterMsOf } from '../errors/dintero-token-request.error.js';
 import type { DinteroAuthConfig } from '../options/dintero-auth.config.js';
 import type { Clock, TimerHandle } from '../token/clock.js';
 import type { TokenEndpoint } from '../token/token-endpoint.client.js';
@@ -104,12 +105,14 @@ export class SharedTokenSource implements TokenSource {
     if (refused !== undefined) await this.refuse(refused);
     // Past one lease and a bit (jittered, so that followers do not all give up together), the
     // wait fails like a slow request: the service's own backoff then spaces the next try.
-    const giveUpAt = this.clock.now() + this.leaseMs * (1.5 + this.clock.random() * 0.5);
+    const waitMs = this.leaseMs * (1.5 + this.clock.random() * 0.5);
+    const giveUpAt = this.clock.now() + waitMs;
+    const failed = `Dintero token request to ${this.config.tokenUrl} failed`;
     // Listening starts alongside the first read, so that a replica that must wait is already listening.
     this.watching ??= this.watch(() => this.doorbell.ring());
     let listening: boolean | undefined;
     for (;;) {
-      if (signal.aborted) throw new DinteroTokenNetworkError('aborted');
+      if (signal.aborted) throw new DinteroTokenNetworkError(`${failed}: aborted`, { failure: 'aborted', url: this.config.tokenUrl });
       const stored = await this.attempt(() => this.read());
       if (stored === 'failed') return this.direct(signal);
       if (stored && this.isFresh(stored, unwanted)) return this.take(stored);
@@ -119,7 +122,10 @@ export class SharedTokenSource implements TokenSource {
       if (lease) return this.fetchAsLeader(signal, unwanted, lease);
 
       // Another replica is fetching: wait for its token, bounded by its lease.
-      if (this.clock.now() > giveUpAt) throw new DinteroTokenNetworkError('timeout', 'SHARED_FETCH_WAIT');
+      if (this.clock.now() > giveUpAt) {
+        const why = `the replica holding the token lease stored no token within ${Math.round(waitMs)} ms (1.5 to 2 times its ${this.leaseMs} ms lease)`;
+        throw new DinteroTokenNetworkError(`${failed}: timeout: ${why}`, { failure: 'timeout', url: this.config.tokenUrl });
+      }
       if (listening === undefined) {
         // Once listening, read again: a token stored before the subscription took is not missed.
         listening = (await this.watching) !== undefined;
@@ -155,11 +161,7 @@ export class SharedTokenSource implements TokenSource {
     } catch (error) {
       // A failing endpoint keeps the lease for its backoff (Retry-After, if it sent one): the
       // replicas waiting on it then wait too, instead of trying one right after another.
-      const retryAfterMs = (error as { retryAfterMs?: unknown }).retryAfterMs;
-      holdFor = Math.min(
-        this.config.retry.maxDelayMs,
-        Math.max(this.config.retry.initialDelayMs, typeof retryAfterMs === 'number' ? retryAfterMs : 0),
-      );
+      holdFor = Math.min(this.config.retry.maxDelayMs, Math.max(this.config.retry.initialDelayMs, retryAfterMsOf(error) ?? 0));
       throw error;
     } finally {
       if (holdFor > 0 && !signal.aborted && !this.closed) await this.hold(lease, holdFor);

@@ -1,4 +1,4 @@
-import type { DinteroAuthError } from '../errors/dintero-auth.errors.js';
+import type { DinteroAuthError } from '../errors/dintero-auth.error.js';
 
 /** A token was obtained while none was usable (the first one, or after expiry or invalidation). */
 export interface DinteroTokenAcquiredEvent {

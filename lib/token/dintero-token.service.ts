@@ -1,12 +1,10 @@
 import { Logger } from '@nestjs/common';
 import { BehaviorSubject, Observable, filter } from 'rxjs';
 import { LOGGER_CONTEXT } from '../options/dintero-auth.constants.js';
-import {
-  DinteroAuthError,
-  DinteroTokenResponseError,
-  DinteroTokenUnavailableError,
-  type DinteroTokenWaitContext,
-} from '../errors/dintero-auth.errors.js';
+import { DinteroAuthError } from '../errors/dintero-auth.error.js';
+import { retryAfterMsOf } from '../errors/dintero-token-request.error.js';
+import { DinteroTokenResponseError } from '../errors/dintero-token-response.error.js';
+import { DinteroTokenUnavailableError, type DinteroTokenWaitContext } from '../errors/dintero-token-unavailable.error.js';
 import type { DinteroAuthConfig } from '../options/dintero-auth.config.js';
 import { DinteroAccessToken } from './access-token.js';
 import type { Clock, TimerHandle } from './clock.js';
@@ -97,7 +95,7 @@ export class DinteroTokenService {
 
   /** A usable token: at once when one is held, otherwise after the (shared) fetch. */
   getToken(): Promise<DinteroAccessToken> {
-    if (this.closed) return Promise.reject(new DinteroTokenUnavailableError('shutdown'));
+    if (this.closed) return Promise.reject(DinteroTokenUnavailableError.fromReason('shutdown'));
     const token = this.peekToken();
     return token ? Promise.resolve(token) : this.wait();
   }
@@ -173,12 +171,13 @@ export class DinteroTokenService {
 
   /** Waits for the next token obtained; every waiter is settled by a grant, an error or its deadline. */
   private wait(): Promise<DinteroAccessToken> {
-    if (this.closed) return Promise.reject(new DinteroTokenUnavailableError('shutdown'));
+    if (this.closed) return Promise.reject(DinteroTokenUnavailableError.fromReason('shutdown'));
     return new Promise<DinteroAccessToken>((resolve, reject) => {
       const waiter: Waiter = { resolve, reject, deadline: this.clock.now() + this.config.acquireTimeoutMs };
       // Kept alive: someone awaits this promise, so the process must not exit before it settles.
       waiter.timer = this.clock.setTimer(
-        () => this.settle(waiter, new DinteroTokenUnavailableError('timeout', this.lastError, this.waitContext())),
+        () =>
+          this.settle(waiter, DinteroTokenUnavailableError.fromReason('timeout', { cause: this.lastError, context: this.waitContext() })),
         this.config.acquireTimeoutMs,
         true,
       );
@@ -258,7 +257,9 @@ export class DinteroTokenService {
     if (this.clock.now() >= timeline.usableUntil) {
       this.onFailure(
         controller,
-        new DinteroTokenResponseError(`a ${lifetimeMs} ms token took ${Math.round(roundTripMs)} ms to arrive and was no longer usable`),
+        new DinteroTokenResponseError(
+          `Dintero token response is unusable: a ${lifetimeMs} ms token took ${Math.round(roundTripMs)} ms to arrive and was no longer usable`,
+        ),
         true,
       );
       return;
@@ -303,7 +304,7 @@ export class DinteroTokenService {
     if (this.closed) return;
     this.failures += 1;
     this.lastError = error;
-    const retryAfterMs = retryAfterOf(error);
+    const retryAfterMs = retryAfterMsOf(error);
     const delay = backoffDelay(this.failures, this.config.retry, this.clock.random(), retryAfterMs);
     this.backoffUntil = this.clock.now() + delay;
     this.retryAfterUntil =
@@ -332,7 +333,10 @@ export class DinteroTokenService {
     const last = this.lastError;
     for (const waiter of [...this.waiters]) {
       if (waiter.deadline >= nextAttemptAt) continue;
-      this.settle(waiter, last && !last.retryable ? last : new DinteroTokenUnavailableError('backoff', last, this.waitContext()));
+      this.settle(
+        waiter,
+        last && !last.retryable ? last : DinteroTokenUnavailableError.fromReason('backoff', { cause: last, context: this.waitContext() }),
+      );
     }
   }
 
@@ -425,7 +429,7 @@ export class DinteroTokenService {
     this.clearTimer('expiryTimer');
     this.inFlight?.abort();
     this.inFlight = undefined;
-    const error = new DinteroTokenUnavailableError('shutdown');
+    const error = DinteroTokenUnavailableError.fromReason('shutdown');
     for (const waiter of [...this.waiters]) this.settle(waiter, error);
     this.current.complete();
     this.bus.complete();
@@ -436,9 +440,5 @@ function asAuthError(error: unknown): DinteroAuthError {
   if (error instanceof DinteroAuthError) return error;
   // Only reachable through a bug; keep the message, never the object (it may hold a config).
   const message = error instanceof Error ? error.message : String(error);
-  return new DinteroTokenResponseError(`unexpected failure: ${message}`);
-}
-
-function retryAfterOf(error: DinteroAuthError): number | undefined {
-  return 'retryAfterMs' in error && typeof error.retryAfterMs === 'number' ? error.retryAfterMs : undefined;
+  return new DinteroTokenResponseError(`Dintero token response is unusable: unexpected failure: ${message}`);
 }

@@ -1,4 +1,4 @@
-import type { DinteroAuthError } from '../errors/dintero-auth.errors.js';
+import type { DinteroAuthError } from '../errors/dintero-auth.error.js';
 import type { DinteroAccessToken } from './access-token.js';
 
 /** What `DinteroTokenService.status()` reports: enough for a health check, never the token itself in output. */

@@ -2,12 +2,10 @@ import axios, { type AxiosInstance, type AxiosResponse } from 'axios';
 import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
 import { USER_AGENT } from '../options/dintero-auth.constants.js';
-import {
-  type DinteroAuthError,
-  DinteroTokenNetworkError,
-  DinteroTokenRequestError,
-  DinteroTokenResponseError,
-} from '../errors/dintero-auth.errors.js';
+import type { DinteroAuthError } from '../errors/dintero-auth.error.js';
+import { DinteroTokenNetworkError, systemCodeNote } from '../errors/dintero-token-network.error.js';
+import { DinteroTokenRequestError } from '../errors/dintero-token-request.error.js';
+import { DinteroTokenResponseError } from '../errors/dintero-token-response.error.js';
 import type { DinteroAuthConfig } from '../options/dintero-auth.config.js';
 import type { TokenGrant } from './access-token.js';
 import { MAX_TOKEN_LIFETIME_SECONDS } from './refresh-policy.js';
@@ -86,28 +84,32 @@ export class TokenEndpointClient implements TokenEndpoint {
   private toFailure(error: unknown, pastDeadline: boolean): DinteroAuthError {
     const url = this.config.tokenUrl;
     const code = typeof (error as { code?: unknown })?.code === 'string' ? (error as { code: string }).code : undefined;
-    if (pastDeadline)
-      return new DinteroTokenNetworkError(
-        'timeout',
-        undefined,
-        url,
-        `no complete answer within requestTimeoutMs (${this.config.requestTimeoutMs} ms)`,
-      );
-    if (axios.isCancel(error) || code === 'ERR_CANCELED') return new DinteroTokenNetworkError('aborted', undefined, url);
-    if (code === 'ERR_BAD_RESPONSE' && /maxContentLength/.test((error as Error).message)) {
-      return new DinteroTokenResponseError(`the answer is larger than ${MAX_TOKEN_RESPONSE_BYTES / 1024} KiB`);
+    const failed = `Dintero token request to ${url} failed`;
+    if (pastDeadline) {
+      const message = `${failed}: timeout: no complete answer within requestTimeoutMs (${this.config.requestTimeoutMs} ms)`;
+      return new DinteroTokenNetworkError(message, { failure: 'timeout', url });
     }
-    if (code === 'ECONNABORTED' || code === 'ETIMEDOUT') return new DinteroTokenNetworkError('timeout', code, url);
-    return new DinteroTokenNetworkError('connection', code, url);
+    if (axios.isCancel(error) || code === 'ERR_CANCELED')
+      return new DinteroTokenNetworkError(`${failed}: aborted`, { failure: 'aborted', url });
+    if (code === 'ERR_BAD_RESPONSE' && /maxContentLength/.test((error as Error).message)) {
+      return unusable(`the answer is larger than ${MAX_TOKEN_RESPONSE_BYTES / 1024} KiB`);
+    }
+    if (code === 'ECONNABORTED' || code === 'ETIMEDOUT') {
+      return new DinteroTokenNetworkError(`${failed}: timeout${systemCodeNote(code)}`, { failure: 'timeout', systemCode: code, url });
+    }
+    return new DinteroTokenNetworkError(`${failed}: connection${systemCodeNote(code)}`, { failure: 'connection', systemCode: code, url });
   }
 
   private toRequestError(response: AxiosResponse<unknown>): DinteroTokenRequestError {
     const body = parseJson(response.data);
     const error = isRecord(body) && isRecord(body.error) ? body.error : {};
-    return new DinteroTokenRequestError({
+    const dinteroCode = this.scrub(error.code);
+    const dinteroMessage = this.scrub(error.message);
+    const said = `${dinteroCode ? ` (${dinteroCode})` : ''}${dinteroMessage ? `: ${dinteroMessage}` : ''}`;
+    return new DinteroTokenRequestError(`Dintero token endpoint answered ${response.status}${said}`, {
       status: response.status,
-      dinteroCode: this.scrub(error.code),
-      dinteroMessage: this.scrub(error.message),
+      dinteroCode,
+      dinteroMessage,
       retryAfterMs: parseRetryAfter(response.headers['retry-after'], Date.now()),
     });
   }
@@ -121,29 +123,34 @@ export class TokenEndpointClient implements TokenEndpoint {
   }
 }
 
+/** The error for an answer that is not a usable token. */
+function unusable(problem: string): DinteroTokenResponseError {
+  return new DinteroTokenResponseError(`Dintero token response is unusable: ${problem}`);
+}
+
 /** Validates a 200 body into a grant, or throws {@link DinteroTokenResponseError}. */
 export function parseGrant(data: unknown): TokenGrant {
   const body = parseJson(data);
-  if (body === undefined) throw new DinteroTokenResponseError('the body is not JSON');
-  if (!isRecord(body)) throw new DinteroTokenResponseError('the body is not a JSON object');
+  if (body === undefined) throw unusable('the body is not JSON');
+  if (!isRecord(body)) throw unusable('the body is not a JSON object');
   const { access_token: accessToken, token_type: tokenType, expires_in: expiresIn, refresh_token: refreshToken } = body;
   if (typeof accessToken !== 'string' || accessToken.length === 0) {
-    throw new DinteroTokenResponseError('access_token is missing or not a non-empty string');
+    throw unusable('access_token is missing or not a non-empty string');
   }
   if (accessToken.length > MAX_ACCESS_TOKEN_LENGTH) {
-    throw new DinteroTokenResponseError(`access_token is longer than ${MAX_ACCESS_TOKEN_LENGTH} characters`);
+    throw unusable(`access_token is longer than ${MAX_ACCESS_TOKEN_LENGTH} characters`);
   }
   if (!/^[\x21-\x7e]+$/.test(accessToken)) {
-    throw new DinteroTokenResponseError('access_token holds characters that cannot be sent in a header');
+    throw unusable('access_token holds characters that cannot be sent in a header');
   }
   if (typeof tokenType !== 'string' || tokenType.toLowerCase() !== 'bearer') {
-    throw new DinteroTokenResponseError('token_type is not "Bearer"');
+    throw unusable('token_type is not "Bearer"');
   }
   if (typeof expiresIn !== 'number' || !Number.isFinite(expiresIn) || expiresIn <= 0) {
-    throw new DinteroTokenResponseError('expires_in is not a positive number of seconds');
+    throw unusable('expires_in is not a positive number of seconds');
   }
   if (expiresIn > MAX_TOKEN_LIFETIME_SECONDS) {
-    throw new DinteroTokenResponseError(`expires_in ${expiresIn} s is beyond the ${MAX_TOKEN_LIFETIME_SECONDS} s accepted`);
+    throw unusable(`expires_in ${expiresIn} s is beyond the ${MAX_TOKEN_LIFETIME_SECONDS} s accepted`);
   }
   return {
     accessToken,

@@ -1,5 +1,6 @@
 import { PACKAGE_NAME, PACKAGE_VERSION } from '../options/dintero-auth.constants.js';
-import type { DinteroAuthError } from '../errors/dintero-auth.errors.js';
+import { DinteroErrorCode } from '../errors/dintero-error-code.js';
+import { isDinteroAuthError } from '../errors/is-dintero-auth-error.js';
 
 /** The little of `@opentelemetry/api` used here, so that it stays an optional peer. */
 interface Span {
@@ -43,10 +44,9 @@ export async function traceTokenRequest<T extends { expiresInSeconds: number }>(
       span.setAttribute('dintero.token.expires_in', grant.expiresInSeconds);
       return grant;
     } catch (error) {
-      const failure = error as DinteroAuthError;
-      span.setAttribute('error.type', failure.code ?? 'unknown');
-      if ('status' in failure && typeof failure.status === 'number') span.setAttribute('http.response.status_code', failure.status);
-      span.setStatus({ code: SPAN_STATUS_ERROR, message: failure.message });
+      span.setAttribute('error.type', isDinteroAuthError(error) ? error.code : 'unknown');
+      if (isDinteroAuthError(error, DinteroErrorCode.TOKEN_REQUEST)) span.setAttribute('http.response.status_code', error.status);
+      span.setStatus({ code: SPAN_STATUS_ERROR, message: error instanceof Error ? error.message : String(error) });
       throw error;
     } finally {
       span.end();

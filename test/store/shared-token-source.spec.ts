@@ -368,7 +368,14 @@ describe('waiting for another replica', () => {
     expect(outcome).toBeUndefined();
     clock.advance(1);
     await wake();
-    await expect(waiting).rejects.toMatchObject({ failure: 'timeout', systemCode: 'SHARED_FETCH_WAIT' });
+    const error = await waiting.catch((error: unknown) => error);
+    const { tokenUrl } = normalizeOptions(fakeOptions(fake));
+    expect(error).toEqual(expect.any(DinteroTokenNetworkError));
+    expect(error).toMatchObject({ failure: 'timeout', systemCode: undefined, url: tokenUrl });
+    expect((error as Error).message).toBe(
+      `Dintero token request to ${tokenUrl} failed: timeout: ` +
+        'the replica holding the token lease stored no token within 22500 ms (1.5 to 2 times its 15000 ms lease)',
+    );
     await dead!.release();
   });
 

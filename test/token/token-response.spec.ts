@@ -4,7 +4,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { DinteroTokenResponseError } from '../../lib/errors/dintero-auth.errors.js';
+import { DinteroTokenResponseError } from '../../lib/errors/dintero-token-response.error.js';
 import { MAX_ACCESS_TOKEN_LENGTH, parseGrant, parseRetryAfter } from '../../lib/token/token-endpoint.client.js';
 import { MAX_TOKEN_LIFETIME_SECONDS } from '../../lib/token/refresh-policy.js';
 
