@@ -3,7 +3,7 @@ import type { Server } from 'node:http';
 import { afterAll, afterEach, beforeAll } from 'vitest';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Test } from '@nestjs/testing';
-import type { FakeDinteroServer } from '../../lib/testing/index.js';
+import type { FakeDinteroServer } from '../../lib/fake-dintero/index.js';
 import { AppModule } from '../../sample-app/src/app.module.js';
 import { setUpApp } from '../../sample-app/src/app.setup.js';
 import { DinteroTarget } from '../../sample-app/src/dintero/dintero-target.js';

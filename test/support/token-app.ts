@@ -1,5 +1,6 @@
 import { Test, type TestingModule } from '@nestjs/testing';
 import { expect, vi } from 'vitest';
+import { FAKE_DINTERO_CLIENT, FakeDinteroServer } from '../../lib/fake-dintero/index.js';
 import { DINTERO_CLOCK } from '../../lib/options/dintero-auth.constants.js';
 import {
   DinteroAuthInterceptor,
@@ -8,7 +9,6 @@ import {
   DinteroHttpService,
   DinteroTokenService,
 } from '../../lib/index.js';
-import { FAKE_DINTERO_CLIENT, FakeDinteroServer } from '../../lib/testing/index.js';
 import type { Clock } from '../../lib/token/clock.js';
 import { DINTERO_TOKEN_SOURCE, type TokenSource } from '../../lib/token/token-source.js';
 import { CaptureLogger } from './capture-logger.js';

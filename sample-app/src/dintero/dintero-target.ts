@@ -1,7 +1,7 @@
 import { Logger, type OnApplicationShutdown } from '@nestjs/common';
 import type { ConfigService } from '@nestjs/config';
 import type { DinteroAuthModuleOptions } from 'nestjs-dintero-auth';
-import { FAKE_DINTERO_CLIENT, FakeDinteroServer } from 'nestjs-dintero-auth/testing';
+import { FAKE_DINTERO_CLIENT, FakeDinteroServer } from 'nestjs-dintero-auth/fake-dintero';
 import { FAKE_PLATFORM_MERCHANTS } from '../platform/merchants.js';
 
 const CREDENTIAL_VARIABLES = ['DINTERO_ACCOUNT_ID', 'DINTERO_CLIENT_ID', 'DINTERO_CLIENT_SECRET'] as const;

@@ -1,18 +1,38 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { FakeDinteroClient } from '../testing/fake-dintero-client.js';
+import { errorBody, sendJson } from '../testing/fake-http.js';
+import type { FakeTokenClaims } from '../testing/fake-jwt.js';
+import { FakeTokenEndpoint, type FakeTokenFault, type FakeTokenRequest } from '../testing/fake-token-endpoint.js';
+import type { Clock } from '../token/clock.js';
 import { FakeApiFaults } from './fake-api-faults.js';
+import { type FakeApiRequest, FakeApiRequestLog } from './fake-api-request-log.js';
 import { FakeCallbacks } from './fake-callbacks.js';
 import { FakeCheckout } from './fake-checkout.js';
 import { FakeCheckoutApi, type FakeDeferOptions } from './fake-checkout-api.js';
-import type { FakeApiRequest, FakeDinteroServerOptions, FakeTokenFault, FakeTokenRequest } from './fake-dintero.types.js';
 import { answerHostedCheckout } from './fake-hosted-checkout.js';
-import { errorBody, sendJson } from './fake-http.js';
-import type { FakeTokenClaims } from './fake-jwt.js';
-import { FakeRequestLog } from './fake-request-log.js';
-import { FakeTokenEndpoint } from './fake-token-endpoint.js';
 
 const TOKEN_PATH = /^\/v1\/accounts\/([^/]+)\/auth\/token$/;
 const VIEW_PATH = /^\/v1\/view\/([^/]+?)(?:\/(pay|cancel))?$/;
+
+/** Options of a {@link FakeDinteroServer}. */
+export interface FakeDinteroServerOptions {
+  /** Clients that may fetch tokens. Default: one, `FAKE_DINTERO_CLIENT`. */
+  readonly clients?: readonly FakeDinteroClient[];
+  /** Lifetime of issued tokens, in seconds. Default 3600. */
+  readonly tokenLifetimeSeconds?: number;
+  /** Port on 127.0.0.1. Default 0 (a free one). */
+  readonly port?: number;
+  /** Keep every request in `tokenRequests` / `apiRequests`. Default true; counts are always kept. */
+  readonly recordRequests?: boolean;
+  /**
+   * Test mode for callbacks: accept `http://` callback URLs on 127.0.0.1, ::1 or localhost, which
+   * Dintero refuses. Default false. Callbacks are delivered to loopback hosts only, either way.
+   */
+  readonly allowLoopbackCallbacks?: boolean;
+  /** Drives callback delays, retries and timeouts (e.g. a manual clock in tests). Default: real time. */
+  readonly clock?: Clock;
+}
 
 /**
  * A stand-in for Dintero on 127.0.0.1, for tests and local development: the token endpoint,
@@ -27,7 +47,7 @@ export class FakeDinteroServer {
   /** Callbacks to `callback_url`, delivered as Dintero does (to loopback hosts only). */
   readonly callbacks: FakeCallbacks;
 
-  private readonly log: FakeRequestLog;
+  private readonly log: FakeApiRequestLog;
   private readonly tokens: FakeTokenEndpoint;
   private readonly api: FakeCheckoutApi;
   private readonly apiFaults = new FakeApiFaults();
@@ -37,8 +57,12 @@ export class FakeDinteroServer {
 
   constructor(options: FakeDinteroServerOptions = {}) {
     this.requestedPort = options.port ?? 0;
-    this.log = new FakeRequestLog(options.recordRequests ?? true);
-    this.tokens = new FakeTokenEndpoint({ clients: options.clients, lifetimeSeconds: options.tokenLifetimeSeconds }, this.log);
+    this.log = new FakeApiRequestLog(options.recordRequests ?? true);
+    this.tokens = new FakeTokenEndpoint({
+      clients: options.clients,
+      lifetimeSeconds: options.tokenLifetimeSeconds,
+      keepRequests: options.recordRequests,
+    });
     this.callbacks = new FakeCallbacks(options.clock ? { clock: options.clock } : {});
     this.checkout.onChange((change) => this.callbacks.notify(change));
     this.api = new FakeCheckoutApi({
@@ -99,36 +123,37 @@ export class FakeDinteroServer {
 
   /** Every token request received, oldest first. */
   get tokenRequests(): FakeTokenRequest[] {
-    return this.log.tokenRequests;
+    return this.tokens.requests;
   }
 
   /** Every API (non-token) request received, oldest first. */
   get apiRequests(): FakeApiRequest[] {
-    return this.log.apiRequests;
+    return this.log.requests;
   }
 
   /** How many token requests arrived. */
   get tokenRequestCount(): number {
-    return this.log.tokenCount;
+    return this.tokens.requestCount;
   }
 
   /** How many API (non-token) requests arrived. */
   get apiRequestCount(): number {
-    return this.log.apiCount;
+    return this.log.count;
   }
 
   /** How many API requests arrived with no `Authorization` header at all. */
   get anonymousApiRequestCount(): number {
-    return this.log.anonymousApiCount;
+    return this.log.anonymousCount;
   }
 
   /** How many API requests were answered with `status`. */
   apiStatusCount(status: number): number {
-    return this.log.apiStatusCount(status);
+    return this.log.statusCount(status);
   }
 
   /** Forgets recorded token and API requests. */
   resetCounts(): void {
+    this.tokens.forgetRequests();
     this.log.reset();
   }
 
@@ -220,7 +245,7 @@ export class FakeDinteroServer {
       if (token && method === 'POST') return void this.tokens.answer(req, res, path, decodeURIComponent(token[1]!), body);
       const view = VIEW_PATH.exec(path);
       if (view) return answerHostedCheckout(this.checkout, method, decodeURIComponent(view[1]!), view[2], body, res);
-      this.log.api(req, path, body);
+      this.log.received(req, path, body);
       this.answerApi(req, res, method, path, body);
     });
   }
@@ -237,7 +262,7 @@ export class FakeDinteroServer {
       ? [fault.error.status, errorBody(fault.error.code, fault.error.message)]
       : this.api.answer(method, path, req.headers, body);
     if (fault.drop === 'after') return void res.socket?.resetAndDestroy();
-    this.log.apiAnswered(status);
+    this.log.answered(status);
     sendJson(res, status, answer, headers);
   }
 }
