@@ -1,9 +1,6 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import type { FakeDinteroClient } from '../testing/fake-dintero-client.js';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { errorBody, sendJson } from '../testing/fake-http.js';
-import type { FakeTokenClaims } from '../testing/fake-jwt.js';
-import { FakeTokenEndpoint, type FakeTokenFault, type FakeTokenRequest } from '../testing/fake-token-endpoint.js';
+import { FakeTokenServer, type FakeTokenServerOptions } from '../testing/fake-token.server.js';
 import type { Clock } from '../token/clock.js';
 import { FakeApiFaults } from './fake-api-faults.js';
 import { type FakeApiRequest, FakeApiRequestLog } from './fake-api-request-log.js';
@@ -12,19 +9,10 @@ import { FakeCheckout } from './fake-checkout.js';
 import { FakeCheckoutApi, type FakeDeferOptions } from './fake-checkout-api.js';
 import { answerHostedCheckout } from './fake-hosted-checkout.js';
 
-const TOKEN_PATH = /^\/v1\/accounts\/([^/]+)\/auth\/token$/;
 const VIEW_PATH = /^\/v1\/view\/([^/]+?)(?:\/(pay|cancel))?$/;
 
-/** Options of a {@link FakeDinteroServer}. */
-export interface FakeDinteroServerOptions {
-  /** Clients that may fetch tokens. Default: one, `FAKE_DINTERO_CLIENT`. */
-  readonly clients?: readonly FakeDinteroClient[];
-  /** Lifetime of issued tokens, in seconds. Default 3600. */
-  readonly tokenLifetimeSeconds?: number;
-  /** Port on 127.0.0.1. Default 0 (a free one). */
-  readonly port?: number;
-  /** Keep every request in `tokenRequests` / `apiRequests`. Default true; counts are always kept. */
-  readonly recordRequests?: boolean;
+/** Options of a {@link FakeDinteroServer}: those of its token endpoint, and the Checkout's. */
+export interface FakeDinteroServerOptions extends FakeTokenServerOptions {
   /**
    * Test mode for callbacks: accept `http://` callback URLs on 127.0.0.1, ::1 or localhost, which
    * Dintero refuses. Default false. Callbacks are delivered to loopback hosts only, either way.
@@ -35,34 +23,25 @@ export interface FakeDinteroServerOptions {
 }
 
 /**
- * A stand-in for Dintero on 127.0.0.1, for tests and local development: the token endpoint,
- * the Checkout API (sessions, transactions, capture, refund, void), the hosted checkout page
- * and callbacks, each checking what Dintero checks and answering in Dintero's shapes. It
- * records requests and can be told to fail. Tokens are HS256 JWTs with `aud` and `exp`,
- * verifiable with {@link verifyToken}.
+ * A stand-in for Dintero on 127.0.0.1, for tests and local development: the token endpoint of
+ * {@link FakeTokenServer}, plus the Checkout API (sessions, transactions, capture, refund, void),
+ * the hosted checkout page and callbacks, each checking what Dintero checks and answering in
+ * Dintero's shapes. It records requests and can be told to fail. Its API accepts the tokens it
+ * issued (see {@link FakeTokenServer.verifyToken}) and answers 401 to any other.
  */
-export class FakeDinteroServer {
+export class FakeDinteroServer extends FakeTokenServer {
   /** Sessions and transactions, for tests that look behind the API. */
   readonly checkout = new FakeCheckout();
   /** Callbacks to `callback_url`, delivered as Dintero does (to loopback hosts only). */
   readonly callbacks: FakeCallbacks;
 
   private readonly log: FakeApiRequestLog;
-  private readonly tokens: FakeTokenEndpoint;
   private readonly api: FakeCheckoutApi;
   private readonly apiFaults = new FakeApiFaults();
-  private readonly server: Server;
-  private readonly requestedPort: number;
-  private port: number | undefined;
 
   constructor(options: FakeDinteroServerOptions = {}) {
-    this.requestedPort = options.port ?? 0;
+    super(options);
     this.log = new FakeApiRequestLog(options.recordRequests ?? true);
-    this.tokens = new FakeTokenEndpoint({
-      clients: options.clients,
-      lifetimeSeconds: options.tokenLifetimeSeconds,
-      keepRequests: options.recordRequests,
-    });
     this.callbacks = new FakeCallbacks(options.clock ? { clock: options.clock } : {});
     this.checkout.onChange((change) => this.callbacks.notify(change));
     this.api = new FakeCheckoutApi({
@@ -71,69 +50,17 @@ export class FakeDinteroServer {
       origin: () => this.origin,
       allowLoopbackCallbacks: options.allowLoopbackCallbacks ?? false,
     });
-    this.server = createServer((req, res) => this.handle(req, res));
-  }
-
-  /** Starts listening on 127.0.0.1; resolves once the port is known. */
-  async start(): Promise<this> {
-    await new Promise<void>((resolve, reject) => {
-      this.server.once('error', reject);
-      this.server.listen(this.requestedPort, '127.0.0.1', () => resolve());
-    });
-    this.port = (this.server.address() as AddressInfo).port;
-    return this;
   }
 
   /** Stops listening, drops every open connection and cancels callback deliveries. */
-  async stop(): Promise<void> {
+  override async stop(): Promise<void> {
     this.callbacks.close();
-    if (!this.server.listening) return;
-    const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
-    this.server.closeAllConnections();
-    await closed;
-  }
-
-  /** Goes down: open connections drop and new ones are refused (ECONNREFUSED) until {@link acceptConnections}. */
-  async refuseConnections(): Promise<void> {
-    await this.stop();
-  }
-
-  /** Comes back on the same port after {@link refuseConnections}. */
-  async acceptConnections(): Promise<void> {
-    if (this.server.listening) return;
-    await new Promise<void>((resolve, reject) => {
-      this.server.once('error', reject);
-      this.server.listen(this.port, '127.0.0.1', () => {
-        this.server.off('error', reject);
-        resolve();
-      });
-    });
-  }
-
-  /** `http://127.0.0.1:{port}`. */
-  get origin(): string {
-    if (this.port === undefined) throw new Error('FakeDinteroServer is not started');
-    return `http://127.0.0.1:${this.port}`;
-  }
-
-  /** The Checkout API base URL to configure: `http://127.0.0.1:{port}/v1`. */
-  get baseUrl(): string {
-    return `${this.origin}/v1`;
-  }
-
-  /** Every token request received, oldest first. */
-  get tokenRequests(): FakeTokenRequest[] {
-    return this.tokens.requests;
+    await super.stop();
   }
 
   /** Every API (non-token) request received, oldest first. */
   get apiRequests(): FakeApiRequest[] {
     return this.log.requests;
-  }
-
-  /** How many token requests arrived. */
-  get tokenRequestCount(): number {
-    return this.tokens.requestCount;
   }
 
   /** How many API (non-token) requests arrived. */
@@ -152,49 +79,15 @@ export class FakeDinteroServer {
   }
 
   /** Forgets recorded token and API requests. */
-  resetCounts(): void {
-    this.tokens.forgetRequests();
+  override resetCounts(): void {
+    super.resetCounts();
     this.log.reset();
   }
 
-  /** Lifetime of the tokens issued from now on, in seconds. */
-  get tokenLifetimeSeconds(): number {
-    return this.tokens.lifetimeSeconds;
-  }
-
-  set tokenLifetimeSeconds(seconds: number) {
-    this.tokens.lifetimeSeconds = seconds;
-  }
-
-  /** Every access token issued so far, so tests can check that none leaked into their output. */
-  get issuedTokens(): readonly string[] {
-    return this.tokens.issuedTokens;
-  }
-
-  /** Answers the next `times` token requests (default: all, until cleared) with `fault`. */
-  injectTokenFault(fault: FakeTokenFault, times = Number.POSITIVE_INFINITY): void {
-    this.tokens.injectFault(fault, times);
-  }
-
   /** Lets the token endpoint and the API answer normally again. */
-  clearTokenFaults(): void {
-    this.tokens.clearFaults();
+  override clearTokenFaults(): void {
+    super.clearTokenFaults();
     this.apiFaults.clear();
-  }
-
-  /** Makes an issued token invalid: the API answers 401 to it from now on. */
-  revokeToken(accessToken: string): void {
-    this.tokens.revoke(accessToken);
-  }
-
-  /** Revokes every token issued so far, as a key rotation at Dintero would. */
-  revokeAllTokens(): void {
-    this.tokens.revokeAll();
-  }
-
-  /** The claims of a token this server issued and has not revoked, if it is unexpired. */
-  verifyToken(accessToken: string, nowMs = Date.now()): FakeTokenClaims | undefined {
-    return this.tokens.verify(accessToken, nowMs);
   }
 
   /** Answers API requests to `path` with a redirect to `location` (until cleared). */
@@ -234,20 +127,15 @@ export class FakeDinteroServer {
     return this.api.completeDeferred();
   }
 
-  private handle(req: IncomingMessage, res: ServerResponse): void {
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => {
-      const body = Buffer.concat(chunks).toString('utf8');
-      const method = req.method ?? 'GET';
-      const path = new URL(req.url ?? '/', 'http://fake').pathname;
-      const token = TOKEN_PATH.exec(path);
-      if (token && method === 'POST') return void this.tokens.answer(req, res, path, decodeURIComponent(token[1]!), body);
-      const view = VIEW_PATH.exec(path);
-      if (view) return answerHostedCheckout(this.checkout, method, decodeURIComponent(view[1]!), view[2], body, res);
-      this.log.received(req, path, body);
-      this.answerApi(req, res, method, path, body);
-    });
+  /**
+   * Everything but the token endpoint: the hosted checkout page, then the Checkout API.
+   * @internal
+   */
+  protected override answerOther(req: IncomingMessage, res: ServerResponse, method: string, path: string, body: string): void {
+    const view = VIEW_PATH.exec(path);
+    if (view) return answerHostedCheckout(this.checkout, method, decodeURIComponent(view[1]!), view[2], body, res);
+    this.log.received(req, path, body);
+    this.answerApi(req, res, method, path, body);
   }
 
   /** The Checkout API, unless a fault says otherwise. */

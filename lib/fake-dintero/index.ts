@@ -14,8 +14,10 @@ export type {
   FakeTransactionEvent,
   FakeTransactionStatus,
 } from './fake-transaction.js';
-// The token side of the fake is the one in nestjs-dintero-auth/testing: its names, for the API above.
+// FakeDinteroServer is built on the token server of nestjs-dintero-auth/testing: its names, for the API above.
 export { FAKE_DINTERO_CLIENT } from '../testing/fake-dintero-client.js';
 export type { FakeDinteroClient } from '../testing/fake-dintero-client.js';
 export type { FakeTokenClaims } from '../testing/fake-jwt.js';
 export type { FakeTokenFault, FakeTokenRequest } from '../testing/fake-token-endpoint.js';
+export { FakeTokenServer } from '../testing/fake-token.server.js';
+export type { FakeTokenServerOptions } from '../testing/fake-token.server.js';

@@ -6,4 +6,6 @@ export { FAKE_DINTERO_CLIENT } from './fake-dintero-client.js';
 export type { FakeDinteroClient } from './fake-dintero-client.js';
 export type { FakeTokenClaims } from './fake-jwt.js';
 export type { FakeTokenFault, FakeTokenRequest } from './fake-token-endpoint.js';
+export { FakeTokenServer } from './fake-token.server.js';
+export type { FakeTokenServerOptions } from './fake-token.server.js';
 export { ManualClock } from './manual-clock.js';

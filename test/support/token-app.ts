@@ -9,13 +9,14 @@ import {
   DinteroHttpService,
   DinteroTokenService,
 } from '../../lib/index.js';
+import type { FakeTokenServer } from '../../lib/testing/index.js';
 import type { Clock } from '../../lib/token/clock.js';
 import { DINTERO_TOKEN_SOURCE, type TokenSource } from '../../lib/token/token-source.js';
 import { CaptureLogger } from './capture-logger.js';
 import { ManualClock } from '../../lib/testing/manual-clock.js';
 
 /** Module options pointing at a fake server, with the fake's default client. */
-export function fakeOptions(fake: FakeDinteroServer, overrides: Partial<DinteroAuthModuleOptions> = {}): DinteroAuthModuleOptions {
+export function fakeOptions(fake: FakeTokenServer, overrides: Partial<DinteroAuthModuleOptions> = {}): DinteroAuthModuleOptions {
   return {
     accountId: FAKE_DINTERO_CLIENT.accountId,
     clientId: FAKE_DINTERO_CLIENT.clientId,
