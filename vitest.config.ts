@@ -10,6 +10,10 @@ export default defineConfig({
     // The sample app imports the package by name; under test that name means the source.
     alias: [
       { find: /^nestjs-dintero-auth\/testing$/, replacement: fileURLToPath(new URL('./lib/testing/index.ts', import.meta.url)) },
+      {
+        find: /^nestjs-dintero-auth\/fake-dintero$/,
+        replacement: fileURLToPath(new URL('./lib/fake-dintero/index.ts', import.meta.url)),
+      },
       { find: /^nestjs-dintero-auth\/health$/, replacement: fileURLToPath(new URL('./lib/health/index.ts', import.meta.url)) },
       { find: /^nestjs-dintero-auth\/redis$/, replacement: fileURLToPath(new URL('./lib/redis/index.ts', import.meta.url)) },
       { find: /^nestjs-dintero-auth\/config$/, replacement: fileURLToPath(new URL('./lib/config/index.ts', import.meta.url)) },

@@ -5,13 +5,13 @@
  * against 1. The fake (10,000 clients) runs in a child process: this same file, with `--fake`.
  */
 import 'reflect-metadata';
+import { type FakeDinteroClient, FakeDinteroServer } from 'nestjs-dintero-auth/fake-dintero';
 import { fork } from 'node:child_process';
 import { globalAgent } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { NestFactory } from '@nestjs/core';
 import { type DinteroAccount, DinteroAccounts, DinteroAccountsModule } from 'nestjs-dintero-auth';
-import { type FakeDinteroClient, FakeDinteroServer } from 'nestjs-dintero-auth/testing';
 import { report } from './support/report.js';
 import { percentile, pool, round } from './support/stats.js';
 

@@ -10,6 +10,7 @@ const update = process.argv.includes('--update');
 const ENTRIES = {
   'nestjs-dintero-auth': 'index',
   testing: 'testing/index',
+  'fake-dintero': 'fake-dintero/index',
   config: 'config/index',
   health: 'health/index',
   redis: 'redis/index',

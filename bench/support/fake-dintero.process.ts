@@ -1,8 +1,8 @@
+import { FAKE_DINTERO_CLIENT, FakeDinteroServer, type FakeTokenFault } from 'nestjs-dintero-auth/fake-dintero';
 /**
  * The fake Dintero in a process of its own, so that the client under measurement has the
  * benchmark process to itself. Driven over IPC by {@link FakeDinteroProcess}.
  */
-import { FAKE_DINTERO_CLIENT, FakeDinteroServer, type FakeTokenFault } from 'nestjs-dintero-auth/testing';
 
 export type FakeCommand =
   | { id: number; cmd: 'counts' }

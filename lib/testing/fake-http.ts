@@ -1,8 +1,5 @@
 import type { ServerResponse } from 'node:http';
 
-/** An answer of the fake's API: status, JSON body, extra headers. */
-export type FakeAnswer = readonly [status: number, body: unknown, headers?: Readonly<Record<string, string>>];
-
 /** Dintero's `Error` shape. */
 export function errorBody(code: string, message: string): { error: { code: string; message: string } } {
   return { error: { code, message } };

@@ -1,9 +1,44 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { FAKE_DINTERO_CLIENT, type FakeDinteroClient, type FakeTokenFault } from './fake-dintero.types.js';
+import { FAKE_DINTERO_CLIENT, type FakeDinteroClient } from './fake-dintero-client.js';
 import { errorBody, sendError, sendJson } from './fake-http.js';
 import { FakeJwtSigner, type FakeTokenClaims } from './fake-jwt.js';
-import type { FakeRequestLog } from './fake-request-log.js';
+
+/**
+ * A fault the token endpoint answers with instead of a token.
+ * - `status`: an error status in Dintero's error shape, optionally with `Retry-After`.
+ * - `delay`: waits, then answers normally (beyond the client's timeout, this is a timeout).
+ * - `reset`: destroys the connection without an answer.
+ * - `body`: a 200 (or `status`) with a raw body of your choosing: HTML, `{}`, bad JSON...
+ * - `truncate`: announces a longer body than it sends, then closes the connection.
+ */
+export type FakeTokenFault =
+  | {
+      readonly type: 'status';
+      readonly status: number;
+      readonly retryAfter?: string | number;
+      readonly code?: string;
+      readonly message?: string;
+    }
+  | { readonly type: 'delay'; readonly ms: number }
+  | { readonly type: 'reset' }
+  | { readonly type: 'body'; readonly body: string; readonly contentType?: string; readonly status?: number }
+  | { readonly type: 'truncate' };
+
+/** One request the token endpoint received, as the tests see it. */
+export interface FakeTokenRequest {
+  readonly method: string;
+  readonly path: string;
+  readonly headers: Readonly<Record<string, string | string[] | undefined>>;
+  readonly body: string;
+  /** The status the fake answered with; undefined while it is answering, or if it dropped the connection. */
+  readonly status: number | undefined;
+  /** `Date.now()` when the request arrived. */
+  readonly receivedAt: number;
+}
+
+/** A token request as recorded on arrival; its status is filled in once answered. */
+type RecordedTokenRequest = { -readonly [K in keyof FakeTokenRequest]: FakeTokenRequest[K] };
 
 const ACCOUNT_ID = /^[PT]{1}(?=(?:.{3}|.{8})$)[0-9]*$/;
 
@@ -16,23 +51,29 @@ interface QueuedFault {
  * The fake's `POST /v1/accounts/{oid}/auth/token`: it checks what Dintero checks (Basic
  * credentials, the account in the path, `grant_type` and `audience`), answers in Dintero's
  * shapes, and plays the faults it is told to. Tokens are HS256 JWTs with `aud` and `exp`.
+ * Every request is counted, and kept unless told not to.
  */
 export class FakeTokenEndpoint {
   /** Lifetime of the tokens issued from now on, in seconds. */
   lifetimeSeconds: number;
+  /** Every request received (when kept), oldest first. */
+  readonly requests: FakeTokenRequest[] = [];
+  /** How many requests arrived, kept or not. */
+  requestCount = 0;
 
   private readonly clients: readonly FakeDinteroClient[];
   private readonly signer = new FakeJwtSigner();
   private readonly faults: QueuedFault[] = [];
   private readonly revoked = new Set<string>();
   private readonly issued = new Set<string>();
+  private readonly keepRequests: boolean;
 
   constructor(
-    options: { readonly clients?: readonly FakeDinteroClient[]; readonly lifetimeSeconds?: number },
-    private readonly log: FakeRequestLog,
+    options: { readonly clients?: readonly FakeDinteroClient[]; readonly lifetimeSeconds?: number; readonly keepRequests?: boolean } = {},
   ) {
     this.clients = options.clients ?? [FAKE_DINTERO_CLIENT];
     this.lifetimeSeconds = options.lifetimeSeconds ?? 3600;
+    this.keepRequests = options.keepRequests ?? true;
   }
 
   get issuedTokens(): readonly string[] {
@@ -62,8 +103,14 @@ export class FakeTokenEndpoint {
     return claims && claims.exp * 1000 > nowMs ? claims : undefined;
   }
 
+  /** Forgets the requests received so far, and their count. */
+  forgetRequests(): void {
+    this.requests.length = 0;
+    this.requestCount = 0;
+  }
+
   async answer(req: IncomingMessage, res: ServerResponse, path: string, accountId: string, body: string): Promise<void> {
-    const entry = this.log.token(req, path, body);
+    const entry = this.record(req, path, body);
     const fault = this.takeFault();
     if (fault?.type === 'delay') await sleep(fault.ms);
     if (res.destroyed) return;
@@ -74,6 +121,21 @@ export class FakeTokenEndpoint {
     const [status, answer] = this.grant(req.headers.authorization, accountId, body);
     entry.status = status;
     sendJson(res, status, answer);
+  }
+
+  /** Records a request on arrival, so tests can see one that is still being answered. */
+  private record(req: IncomingMessage, path: string, body: string): RecordedTokenRequest {
+    const entry: RecordedTokenRequest = {
+      method: req.method ?? '',
+      path,
+      headers: { ...req.headers },
+      body,
+      status: undefined,
+      receivedAt: Date.now(),
+    };
+    this.requestCount += 1;
+    if (this.keepRequests) this.requests.push(entry);
+    return entry;
   }
 
   private takeFault(): FakeTokenFault | undefined {

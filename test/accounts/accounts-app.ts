@@ -1,11 +1,12 @@
 import { Test, type TestingModule } from '@nestjs/testing';
+import { FakeDinteroServer, type FakeDinteroClient } from '../../lib/fake-dintero/index.js';
 import {
   type DinteroAccountCredentials,
   DinteroAccounts,
   DinteroAccountsModule,
   type DinteroAccountsModuleOptions,
 } from '../../lib/index.js';
-import { DINTERO_CLOCK, FakeDinteroServer, type FakeDinteroClient } from '../../lib/testing/index.js';
+import { DINTERO_CLOCK } from '../../lib/testing/index.js';
 import { CaptureLogger } from '../support/capture-logger.js';
 import type { ManualClock } from '../../lib/testing/manual-clock.js';
 

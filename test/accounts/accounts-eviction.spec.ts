@@ -3,9 +3,9 @@
  * is never closed under a call, and a closed account leaves no timer behind.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { FakeDinteroServer } from '../../lib/fake-dintero/index.js';
 import type { DinteroAccountEvent, DinteroAccountsModuleOptions } from '../../lib/index.js';
 import { capacityEvictions, idleEvictions, nextIdleCheckAt } from '../../lib/accounts/account-eviction.js';
-import type { FakeDinteroServer } from '../../lib/testing/index.js';
 import { ManualClock } from '../../lib/testing/manual-clock.js';
 import { eventually } from '../support/token-app.js';
 import { HoldingProxy } from './holding-proxy.js';

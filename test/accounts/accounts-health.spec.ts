@@ -3,9 +3,9 @@ import { HealthCheck, HealthCheckService, TerminusModule } from '@nestjs/terminu
 import { Test } from '@nestjs/testing';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { FakeDinteroServer } from '../../lib/fake-dintero/index.js';
 import { DinteroAccountsHealthIndicator } from '../../lib/health/index.js';
 import { DinteroAccounts, DinteroAccountsModule } from '../../lib/index.js';
-import type { FakeDinteroServer } from '../../lib/testing/index.js';
 import { CaptureLogger } from '../support/capture-logger.js';
 import { CredentialsTable, merchant, platformOptions, startPlatformFake } from './accounts-app.js';
 

@@ -4,11 +4,11 @@
  */
 import type { Redis } from 'ioredis';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { FakeDinteroClient, FakeDinteroServer } from '../../lib/fake-dintero/index.js';
 import type { DinteroAccountEvent, DinteroAccountsModuleOptions } from '../../lib/index.js';
 import { normalizeOptions } from '../../lib/options/normalize-options.js';
 import { RedisTokenStore } from '../../lib/redis/index.js';
 import { storeNamespace } from '../../lib/store/shared-token.source.js';
-import type { FakeDinteroClient, FakeDinteroServer } from '../../lib/testing/index.js';
 import { LOAD_REFRESH, loadFor, sharedRequestBounds } from '../support/load.js';
 import { clearStoredTokens, inspectRedis, REDIS_URL } from '../support/redis.js';
 import { type AccountsApp, CredentialsTable, merchant, platformOptions, startAccountsApp, startPlatformFake } from './accounts-app.js';

@@ -1,7 +1,7 @@
 import { trace } from '@opentelemetry/api';
 import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { FakeDinteroServer } from '../../lib/testing/index.js';
+import type { FakeDinteroServer } from '../../lib/fake-dintero/index.js';
 import { CredentialsTable, merchant, platformOptions, startAccountsApp, startPlatformFake } from './accounts-app.js';
 
 const exporter = new InMemorySpanExporter();

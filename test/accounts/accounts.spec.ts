@@ -8,6 +8,7 @@ import { inspect } from 'node:util';
 import { Module } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { FakeDinteroServer } from '../../lib/fake-dintero/index.js';
 import {
   type DinteroAccount,
   type DinteroAccountEvent,
@@ -20,7 +21,6 @@ import {
   DinteroTokenRequestError,
   DinteroTokenUnavailableError,
 } from '../../lib/index.js';
-import type { FakeDinteroServer } from '../../lib/testing/index.js';
 import { ManualClock } from '../../lib/testing/manual-clock.js';
 import { HoldingProxy } from './holding-proxy.js';
 import { eventually } from '../support/token-app.js';

@@ -1,8 +1,8 @@
 import { Test } from '@nestjs/testing';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { dinteroConfig } from '../../lib/config/index.js';
+import { FAKE_DINTERO_CLIENT, type FakeDinteroServer } from '../../lib/fake-dintero/index.js';
 import { DinteroAuthConfigError, DinteroAuthModule, DinteroTokenService, dinteroOptionsFromEnv } from '../../lib/index.js';
-import { FAKE_DINTERO_CLIENT, type FakeDinteroServer } from '../../lib/testing/index.js';
 import { CaptureLogger } from '../support/capture-logger.js';
 import { startFake } from '../support/token-app.js';
 

@@ -1,4 +1,4 @@
-import { FAKE_DINTERO_CLIENT, type FakeDinteroServer } from '../../lib/testing/index.js';
+import { FAKE_DINTERO_CLIENT, type FakeDinteroServer } from '../../lib/fake-dintero/index.js';
 
 /** An answer of the fake's API, as plain data. */
 export interface Answer {

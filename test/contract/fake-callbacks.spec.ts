@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { FakeDinteroServer } from '../../lib/testing/index.js';
+import { FakeDinteroServer } from '../../lib/fake-dintero/index.js';
 import { ManualClock } from '../../lib/testing/manual-clock.js';
 import { ScriptedServer } from '../support/scripted-server.js';
 import { FakeApi, session } from './fake-api.js';

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FakeDinteroServer } from '../../lib/testing/index.js';
+import { FakeDinteroServer } from '../../lib/fake-dintero/index.js';
 import { type Answer, FakeApi, session } from './fake-api.js';
 
 let fake: FakeDinteroServer;

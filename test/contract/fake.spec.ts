@@ -1,7 +1,7 @@
 import { Test, type TestingModule } from '@nestjs/testing';
 import { afterAll, beforeAll, describe } from 'vitest';
+import { FAKE_DINTERO_CLIENT, FakeDinteroServer } from '../../lib/fake-dintero/index.js';
 import { DinteroAuthModule, DinteroHttpService } from '../../lib/index.js';
-import { FAKE_DINTERO_CLIENT, FakeDinteroServer } from '../../lib/testing/index.js';
 import { type SampleApp, startSampleApp } from '../sample-app/sample-app.harness.js';
 import { checkoutContract, type ContractTarget } from './checkout.contract.js';
 

@@ -16,7 +16,7 @@ import {
   retryAfterMsOf,
 } from '../../lib/index.js';
 import { normalizeOptions } from '../../lib/options/normalize-options.js';
-import type { FakeDinteroServer } from '../../lib/testing/index.js';
+import type { FakeDinteroServer } from '../../lib/fake-dintero/index.js';
 import { TokenEndpointClient } from '../../lib/token/token-endpoint.client.js';
 import { fakeOptions, startFake } from '../support/token-app.js';
 import { accountIdProblem } from '../../lib/options/account-id.js';

@@ -3,10 +3,11 @@ import { HealthCheck, HealthCheckService, TerminusModule } from '@nestjs/terminu
 import { Test } from '@nestjs/testing';
 import request from 'supertest';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import type { FakeDinteroServer } from '../../lib/fake-dintero/index.js';
 import { HealthModule } from '../compat/examples/health.module.js';
 import { DinteroAuthHealthIndicator, InjectDinteroHealthIndicator } from '../../lib/health/index.js';
 import { DinteroAuthModule, DinteroTokenService, getDinteroTokenServiceToken } from '../../lib/index.js';
-import { DINTERO_CLOCK, type FakeDinteroServer } from '../../lib/testing/index.js';
+import { DINTERO_CLOCK } from '../../lib/testing/index.js';
 import { CaptureLogger } from '../support/capture-logger.js';
 import { ManualClock } from '../../lib/testing/manual-clock.js';
 import { eventually, fakeOptions, pinRandom, startFake } from '../support/token-app.js';

@@ -5,8 +5,8 @@ import { Agent as HttpsAgent } from 'node:https';
 import axios, { type AxiosAdapter, type AxiosError, type AxiosResponse } from 'axios';
 import { firstValueFrom } from 'rxjs';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { FakeDinteroServer } from '../../lib/fake-dintero/index.js';
 import type { DinteroAuthModuleOptions } from '../../lib/index.js';
-import type { FakeDinteroServer } from '../../lib/testing/index.js';
 import { ManualClock } from '../../lib/testing/manual-clock.js';
 import { eventually, fakeOptions, startFake, startTokenApp, type TokenApp } from '../support/token-app.js';
 

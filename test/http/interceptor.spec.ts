@@ -6,6 +6,7 @@ import { Test } from '@nestjs/testing';
 import axios, { type AxiosAdapter, type AxiosError } from 'axios';
 import { firstValueFrom } from 'rxjs';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { FAKE_DINTERO_CLIENT, type FakeDinteroClient, FakeDinteroServer } from '../../lib/fake-dintero/index.js';
 import {
   DinteroAuthModule,
   type DinteroAuthModuleOptions,
@@ -14,7 +15,6 @@ import {
   DinteroTokenService,
 } from '../../lib/index.js';
 import { PACKAGE_NAME } from '../../lib/options/dintero-auth.constants.js';
-import { FAKE_DINTERO_CLIENT, type FakeDinteroClient, FakeDinteroServer } from '../../lib/testing/index.js';
 import { MIN_TOKEN_AGE_FOR_401_MS } from '../../lib/http/unauthorized-policy.js';
 import { CaptureLogger } from '../support/capture-logger.js';
 import { authorizedTransaction, sessionBody } from '../support/checkout.js';

@@ -1,7 +1,7 @@
 import { inspect } from 'node:util';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { FAKE_DINTERO_CLIENT, type FakeDinteroServer } from '../../lib/fake-dintero/index.js';
 import { DinteroAuthConfigError, DinteroAuthModule } from '../../lib/index.js';
-import { FAKE_DINTERO_CLIENT, type FakeDinteroServer } from '../../lib/testing/index.js';
 import { Test } from '@nestjs/testing';
 import { CaptureLogger } from '../support/capture-logger.js';
 import { nextEvent } from '../support/events.js';

@@ -2,6 +2,7 @@ import { Injectable, Module } from '@nestjs/common';
 import { ConfigModule, ConfigService } from '@nestjs/config';
 import { Test } from '@nestjs/testing';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { FAKE_DINTERO_CLIENT, type FakeDinteroServer } from '../../lib/fake-dintero/index.js';
 import {
   DinteroAuthConfigError,
   DinteroAuthInterceptor,
@@ -16,7 +17,6 @@ import {
   InjectDinteroHttp,
   InjectDinteroTokens,
 } from '../../lib/index.js';
-import { FAKE_DINTERO_CLIENT, type FakeDinteroServer } from '../../lib/testing/index.js';
 import { CaptureLogger } from '../support/capture-logger.js';
 import { ManualClock } from '../../lib/testing/manual-clock.js';
 import { fakeOptions, startFake, startTokenApp } from '../support/token-app.js';

@@ -1,7 +1,7 @@
 import type { ChildProcess } from 'node:child_process';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { FakeDinteroServer } from '../../lib/fake-dintero/index.js';
 import { DinteroTokenUnavailableError } from '../../lib/index.js';
-import type { FakeDinteroServer } from '../../lib/testing/index.js';
 import { BUILT, forkFixture } from '../support/fixture-process.js';
 import { nextEvent } from '../support/events.js';
 import { ManualClock } from '../../lib/testing/manual-clock.js';

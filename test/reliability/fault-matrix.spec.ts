@@ -6,6 +6,7 @@
 import axios from 'axios';
 import { firstValueFrom } from 'rxjs';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { FAKE_DINTERO_CLIENT, type FakeDinteroServer, type FakeTokenFault } from '../../lib/fake-dintero/index.js';
 import {
   type DinteroAccessToken,
   type DinteroAuthError,
@@ -15,7 +16,6 @@ import {
   DinteroTokenResponseError,
   DinteroTokenUnavailableError,
 } from '../../lib/index.js';
-import { FAKE_DINTERO_CLIENT, type FakeDinteroServer, type FakeTokenFault } from '../../lib/testing/index.js';
 import { sessionBody } from '../support/checkout.js';
 import { nextEvent, recordEvents } from '../support/events.js';
 import { ManualClock } from '../../lib/testing/manual-clock.js';

@@ -6,8 +6,8 @@
 import { AxiosError } from 'axios';
 import { firstValueFrom } from 'rxjs';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { FakeDinteroServer, type FakeTokenFault } from '../../lib/fake-dintero/index.js';
 import { DinteroAuthError } from '../../lib/index.js';
-import { FakeDinteroServer, type FakeTokenFault } from '../../lib/testing/index.js';
 import { authorizedTransaction } from '../support/checkout.js';
 import { fakeOptions, startTokenApp, type TokenApp } from '../support/token-app.js';
 

@@ -1,36 +1,106 @@
 import { ConfigService } from '@nestjs/config';
-import { afterEach, describe, expect, it } from 'vitest';
+import { Test } from '@nestjs/testing';
+import { describe, expect, it, vi } from 'vitest';
 import { DinteroTarget } from '../../sample-app/src/dintero/dintero-target.js';
+import type { LocalDintero } from '../../sample-app/src/dintero/local-dintero.js';
+import { CaptureLogger } from '../support/capture-logger.js';
 
 const credentials = { DINTERO_ACCOUNT_ID: 'T12345678', DINTERO_CLIENT_ID: 'client', DINTERO_CLIENT_SECRET: 'secret' };
-const started: DinteroTarget[] = [];
-afterEach(async () => {
-  for (const target of started.splice(0)) await target.onApplicationShutdown();
-});
+/** What FakeDinteroModule provides in development: here, with no server behind it. */
+const local: LocalDintero = {
+  baseUrl: 'http://127.0.0.1:9/v1',
+  client: { accountId: 'T87654321', clientId: 'local-client', clientSecret: 'local-secret' },
+};
 
-async function target(env: Record<string, string>): Promise<DinteroTarget> {
-  const made = await DinteroTarget.fromConfig(new ConfigService(env));
-  started.push(made);
-  return made;
+function target(env: Record<string, string>, dev?: LocalDintero): DinteroTarget {
+  return DinteroTarget.fromConfig(new ConfigService(env), dev);
+}
+
+/**
+ * The sample app's modules, compiled (nothing starts: no init, no listen) in a fresh module
+ * graph with exactly `env` as its Dintero environment. Fresh, because AppModule picks its
+ * modules once, when it is imported (ConditionalModule), as it does when `npm start` runs it.
+ */
+async function compileSampleApp(env: Record<string, string>) {
+  const names = [...Object.keys(credentials), 'DINTERO_PROFILE_ID'];
+  const saved = new Map(names.map((name) => [name, process.env[name]]));
+  for (const name of names) delete process.env[name];
+  Object.assign(process.env, env);
+  try {
+    vi.resetModules();
+    const { AppModule } = await import('../../sample-app/src/app.module.js');
+    const { DinteroTarget } = await import('../../sample-app/src/dintero/dintero-target.js');
+    const { FakeDinteroServer } = await import('../../lib/fake-dintero/index.js');
+    const moduleRef = await Test.createTestingModule({ imports: [AppModule] })
+      .setLogger(new CaptureLogger())
+      .compile();
+    const fake = (() => {
+      try {
+        return moduleRef.get(FakeDinteroServer, { strict: false });
+      } catch {
+        return undefined;
+      }
+    })();
+    return { moduleRef, target: moduleRef.get(DinteroTarget), fake };
+  } finally {
+    for (const [name, value] of saved) {
+      if (value === undefined) delete process.env[name];
+      else process.env[name] = value;
+    }
+  }
 }
 
 describe('which Dintero the sample app talks to', () => {
-  it('with credentials, the payment profile is required and named', async () => {
-    await expect(target(credentials)).rejects.toThrow(/^DINTERO_PROFILE_ID is required with Dintero credentials/);
-    expect((await target({ ...credentials, DINTERO_PROFILE_ID: 'T12345678.profile' })).profileId).toBe('T12345678.profile');
+  it('with credentials, the payment profile is required and named', () => {
+    expect(() => target(credentials)).toThrow(/^DINTERO_PROFILE_ID is required with Dintero credentials/);
+    expect(target({ ...credentials, DINTERO_PROFILE_ID: 'T12345678.profile' }).profileId).toBe('T12345678.profile');
   });
 
-  it('real Dintero calls back public https only; the fake, loopback only', async () => {
-    const real = await target({ ...credentials, DINTERO_PROFILE_ID: 'p' });
+  it('real Dintero calls back public https only; the fake, loopback only', () => {
+    const real = target({ ...credentials, DINTERO_PROFILE_ID: 'p' });
     expect(real.isFake).toBe(false);
     expect(real.acceptsCallbacksAt('https://shop.example.com')).toBe(true);
     expect(real.acceptsCallbacksAt('http://shop.example.com')).toBe(false);
     expect(real.acceptsCallbacksAt('https://localhost:3000')).toBe(false);
     expect(real.acceptsCallbacksAt('http://127.0.0.1:3000')).toBe(false);
 
-    const fake = await target({});
+    const fake = target({}, local);
     expect(fake.isFake).toBe(true);
     expect(fake.acceptsCallbacksAt('http://localhost:3000')).toBe(true);
     expect(fake.acceptsCallbacksAt('https://shop.example.com')).toBe(false);
+  });
+
+  it('without credentials, the module talks to the local fake with its client; with them, to Dintero, whatever else runs', () => {
+    expect(target({}, local).options).toMatchObject({ ...local.client, baseUrl: local.baseUrl, allowInsecureLoopback: true });
+    const real = target({ ...credentials, DINTERO_PROFILE_ID: 'p' }, local);
+    expect(real.isFake).toBe(false);
+    expect(real.options).toMatchObject({ accountId: credentials.DINTERO_ACCOUNT_ID, clientId: credentials.DINTERO_CLIENT_ID });
+    expect(real.options.baseUrl).toBeUndefined();
+  });
+
+  it('without credentials and without the fake, start-up names the variables to set', () => {
+    expect(() => target({})).toThrow(
+      'No Dintero credentials in the environment, and no built-in fake to use instead: set DINTERO_ACCOUNT_ID, DINTERO_CLIENT_ID, DINTERO_CLIENT_SECRET and DINTERO_PROFILE_ID',
+    );
+  });
+
+  it('the app holds the fake Dintero only without credentials: with them, FakeDinteroModule is not even imported', async () => {
+    const production = await compileSampleApp({ ...credentials, DINTERO_PROFILE_ID: 'p' });
+    try {
+      expect(production.target.isFake).toBe(false);
+      expect(production.fake).toBeUndefined();
+    } finally {
+      await production.moduleRef.close();
+    }
+
+    const development = await compileSampleApp({});
+    try {
+      expect(development.target.isFake).toBe(true);
+      expect(development.target.options.baseUrl).toBe(development.fake!.baseUrl);
+    } finally {
+      await development.moduleRef.close();
+    }
+    // Closing the app stops its fake.
+    expect(await fetch(development.fake!.baseUrl).catch((error: Error) => error)).toBeInstanceOf(Error);
   });
 });

@@ -3,7 +3,7 @@ import type { Server } from 'node:http';
 import { afterAll, afterEach, beforeAll } from 'vitest';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Test } from '@nestjs/testing';
-import type { FakeDinteroServer } from '../../lib/testing/index.js';
+import { FakeDinteroServer } from '../../lib/fake-dintero/index.js';
 import { AppModule } from '../../sample-app/src/app.module.js';
 import { setUpApp } from '../../sample-app/src/app.setup.js';
 import { DinteroTarget } from '../../sample-app/src/dintero/dintero-target.js';
@@ -51,7 +51,9 @@ export function useSampleApp(): SampleApp {
 
 /**
  * The sample app as main.ts sets it up, with no Dintero credentials: it runs its own fake, and
- * listens on a free loopback port so that the fake can call it back.
+ * listens on a free loopback port so that the fake can call it back. AppModule chooses its
+ * modules (the fake's, the platform's) when it is imported, as `npm start` does: the suite runs
+ * with no DINTERO_* credentials in the environment.
  */
 export async function startSampleApp(): Promise<SampleApp> {
   for (const name of ['DINTERO_ACCOUNT_ID', 'DINTERO_CLIENT_ID', 'DINTERO_CLIENT_SECRET', 'DINTERO_PROFILE_ID']) delete process.env[name];
@@ -78,7 +80,9 @@ export async function bootSampleApp(): Promise<Omit<SampleApp, 'fake'> & { reado
       .compile();
     const app = setUpApp(moduleRef.createNestApplication<NestExpressApplication>({ logger }));
     await app.listen(port, '127.0.0.1');
-    return { app, fake: moduleRef.get(DinteroTarget).fake, logger, origin, server: app.getHttpServer() };
+    // With no credentials, the app's FakeDinteroModule (sample-app/src/dev) runs the fake.
+    const fake = moduleRef.get(DinteroTarget).isFake ? moduleRef.get(FakeDinteroServer, { strict: false }) : undefined;
+    return { app, fake, logger, origin, server: app.getHttpServer() };
   } finally {
     delete process.env.PUBLIC_URL;
   }

@@ -1,10 +1,10 @@
 import { Logger } from '@nestjs/common';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import type { FakeDinteroServer } from '../../lib/fake-dintero/index.js';
 import { DinteroTokenNetworkError, type DinteroTokenEvent, type DinteroAuthModuleOptions } from '../../lib/index.js';
 import { normalizeOptions } from '../../lib/options/normalize-options.js';
 import { SharedTokenSource, storeNamespace } from '../../lib/store/shared-token.source.js';
 import { TokenCipher } from '../../lib/store/token-cipher.js';
-import type { FakeDinteroServer } from '../../lib/testing/index.js';
 import { TokenEndpointClient } from '../../lib/token/token-endpoint.client.js';
 import { ManualClock } from '../../lib/testing/manual-clock.js';
 import { type Clock, systemClock } from '../../lib/token/clock.js';

@@ -4,11 +4,11 @@
  */
 import type { Redis } from 'ioredis';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { FAKE_DINTERO_CLIENT, FakeDinteroServer } from '../../lib/fake-dintero/index.js';
 import { type DinteroAuthModuleOptions, DinteroTokenUnavailableError } from '../../lib/index.js';
 import { normalizeOptions } from '../../lib/options/normalize-options.js';
 import { RedisTokenStore } from '../../lib/redis/index.js';
 import { storeNamespace } from '../../lib/store/shared-token.source.js';
-import { FAKE_DINTERO_CLIENT, FakeDinteroServer } from '../../lib/testing/index.js';
 import { clearStoredTokens, inspectRedis, REDIS_URL } from '../support/redis.js';
 import { TcpProxy } from '../support/tcp-proxy.js';
 import { fakeOptions, startTokenApp, type TokenApp } from '../support/token-app.js';

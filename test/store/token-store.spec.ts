@@ -1,10 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { FakeDinteroServer } from '../../lib/fake-dintero/index.js';
 import { DinteroAuthConfigError, MemoryTokenStore } from '../../lib/index.js';
 import { normalizeOptions } from '../../lib/options/normalize-options.js';
 import { TokenCipher } from '../../lib/store/token-cipher.js';
 import { storeNamespace } from '../../lib/store/shared-token.source.js';
-import type { FakeDinteroServer } from '../../lib/testing/index.js';
 import { InstrumentedStore } from '../support/instrumented-store.js';
 import { fakeOptions, startFake, startTokenApp, type TokenApp } from '../support/token-app.js';
 

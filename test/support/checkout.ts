@@ -1,6 +1,6 @@
 import { firstValueFrom } from 'rxjs';
+import type { FakeDinteroServer } from '../../lib/fake-dintero/index.js';
 import type { DinteroHttpService } from '../../lib/index.js';
-import type { FakeDinteroServer } from '../../lib/testing/index.js';
 
 /** A valid `POST /sessions-profile` body for `amount` minor units of NOK. */
 export function sessionBody(amount = 10_000): Record<string, unknown> {

@@ -1,7 +1,7 @@
 import { type ChildProcess, fork } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { FAKE_DINTERO_CLIENT, type FakeDinteroServer } from '../../lib/testing/index.js';
+import { FAKE_DINTERO_CLIENT, type FakeDinteroServer } from '../../lib/fake-dintero/index.js';
 
 /** The child-process fixtures run the built package, as a user's process would; `npm test` builds first. */
 export const BUILT = existsSync(fileURLToPath(new URL('../../dist/redis/index.js', import.meta.url)));

@@ -1,7 +1,7 @@
 import { Redis } from 'ioredis';
+import type { FakeDinteroClient, FakeDinteroServer } from '../../lib/fake-dintero/index.js';
 import { normalizeOptions } from '../../lib/options/normalize-options.js';
 import { storeNamespace } from '../../lib/store/shared-token.source.js';
-import type { FakeDinteroClient, FakeDinteroServer } from '../../lib/testing/index.js';
 
 /** The Redis the shared-store tests run against; `.ci/run` always sets it. */
 export const REDIS_URL = process.env.REDIS_URL;

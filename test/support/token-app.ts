@@ -2,6 +2,7 @@ import { Test, type TestingModule } from '@nestjs/testing';
 import { expect, vi } from 'vitest';
 import type { DinteroClient } from '../../lib/client/dintero-client.js';
 import type { DinteroClientHost } from '../../lib/module/dintero-client.host.js';
+import { FAKE_DINTERO_CLIENT, FakeDinteroServer } from '../../lib/fake-dintero/index.js';
 import { DINTERO_CLIENT, DINTERO_CLOCK, DINTERO_TOKEN_ENDPOINT } from '../../lib/module/injection-tokens.js';
 import {
   DinteroAuthInterceptor,
@@ -10,14 +11,14 @@ import {
   DinteroHttpService,
   DinteroTokenService,
 } from '../../lib/index.js';
-import { FAKE_DINTERO_CLIENT, FakeDinteroServer } from '../../lib/testing/index.js';
+import type { FakeTokenServer } from '../../lib/testing/index.js';
 import type { Clock } from '../../lib/token/clock.js';
 import type { TokenEndpoint } from '../../lib/token/token-endpoint.client.js';
 import { CaptureLogger } from './capture-logger.js';
 import { ManualClock } from '../../lib/testing/manual-clock.js';
 
 /** Module options pointing at a fake server, with the fake's default client. */
-export function fakeOptions(fake: FakeDinteroServer, overrides: Partial<DinteroAuthModuleOptions> = {}): DinteroAuthModuleOptions {
+export function fakeOptions(fake: FakeTokenServer, overrides: Partial<DinteroAuthModuleOptions> = {}): DinteroAuthModuleOptions {
   return {
     accountId: FAKE_DINTERO_CLIENT.accountId,
     clientId: FAKE_DINTERO_CLIENT.clientId,

@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { FakeDinteroServer } from '../../lib/fake-dintero/index.js';
 import { type DinteroAuthModuleOptions } from '../../lib/index.js';
-import type { FakeDinteroServer } from '../../lib/testing/index.js';
 import { type Clock, systemClock, type TimerHandle } from '../../lib/token/clock.js';
 import { nextEvent } from '../support/events.js';
 import { ManualClock } from '../../lib/testing/manual-clock.js';

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { FakeDinteroServer } from '../../lib/fake-dintero/index.js';
 import { DinteroTokenUnavailableError } from '../../lib/index.js';
-import type { FakeDinteroServer } from '../../lib/testing/index.js';
 import { nextEvent, recordEvents } from '../support/events.js';
 import { eventually, fakeOptions, startFake, startTokenApp, type TokenApp } from '../support/token-app.js';
 

@@ -1,5 +1,6 @@
 import { inspect } from 'node:util';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { FAKE_DINTERO_CLIENT, type FakeDinteroServer } from '../../lib/fake-dintero/index.js';
 import {
   type DinteroAccessToken,
   type DinteroAuthModuleOptions,
@@ -7,7 +8,6 @@ import {
   DinteroTokenResponseError,
   DinteroTokenUnavailableError,
 } from '../../lib/index.js';
-import { FAKE_DINTERO_CLIENT, type FakeDinteroServer } from '../../lib/testing/index.js';
 import type { TokenEndpoint } from '../../lib/token/token-endpoint.client.js';
 import { nextEvent, recordEvents } from '../support/events.js';
 import { ManualClock } from '../../lib/testing/manual-clock.js';

@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { FakeDinteroServer } from '../../lib/fake-dintero/index.js';
 import { MemoryTokenStore } from '../../lib/index.js';
-import type { FakeDinteroServer } from '../../lib/testing/index.js';
 import { nextEvent, recordEvents } from '../support/events.js';
 import { ManualClock } from '../../lib/testing/manual-clock.js';
 import { fakeOptions, startFake, startTokenApp, type TokenApp } from '../support/token-app.js';

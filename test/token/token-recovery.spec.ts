@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import type { FakeDinteroServer, FakeTokenFault } from '../../lib/fake-dintero/index.js';
 import type { DinteroAuthModuleOptions } from '../../lib/index.js';
-import type { FakeDinteroServer, FakeTokenFault } from '../../lib/testing/index.js';
 import { ManualClock } from '../../lib/testing/manual-clock.js';
 import { eventually, fakeOptions, pinRandom, startFake, startTokenApp, type TokenApp } from '../support/token-app.js';
 

@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { FAKE_DINTERO_CLIENT, type FakeDinteroServer } from '../../lib/fake-dintero/index.js';
 import { PACKAGE_VERSION } from '../../lib/options/dintero-auth.constants.js';
-import { FAKE_DINTERO_CLIENT, type FakeDinteroServer } from '../../lib/testing/index.js';
 import { RecordingProxy } from '../http/support/recording-proxy.js';
 import { fakeOptions, startFake, startTokenApp, type TokenApp } from '../support/token-app.js';
 import { readFileSync } from 'node:fs';

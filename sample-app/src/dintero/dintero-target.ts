@@ -1,8 +1,7 @@
-import { Logger, type OnApplicationShutdown } from '@nestjs/common';
+import { Logger } from '@nestjs/common';
 import type { ConfigService } from '@nestjs/config';
 import type { DinteroAuthModuleOptions } from 'nestjs-dintero-auth';
-import { FAKE_DINTERO_CLIENT, FakeDinteroServer } from 'nestjs-dintero-auth/testing';
-import { FAKE_PLATFORM_MERCHANTS } from '../platform/merchants.js';
+import type { LocalDintero } from './local-dintero.js';
 
 const CREDENTIAL_VARIABLES = ['DINTERO_ACCOUNT_ID', 'DINTERO_CLIENT_ID', 'DINTERO_CLIENT_SECRET'] as const;
 
@@ -13,17 +12,17 @@ export function usesRealDintero(read: (name: string) => string | undefined): boo
 
 /**
  * Which Dintero the app talks to: the real one when credentials are in the environment,
- * otherwise a fake started in this process on a free loopback port.
+ * otherwise the {@link LocalDintero} that development runs in this process (the built-in fake).
  */
-export class DinteroTarget implements OnApplicationShutdown {
+export class DinteroTarget {
   private constructor(
     readonly options: DinteroAuthModuleOptions,
     readonly profileId: string,
-    /** The in-process fake, when no credentials were given. */
-    readonly fake?: FakeDinteroServer,
+    /** Whether this is the built-in fake. */
+    readonly isFake: boolean,
   ) {}
 
-  static async fromConfig(config: ConfigService): Promise<DinteroTarget> {
+  static fromConfig(config: ConfigService, local?: LocalDintero): DinteroTarget {
     const logger = new Logger('Dintero');
     const profileId = config.get<string>('DINTERO_PROFILE_ID');
     if (usesRealDintero((name) => config.get<string>(name))) {
@@ -42,24 +41,22 @@ export class DinteroTarget implements OnApplicationShutdown {
         prefetch: true,
       };
       logger.log(`Using Dintero at ${options.baseUrl ?? 'https://checkout.dintero.com/v1'}, account ${options.accountId}`);
-      return new DinteroTarget(options, profileId);
+      return new DinteroTarget(options, profileId, false);
     }
-    // The fake's test mode: it accepts and calls back this app's loopback callback_url.
-    // It also knows the platform's two merchants (sample-app/src/platform).
-    const clients = [
-      FAKE_DINTERO_CLIENT,
-      ...FAKE_PLATFORM_MERCHANTS.map(({ accountId, clientId, clientSecret }) => ({ accountId, clientId, clientSecret })),
-    ];
-    const fake = await new FakeDinteroServer({ clients, allowLoopbackCallbacks: true }).start();
-    logger.warn(`No Dintero credentials in the environment: using the built-in FAKE Dintero at ${fake.baseUrl}`);
+    if (!local) {
+      throw new Error(
+        `No Dintero credentials in the environment, and no built-in fake to use instead: set ${CREDENTIAL_VARIABLES.join(', ')} and DINTERO_PROFILE_ID`,
+      );
+    }
+    logger.warn(`No Dintero credentials in the environment: using the built-in FAKE Dintero at ${local.baseUrl}`);
     const options: DinteroAuthModuleOptions = {
-      ...FAKE_DINTERO_CLIENT,
-      baseUrl: fake.baseUrl,
+      ...local.client,
+      baseUrl: local.baseUrl,
       allowInsecureLoopback: true,
       systemName: 'nestjs-dintero-auth-sample',
       prefetch: true,
     };
-    return new DinteroTarget(options, profileId ?? 'default', fake);
+    return new DinteroTarget(options, profileId ?? 'default', true);
   }
 
   /** Whether Dintero can call back `publicUrl`: public https for Dintero, loopback for the fake. */
@@ -67,14 +64,5 @@ export class DinteroTarget implements OnApplicationShutdown {
     const url = new URL(publicUrl);
     const loopback = ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname);
     return this.isFake ? loopback : url.protocol === 'https:' && !loopback;
-  }
-
-  /** Whether this is the built-in fake. */
-  get isFake(): boolean {
-    return this.fake !== undefined;
-  }
-
-  async onApplicationShutdown(): Promise<void> {
-    await this.fake?.stop();
   }
 }

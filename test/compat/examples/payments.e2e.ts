@@ -1,6 +1,6 @@
 import { Test } from '@nestjs/testing';
 import { DinteroAuthModule } from 'nestjs-dintero-auth';
-import { FAKE_DINTERO_CLIENT, FakeDinteroServer } from 'nestjs-dintero-auth/testing';
+import { FAKE_DINTERO_CLIENT, FakeDinteroServer } from 'nestjs-dintero-auth/fake-dintero';
 import { PaymentsModule } from './payments.module.js';
 import { PaymentsService } from './payments.service.js';
 

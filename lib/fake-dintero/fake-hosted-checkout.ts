@@ -1,7 +1,9 @@
 import type { ServerResponse } from 'node:http';
-import { type FakeAuthorizationOutcome, type FakeCheckout, FakeCheckoutError, type FakePaymentProductType } from './fake-checkout.js';
+import { sendError } from '../testing/fake-http.js';
+import type { FakeAuthorizationOutcome, FakeCheckout } from './fake-checkout.js';
+import { FakeCheckoutError } from './fake-checkout.error.js';
 import { checkoutPage, returnLocation } from './fake-checkout.page.js';
-import { sendError } from './fake-http.js';
+import type { FakePaymentProductType } from './fake-transaction.js';
 
 const OUTCOMES = new Set<string>(['AUTHORIZED', 'ON_HOLD', 'DECLINED', 'FAILED', 'INITIATED', 'UNKNOWN']);
 const PRODUCTS = new Set<string>(['dintero_psp.creditcard', 'collector.invoice', 'instabank.finance']);

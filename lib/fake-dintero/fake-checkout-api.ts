@@ -1,21 +1,20 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
-import {
-  type FakeCheckout,
-  FakeCheckoutError,
-  type FakeOperationItem,
-  type FakeOperationRequest,
-  type FakeTransaction,
-} from './fake-checkout.js';
+import { errorBody } from '../testing/fake-http.js';
+import type { FakeTokenClaims } from '../testing/fake-jwt.js';
+import type { FakeCheckout, FakeOperationRequest } from './fake-checkout.js';
+import { FakeCheckoutError } from './fake-checkout.error.js';
 import { featureToggles, operationProblem, sessionProblem } from './fake-checkout.validation.js';
-import type { FakeTokenClaims } from './fake-jwt.js';
-import { errorBody, type FakeAnswer } from './fake-http.js';
+import type { FakeOperationItem, FakeTransaction } from './fake-transaction.js';
 
 const SYSTEM_HEADERS = ['dintero-system-name', 'dintero-system-version', 'dintero-system-plugin-name', 'dintero-system-plugin-version'];
 const TRANSACTION_PATH = /^\/v1\/transactions\/([^/]+?)(?:\/(capture|refund|void))?$/;
 const SESSION_PATH = /^\/v1\/sessions\/([^/]+)$/;
 
 type Operation = 'capture' | 'refund' | 'void';
+
+/** An answer of the fake's API: status, JSON body, extra headers. */
+export type FakeAnswer = readonly [status: number, body: unknown, headers?: Readonly<Record<string, string>>];
 
 /** How the next capture, refund or void calls are answered: 202 Accepted, completed later. */
 export interface FakeDeferOptions {

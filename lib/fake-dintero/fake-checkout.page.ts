@@ -1,4 +1,4 @@
-import type { FakeSession } from './fake-checkout.js';
+import type { FakeSession } from './fake-session.js';
 
 const escapeHtml = (value: unknown): string =>
   String(value).replace(/[&<>"']/g, (char) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[char]!);

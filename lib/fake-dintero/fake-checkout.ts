@@ -1,89 +1,16 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-
-/** Transaction states, as Dintero names them (2025 revision, with `PARTIALLY_CAPTURED_REFUNDED`). */
-export type FakeTransactionStatus =
-  | 'INITIATED'
-  | 'AUTHORIZED'
-  | 'AUTHORIZATION_VOIDED'
-  | 'CAPTURED'
-  | 'PARTIALLY_CAPTURED'
-  | 'REFUNDED'
-  | 'PARTIALLY_REFUNDED'
-  | 'PARTIALLY_CAPTURED_REFUNDED'
-  | 'DECLINED'
-  | 'FAILED'
-  | 'UNKNOWN'
-  | 'ON_HOLD';
+import { FakeCheckoutError } from './fake-checkout.error.js';
+import type { FakeJson, FakeSession } from './fake-session.js';
+import type {
+  FakeOperationItem,
+  FakePaymentProductType,
+  FakeTransaction,
+  FakeTransactionEvent,
+  FakeTransactionStatus,
+} from './fake-transaction.js';
 
 /** How the payer's authorization ends on the hosted page: the outcomes a test can pick. */
 export type FakeAuthorizationOutcome = 'AUTHORIZED' | 'ON_HOLD' | 'DECLINED' | 'FAILED' | 'INITIATED' | 'UNKNOWN';
-
-/** Payment product types the fake's hosted page offers; invoice and instalments need order lines. */
-export type FakePaymentProductType = 'dintero_psp.creditcard' | 'collector.invoice' | 'instabank.finance';
-
-/** Products that require `items` (with `line_id`, `quantity`, `amount`) on capture and refund. */
-const LINE_PRODUCTS = new Set(['collector', 'instabank']);
-
-/** A JSON object as the fake keeps it. */
-export type Json = Record<string, unknown>;
-
-/** An order line as capture and refund carry it. */
-export interface FakeOperationItem {
-  line_id: string;
-  amount: number;
-  quantity?: number;
-  [field: string]: unknown;
-}
-
-/** One entry of a transaction's history, in Dintero's shape. */
-export interface TransactionEvent {
-  id: string;
-  event: 'AUTHORIZE' | 'CAPTURE' | 'REFUND' | 'VOID';
-  transaction_status: FakeTransactionStatus;
-  success: boolean;
-  amount: number;
-  items?: FakeOperationItem[];
-  created_at: string;
-  request_id: string;
-  /** The `event-request-id` of the 202 answer this event completes. */
-  correlation_request_id?: string;
-  /** The `capture_reference` / `refund_reference` the merchant sent (inferred field). */
-  event_reference?: string;
-  error?: { code: string; message: string };
-}
-
-/** A transaction in Dintero's shape. Its history is in `events`, as at Dintero. */
-export interface FakeTransaction {
-  id: string;
-  session_id: string;
-  merchant_reference: string;
-  amount: number;
-  currency: string;
-  status: FakeTransactionStatus;
-  payment_product: string;
-  payment_product_type: FakePaymentProductType;
-  items: FakeOperationItem[];
-  url: { redirect_url: string; callback_url?: string };
-  created_at: string;
-  updated_at: string;
-  events: TransactionEvent[];
-}
-
-/** A session in Dintero's shape (there is no status field: `transaction_id` and `cancelled_at` tell). */
-export interface FakeSession {
-  id: string;
-  created_at: string;
-  updated_at: string;
-  url: Json;
-  order: Json;
-  customer?: unknown;
-  metadata: Json;
-  configuration: Json;
-  transaction_id?: string;
-  cancelled_at?: string;
-  cancelled_by?: string;
-  events: { id: string; created_at: string; name: string }[];
-}
 
 /** A capture or refund request, already checked for shape. */
 export interface FakeOperationRequest {
@@ -102,19 +29,15 @@ export interface FakeOperationOptions {
 export type FakeCheckoutChange =
   | { readonly kind: 'authorization'; readonly session: FakeSession; readonly transaction: FakeTransaction }
   | { readonly kind: 'cancellation'; readonly session: FakeSession }
-  | { readonly kind: 'operation'; readonly session: FakeSession; readonly transaction: FakeTransaction; readonly event: TransactionEvent };
+  | {
+      readonly kind: 'operation';
+      readonly session: FakeSession;
+      readonly transaction: FakeTransaction;
+      readonly event: FakeTransactionEvent;
+    };
 
-/** Why a request was refused: the API answers with `status` in Dintero's error shape. */
-export class FakeCheckoutError extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: string,
-    message: string,
-  ) {
-    super(message);
-  }
-}
-
+/** Products that require `items` (with `line_id`, `quantity`, `amount`) on capture and refund. */
+const LINE_PRODUCTS = new Set(['collector', 'instabank']);
 const CAPTURABLE = new Set<FakeTransactionStatus>(['AUTHORIZED', 'PARTIALLY_CAPTURED']);
 const REFUNDABLE = new Set<FakeTransactionStatus>(['CAPTURED', 'PARTIALLY_CAPTURED', 'PARTIALLY_REFUNDED', 'PARTIALLY_CAPTURED_REFUNDED']);
 const PENDING = new Set<FakeTransactionStatus>(['ON_HOLD', 'INITIATED', 'UNKNOWN']);
@@ -145,17 +68,17 @@ export class FakeCheckout {
   }
 
   /** Creates a session from a `POST /sessions-profile` body (already validated). */
-  createSession(accountId: string, body: Json): FakeSession {
+  createSession(accountId: string, body: FakeJson): FakeSession {
     const id = `${accountId}.${randomBytes(10).toString('hex')}`;
     const session: FakeSession = {
       id,
       created_at: now(),
       updated_at: now(),
-      url: body.url as Json,
-      order: body.order as Json,
+      url: body.url as FakeJson,
+      order: body.order as FakeJson,
       ...(body.customer !== undefined ? { customer: body.customer } : {}),
-      metadata: { ...(body.metadata as Json | undefined), 'session:profile_id': body.profile_id },
-      configuration: { ...(body.configuration as Json | undefined) },
+      metadata: { ...(body.metadata as FakeJson | undefined), 'session:profile_id': body.profile_id },
+      configuration: { ...(body.configuration as FakeJson | undefined) },
       events: [{ id: randomUUID(), created_at: now(), name: 'INITIATED' }],
     };
     this.sessions.set(id, session);
@@ -344,10 +267,10 @@ export class FakeCheckout {
 
   private record(
     transaction: FakeTransaction,
-    fields: Omit<TransactionEvent, 'id' | 'transaction_status' | 'created_at' | 'request_id'>,
-  ): TransactionEvent {
+    fields: Omit<FakeTransactionEvent, 'id' | 'transaction_status' | 'created_at' | 'request_id'>,
+  ): FakeTransactionEvent {
     transaction.updated_at = now();
-    const entry: TransactionEvent = {
+    const entry: FakeTransactionEvent = {
       id: randomUUID(),
       ...fields,
       transaction_status: transaction.status,
@@ -367,7 +290,7 @@ function totals(transaction: FakeTransaction): { captured: number; refunded: num
   return { captured: eventTotal(transaction, 'CAPTURE'), refunded: eventTotal(transaction, 'REFUND') };
 }
 
-function eventTotal(transaction: FakeTransaction, event: TransactionEvent['event']): number {
+function eventTotal(transaction: FakeTransaction, event: FakeTransactionEvent['event']): number {
   return transaction.events.filter((entry) => entry.event === event && entry.success).reduce((sum, entry) => sum + entry.amount, 0);
 }
 

@@ -1,0 +1,156 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { errorBody, sendJson } from '../testing/fake-http.js';
+import { FakeTokenServer, type FakeTokenServerOptions } from '../testing/fake-token.server.js';
+import type { Clock } from '../token/clock.js';
+import { FakeApiFaults } from './fake-api-faults.js';
+import { type FakeApiRequest, FakeApiRequestLog } from './fake-api-request-log.js';
+import { FakeCallbacks } from './fake-callbacks.js';
+import { FakeCheckout } from './fake-checkout.js';
+import { FakeCheckoutApi, type FakeDeferOptions } from './fake-checkout-api.js';
+import { answerHostedCheckout } from './fake-hosted-checkout.js';
+
+const VIEW_PATH = /^\/v1\/view\/([^/]+?)(?:\/(pay|cancel))?$/;
+
+/** Options of a {@link FakeDinteroServer}: those of its token endpoint, and the Checkout's. */
+export interface FakeDinteroServerOptions extends FakeTokenServerOptions {
+  /**
+   * Test mode for callbacks: accept `http://` callback URLs on 127.0.0.1, ::1 or localhost, which
+   * Dintero refuses. Default false. Callbacks are delivered to loopback hosts only, either way.
+   */
+  readonly allowLoopbackCallbacks?: boolean;
+  /** Drives callback delays, retries and timeouts (e.g. a manual clock in tests). Default: real time. */
+  readonly clock?: Clock;
+}
+
+/**
+ * A stand-in for Dintero on 127.0.0.1, for tests and local development: the token endpoint of
+ * {@link FakeTokenServer}, plus the Checkout API (sessions, transactions, capture, refund, void),
+ * the hosted checkout page and callbacks, each checking what Dintero checks and answering in
+ * Dintero's shapes. It records requests and can be told to fail. Its API accepts the tokens it
+ * issued (see {@link FakeTokenServer.verifyToken}) and answers 401 to any other.
+ */
+export class FakeDinteroServer extends FakeTokenServer {
+  /** Sessions and transactions, for tests that look behind the API. */
+  readonly checkout = new FakeCheckout();
+  /** Callbacks to `callback_url`, delivered as Dintero does (to loopback hosts only). */
+  readonly callbacks: FakeCallbacks;
+
+  private readonly log: FakeApiRequestLog;
+  private readonly api: FakeCheckoutApi;
+  private readonly apiFaults = new FakeApiFaults();
+
+  constructor(options: FakeDinteroServerOptions = {}) {
+    super(options);
+    this.log = new FakeApiRequestLog(options.recordRequests ?? true);
+    this.callbacks = new FakeCallbacks(options.clock ? { clock: options.clock } : {});
+    this.checkout.onChange((change) => this.callbacks.notify(change));
+    this.api = new FakeCheckoutApi({
+      checkout: this.checkout,
+      verifyToken: (token) => this.verifyToken(token),
+      origin: () => this.origin,
+      allowLoopbackCallbacks: options.allowLoopbackCallbacks ?? false,
+    });
+  }
+
+  /** Stops listening, drops every open connection and cancels callback deliveries. */
+  override async stop(): Promise<void> {
+    this.callbacks.close();
+    await super.stop();
+  }
+
+  /** Every API (non-token) request received, oldest first. */
+  get apiRequests(): FakeApiRequest[] {
+    return this.log.requests;
+  }
+
+  /** How many API (non-token) requests arrived. */
+  get apiRequestCount(): number {
+    return this.log.count;
+  }
+
+  /** How many API requests arrived with no `Authorization` header at all. */
+  get anonymousApiRequestCount(): number {
+    return this.log.anonymousCount;
+  }
+
+  /** How many API requests were answered with `status`. */
+  apiStatusCount(status: number): number {
+    return this.log.statusCount(status);
+  }
+
+  /** Forgets recorded token and API requests. */
+  override resetCounts(): void {
+    super.resetCounts();
+    this.log.reset();
+  }
+
+  /** Lets the token endpoint and the API answer normally again. */
+  override clearTokenFaults(): void {
+    super.clearTokenFaults();
+    this.apiFaults.clear();
+  }
+
+  /** Answers API requests to `path` with a redirect to `location` (until cleared). */
+  redirectApi(path: string, location: string, status = 302): void {
+    this.apiFaults.redirect(path, location, status);
+  }
+
+  /** Stops every redirect set with {@link redirectApi}. */
+  clearRedirects(): void {
+    this.apiFaults.clearRedirects();
+  }
+
+  /** Answers the next `times` API requests with `status` in Dintero's error shape. */
+  injectApiFault(status: number, times = 1, code = `fake_${status}`, message = `Injected status ${status}`): void {
+    this.apiFaults.injectError(status, times, code, message);
+  }
+
+  /**
+   * Drops the connection of the next `times` API requests to a path matching `path`: before
+   * processing them (a lost request), or with `applied`, after (a lost answer: the operation
+   * happened, the caller cannot know).
+   */
+  dropApiRequests(options: { readonly path?: RegExp; readonly times?: number; readonly applied?: boolean } = {}): void {
+    this.apiFaults.drop(options.path, options.times ?? 1, options.applied ? 'after' : 'before');
+  }
+
+  /**
+   * Answers the next capture, refund or void calls with `202 Accepted` and an `event-request-id`,
+   * the transaction unchanged; they complete later (see {@link FakeDeferOptions}).
+   */
+  deferOperations(options: FakeDeferOptions = {}): void {
+    this.api.deferOperations(options);
+  }
+
+  /** Completes every operation answered with 202; returns how many. */
+  completeDeferredOperations(): number {
+    return this.api.completeDeferred();
+  }
+
+  /**
+   * Everything but the token endpoint: the hosted checkout page, then the Checkout API.
+   * @internal
+   */
+  protected override answerOther(req: IncomingMessage, res: ServerResponse, method: string, path: string, body: string): void {
+    const view = VIEW_PATH.exec(path);
+    if (view) return answerHostedCheckout(this.checkout, method, decodeURIComponent(view[1]!), view[2], body, res);
+    this.log.received(req, path, body);
+    this.answerApi(req, res, method, path, body);
+  }
+
+  /** The Checkout API, unless a fault says otherwise. */
+  private answerApi(req: IncomingMessage, res: ServerResponse, method: string, path: string, body: string): void {
+    const fault = this.apiFaults.take(path);
+    if (fault.redirect) {
+      res.writeHead(fault.redirect.status, { Location: fault.redirect.location, 'Content-Length': 0 });
+      return void res.end();
+    }
+    if (fault.drop === 'before') return void res.socket?.resetAndDestroy();
+    const [status, answer, headers] = fault.error
+      ? [fault.error.status, errorBody(fault.error.code, fault.error.message)]
+      : this.api.answer(method, path, req.headers, body);
+    if (fault.drop === 'after') return void res.socket?.resetAndDestroy();
+    this.log.answered(status);
+    sendJson(res, status, answer, headers);
+  }
+}
