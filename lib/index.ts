@@ -67,3 +67,11 @@ export type {
 export { DinteroAccountIdError } from './errors/dintero-account-id.error.js';
 export { DinteroAccountNotFoundError } from './errors/dintero-account-not-found.error.js';
 export { DinteroAccountResolveError, type DinteroAccountResolveFailure } from './errors/dintero-account-resolve.error.js';
+export { DinteroSignatureError, type DinteroSignatureFailure } from './errors/dintero-signature.error.js';
+export type { DinteroInboundRequest } from './inbound/inbound-request.js';
+export {
+  type DinteroCallbackVerifyOptions,
+  type DinteroVerifiedCallback,
+  verifyDinteroCallback,
+} from './inbound/verify-dintero-callback.js';
+export { type DinteroVerifiedWebhook, type DinteroWebhookVerifyOptions, verifyDinteroWebhook } from './inbound/verify-dintero-webhook.js';

@@ -12,6 +12,7 @@ export const DinteroErrorCode = Object.freeze({
   ACCOUNT_ID: 'DINTERO_ACCOUNT_ID',
   ACCOUNT_NOT_FOUND: 'DINTERO_ACCOUNT_NOT_FOUND',
   ACCOUNT_RESOLVE: 'DINTERO_ACCOUNT_RESOLVE',
+  SIGNATURE: 'DINTERO_SIGNATURE',
 } as const);
 
 /** One of the {@link DinteroErrorCode} strings. */

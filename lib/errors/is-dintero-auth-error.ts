@@ -4,6 +4,7 @@ import type { DinteroAccountResolveError } from './dintero-account-resolve.error
 import type { DinteroAuthConfigError } from './dintero-auth-config.error.js';
 import { DinteroAuthError } from './dintero-auth.error.js';
 import type { DinteroErrorCode } from './dintero-error-code.js';
+import type { DinteroSignatureError } from './dintero-signature.error.js';
 import type { DinteroTokenNetworkError } from './dintero-token-network.error.js';
 import type { DinteroTokenRequestError } from './dintero-token-request.error.js';
 import type { DinteroTokenResponseError } from './dintero-token-response.error.js';
@@ -19,6 +20,7 @@ export interface DinteroAuthErrorByCode {
   DINTERO_ACCOUNT_ID: DinteroAccountIdError;
   DINTERO_ACCOUNT_NOT_FOUND: DinteroAccountNotFoundError;
   DINTERO_ACCOUNT_RESOLVE: DinteroAccountResolveError;
+  DINTERO_SIGNATURE: DinteroSignatureError;
 }
 
 /** Whether `value` is an error of this module (an instance of {@link DinteroAuthError}). */
