@@ -4,6 +4,7 @@ import {
   DinteroAccountIdError,
   DinteroAccountNotFoundError,
   DinteroAccountResolveError,
+  DinteroSignatureError,
   type DinteroAuthConfigError,
   type DinteroAuthError,
   type DinteroAuthErrorByCode,
@@ -68,6 +69,7 @@ function oneOfEach(): DinteroAuthError[] {
       failure: 'failed',
       cause: new Error('vault down'),
     }),
+    new DinteroSignatureError('Not a verified Dintero request (mismatch): the signature does not match', { reason: 'mismatch' }),
   ];
 }
 
@@ -82,6 +84,7 @@ describe('DinteroErrorCode', () => {
       ACCOUNT_ID: 'DINTERO_ACCOUNT_ID',
       ACCOUNT_NOT_FOUND: 'DINTERO_ACCOUNT_NOT_FOUND',
       ACCOUNT_RESOLVE: 'DINTERO_ACCOUNT_RESOLVE',
+      SIGNATURE: 'DINTERO_SIGNATURE',
     });
     expect(Object.isFrozen(DinteroErrorCode)).toBe(true);
   });
@@ -99,6 +102,7 @@ describe('DinteroErrorCode', () => {
       'DinteroAccountIdError',
       'DinteroAccountNotFoundError',
       'DinteroAccountResolveError',
+      'DinteroSignatureError',
     ]);
   });
 
@@ -112,6 +116,7 @@ describe('DinteroErrorCode', () => {
     expectTypeOf<DinteroAuthErrorByCode[DinteroAccountIdError['code']]>().toEqualTypeOf<DinteroAccountIdError>();
     expectTypeOf<DinteroAuthErrorByCode[DinteroAccountNotFoundError['code']]>().toEqualTypeOf<DinteroAccountNotFoundError>();
     expectTypeOf<DinteroAuthErrorByCode[DinteroAccountResolveError['code']]>().toEqualTypeOf<DinteroAccountResolveError>();
+    expectTypeOf<DinteroAuthErrorByCode[DinteroSignatureError['code']]>().toEqualTypeOf<DinteroSignatureError>();
   });
 });
 
