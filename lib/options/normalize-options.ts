@@ -159,11 +159,11 @@ function withIdentity(shared: DinteroSharedConfig, identity: Identity, prefetch:
 }
 
 function readStore(store: unknown, issues: Issues): void {
-  const methods = ['get', 'set', 'acquireLease', 'watch', 'raise', 'close'];
+  const methods = ['get', 'set', 'acquireLease', 'watch', 'claim', 'raise', 'close'];
   if (store === undefined || (isRecord(store) && methods.every((name) => typeof store[name] === 'function'))) return;
   issues.push({
     path: 'store',
-    problem: 'must be a DinteroTokenStore (get, set, acquireLease, watch, raise and close methods), e.g. a RedisTokenStore',
+    problem: 'must be a DinteroTokenStore (get, set, acquireLease, watch, claim, raise and close methods), e.g. a RedisTokenStore',
   });
 }
 

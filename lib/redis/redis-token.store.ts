@@ -20,6 +20,11 @@ const EXTEND = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call(
 const SET_AND_PUBLISH = `redis.call('set', KEYS[1], ARGV[1], 'PX', ARGV[2])
 redis.call('publish', KEYS[1], '1')
 return 1`;
+/** Stores unless a value is there; answers the value there, or nothing when it stored. */
+const CLAIM = `local held = redis.call('get', KEYS[1])
+if held then return held end
+redis.call('set', KEYS[1], ARGV[1], 'PX', ARGV[2])
+return false`;
 /** Raises a number, never lowers it. */
 const RAISE = `local current = tonumber(redis.call('get', KEYS[1]))
 if current == nil or tonumber(ARGV[1]) > current then redis.call('set', KEYS[1], ARGV[1], 'PX', ARGV[2]) else redis.call('pexpire', KEYS[1], ARGV[2]) end
@@ -98,6 +103,11 @@ export class RedisTokenStore implements DinteroTokenStore {
 
   watch(key: string, listener: () => void): Promise<() => void> {
     return this.watcher.watch(key, listener);
+  }
+
+  async claim(key: string, value: string, ttlMs: number): Promise<string | undefined> {
+    const held = await this.run(() => this.client.eval(CLAIM, 1, key, value, millis(ttlMs)));
+    return typeof held === 'string' ? held : undefined;
   }
 
   async raise(key: string, value: number, ttlMs: number): Promise<void> {

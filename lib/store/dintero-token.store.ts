@@ -22,6 +22,12 @@ export interface DinteroTokenStore {
    * cannot tell resolves `undefined`: waiting replicas then poll.
    */
   watch(key: string, listener: () => void): Promise<(() => void) | undefined>;
+  /**
+   * Stores `value` under `key` for `ttlMs` unless a value is there, atomically: resolves
+   * `undefined` when it stored, or the value already there. The replay check of callbacks and
+   * webhooks: whoever claims a delivery first handles it.
+   */
+  claim(key: string, value: string, ttlMs: number): Promise<string | undefined>;
   /** Raises the number under `key` to at least `value` (never lowers it); kept for `ttlMs`. */
   raise(key: string, value: number, ttlMs: number): Promise<void>;
   /** Frees what the store holds (connections it opened). */

@@ -59,6 +59,13 @@ export class MemoryTokenStore implements DinteroTokenStore {
     });
   }
 
+  claim(key: string, value: string, ttlMs: number): Promise<string | undefined> {
+    const held = this.live(key);
+    if (held) return Promise.resolve(held.value);
+    this.entries.set(key, { value, expiresAt: this.clock.now() + ttlMs });
+    return Promise.resolve(undefined);
+  }
+
   raise(key: string, value: number, ttlMs: number): Promise<void> {
     const current = Number(this.live(key)?.value ?? Number.NEGATIVE_INFINITY);
     this.entries.set(key, { value: String(Math.max(current, value)), expiresAt: this.clock.now() + ttlMs });

@@ -398,7 +398,7 @@ describe('normalizeOptions reports every problem at once, each saying what is wr
       { path: 'systemName', problem: 'must be 1 to 120 printable ASCII characters' },
       {
         path: 'store',
-        problem: 'must be a DinteroTokenStore (get, set, acquireLease, watch, raise and close methods), e.g. a RedisTokenStore',
+        problem: 'must be a DinteroTokenStore (get, set, acquireLease, watch, claim, raise and close methods), e.g. a RedisTokenStore',
       },
       { path: 'httpsAgent', problem: 'must be an http(s).Agent, such as https.Agent or a proxy agent' },
     ]);

@@ -126,6 +126,7 @@ describe.skipIf(!REDIS_URL)('shared token store on Redis', () => {
         return lease && { generation: lease.generation, release: () => Promise.resolve(), extend: () => Promise.resolve(true) };
       },
       watch: (key, listener) => dying.watch(key, listener),
+      claim: (key, value, ttl) => dying.claim(key, value, ttl),
       raise: (key, value, ttl) => dying.raise(key, value, ttl),
       close: () => dying.close(),
     };

@@ -121,6 +121,27 @@ describe.each(subjects)('$name', ({ skip, open }) => {
     await store.raise(k, 7, 60_000);
     expect(await other.get(k)).toBe('7');
   });
+
+  it.skipIf(skip)('claims a key once: of 20 claims at once from two clients exactly one stores, the others see its value', async () => {
+    const { store, other } = open();
+    const k = key();
+    const answers = await Promise.all(Array.from({ length: 20 }, (_, n) => (n % 2 ? other : store).claim(k, `claim-${n}`, 60_000)));
+    const winners = answers.flatMap((answer, n) => (answer === undefined ? [`claim-${n}`] : []));
+    expect(winners).toHaveLength(1);
+    expect(new Set(answers.filter((answer) => answer !== undefined))).toEqual(new Set(winners));
+    expect(await other.get(k)).toBe(winners[0]);
+    // A value set over a claim is what the next claim sees.
+    await store.set(k, 'done', 60_000);
+    expect(await other.claim(k, 'again', 60_000)).toBe('done');
+  });
+
+  it.skipIf(skip)('a claim lapses at its time, and then the key can be claimed again', async () => {
+    const { store, other } = open();
+    const k = key();
+    expect(await store.claim(k, 'first', 20)).toBeUndefined();
+    await eventually(async () => (await other.claim(k, 'second', 60_000)) === undefined, 5_000, 'the claim to lapse');
+    expect(await store.get(k)).toBe('second');
+  });
 });
 
 describe('MemoryTokenStore time', () => {
@@ -130,7 +151,9 @@ describe('MemoryTokenStore time', () => {
     await store.set('token', 'value', 1_000);
     const lease = await store.acquireLease('lease', 1_000);
     await store.raise('floor', 4, 1_000);
+    expect(await store.claim('claim', 'x', 1_000)).toBeUndefined();
     clock.advance(999);
+    expect(await store.claim('claim', 'y', 1_000)).toBe('x');
     expect(await store.get('token')).toBe('value');
     expect(await store.get('floor')).toBe('4');
     expect(await store.acquireLease('lease', 1_000)).toBeUndefined();
@@ -139,6 +162,7 @@ describe('MemoryTokenStore time', () => {
     clock.advance(1);
     expect(await store.get('token')).toBeUndefined();
     expect(await store.get('floor')).toBeUndefined();
+    expect(await store.claim('claim', 'y', 1_000)).toBeUndefined();
     // The extended lease runs 2 s from its extension.
     clock.advance(1_998);
     expect(await store.acquireLease('lease', 1_000)).toBeUndefined();

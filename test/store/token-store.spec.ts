@@ -65,7 +65,14 @@ describe('store keys', () => {
   it('the store option must look like a store', () => {
     expect(() => normalizeOptions({ ...base, store: {} as never })).toThrow(DinteroAuthConfigError);
     const inner = new MemoryTokenStore();
-    const withoutClose = { get: inner.get, set: inner.set, acquireLease: inner.acquireLease, watch: inner.watch, raise: inner.raise };
+    const withoutClose = {
+      get: inner.get,
+      set: inner.set,
+      acquireLease: inner.acquireLease,
+      watch: inner.watch,
+      claim: inner.claim,
+      raise: inner.raise,
+    };
     expect(() => normalizeOptions({ ...base, store: withoutClose as never })).toThrow(
       /store: must be a DinteroTokenStore \(get, set, acquireLease, watch, raise and close methods\)/,
     );

@@ -3,7 +3,7 @@ import { MemoryTokenStore } from '../../lib/index.js';
 
 /** One call a replica made to its store. */
 export interface StoreCall {
-  readonly method: 'get' | 'set' | 'acquireLease' | 'watch' | 'raise';
+  readonly method: 'get' | 'set' | 'acquireLease' | 'watch' | 'claim' | 'raise';
   readonly key: string;
   readonly ttlMs?: number;
 }
@@ -40,6 +40,10 @@ export class InstrumentedStore implements DinteroTokenStore {
 
   watch(key: string, listener: () => void): Promise<(() => void) | undefined> {
     return this.watchable ? this.watchKey(key, listener) : Promise.resolve(undefined);
+  }
+
+  claim(key: string, value: string, ttlMs: number): Promise<string | undefined> {
+    return this.call({ method: 'claim', key, ttlMs }, () => this.inner.claim(key, value, ttlMs));
   }
 
   raise(key: string, value: number, ttlMs: number): Promise<void> {
