@@ -13,7 +13,12 @@ export {
   getDinteroHttpServiceToken,
   getDinteroTokenServiceToken,
 } from './module/injection-tokens.js';
-export type { DinteroAuthModuleOptions, DinteroRefreshOptions, DinteroRetryOptions } from './options/dintero-auth-options.js';
+export type {
+  DinteroAuthModuleOptions,
+  DinteroRefreshOptions,
+  DinteroRetryOptions,
+  DinteroSignatureOptions,
+} from './options/dintero-auth-options.js';
 export { DINTERO_ENV_VARIABLES, dinteroOptionsFromEnv } from './options/options-from-env.js';
 export { DinteroAuthError } from './errors/dintero-auth.error.js';
 export { DinteroErrorCode } from './errors/dintero-error-code.js';
@@ -69,9 +74,13 @@ export { DinteroAccountNotFoundError } from './errors/dintero-account-not-found.
 export { DinteroAccountResolveError, type DinteroAccountResolveFailure } from './errors/dintero-account-resolve.error.js';
 export { DinteroSignatureError, type DinteroSignatureFailure } from './errors/dintero-signature.error.js';
 export type { DinteroInboundRequest } from './inbound/inbound-request.js';
+export type { DinteroSecretsSource } from './options/signature-secrets.js';
 export {
   type DinteroCallbackVerifyOptions,
   type DinteroVerifiedCallback,
   verifyDinteroCallback,
 } from './inbound/verify-dintero-callback.js';
 export { type DinteroVerifiedWebhook, type DinteroWebhookVerifyOptions, verifyDinteroWebhook } from './inbound/verify-dintero-webhook.js';
+export { DinteroCallbackGuard } from './inbound/dintero-callback.guard.js';
+export { DinteroWebhookGuard } from './inbound/dintero-webhook.guard.js';
+export { DinteroVerified } from './inbound/dintero-verified.decorator.js';

@@ -4,6 +4,7 @@ import { type Observable, Subject } from 'rxjs';
 import { createDinteroClient, type DinteroClient } from '../client/dintero-client.js';
 import { DinteroTokenUnavailableError } from '../errors/dintero-token-unavailable.error.js';
 import { DinteroAgents } from '../http/dintero-agents.js';
+import type { DinteroInboundVerifier } from '../inbound/dintero-inbound.verifier.js';
 import { accountIdProblem, isAccountId } from '../options/account-id.js';
 import { accountConfig } from '../options/normalize-options.js';
 import type { DinteroTokenStore } from '../store/dintero-token.store.js';
@@ -98,14 +99,12 @@ export class DinteroAccounts implements OnModuleDestroy, OnApplicationShutdown {
    * remembered: the next `get()` asks the resolver again.
    */
   get(accountId: string): Promise<DinteroAccount> {
-    if (!isAccountId(accountId)) return Promise.reject(new DinteroAccountIdError(accountIdProblem(accountId)));
-    const entry = this.entries.get(accountId);
-    if (entry?.runtime) {
-      this.touch(entry);
-      return Promise.resolve(entry.runtime.account);
-    }
-    if (!entry && this.state !== 'open') return Promise.reject(DinteroTokenUnavailableError.fromReason('shutdown'));
-    return (entry ?? this.open(accountId)).opening.then((runtime) => runtime.account);
+    return this.runtime(accountId).then((runtime) => runtime.account);
+  }
+
+  /** The check of the account's callbacks and webhooks, for the guards. @internal */
+  inboundOf(accountId: string): Promise<DinteroInboundVerifier> {
+    return this.runtime(accountId).then((runtime) => runtime.client.inbound);
   }
 
   /**
@@ -122,6 +121,17 @@ export class DinteroAccounts implements OnModuleDestroy, OnApplicationShutdown {
     if (entry.runtime) await this.close(entry.accountId, entry.runtime, 'forgotten');
     this.armSweep();
     return true;
+  }
+
+  private runtime(accountId: string): Promise<AccountRuntime> {
+    if (!isAccountId(accountId)) return Promise.reject(new DinteroAccountIdError(accountIdProblem(accountId)));
+    const entry = this.entries.get(accountId);
+    if (entry?.runtime) {
+      this.touch(entry);
+      return Promise.resolve(entry.runtime);
+    }
+    if (!entry && this.state !== 'open') return Promise.reject(DinteroTokenUnavailableError.fromReason('shutdown'));
+    return (entry ?? this.open(accountId)).opening;
   }
 
   /** The token status of every held account, with its id. Starts no token request. */

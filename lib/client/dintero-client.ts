@@ -2,8 +2,10 @@ import { DinteroAgents } from '../http/dintero-agents.js';
 import { DinteroAuthInterceptor } from '../http/dintero-auth.interceptor.js';
 import { createDinteroAxios } from '../http/dintero-axios.factory.js';
 import { DinteroHttpService } from '../http/dintero-http.service.js';
+import { DinteroInboundVerifier } from '../inbound/dintero-inbound.verifier.js';
 import type { DinteroAuthConfig } from '../options/dintero-auth.config.js';
 import type { DinteroTokenStore } from '../store/dintero-token.store.js';
+import { MemoryTokenStore } from '../store/memory-token.store.js';
 import { SharedTokenSource } from '../store/shared-token.source.js';
 import type { Clock } from '../token/clock.js';
 import { DinteroTokenService } from '../token/dintero-token.service.js';
@@ -44,6 +46,8 @@ export class DinteroClient {
     readonly tokens: DinteroTokenService,
     readonly interceptor: DinteroAuthInterceptor,
     readonly http: DinteroHttpService,
+    /** Checks callbacks and webhook deliveries of this account. */
+    readonly inbound: DinteroInboundVerifier,
     private readonly source: TokenSource,
     private readonly ownAgents: DinteroAgents | undefined,
   ) {}
@@ -89,5 +93,7 @@ export function createDinteroClient(parts: DinteroClientParts): DinteroClient {
   // An instance of our own: the app's HttpService and the global axios stay untouched.
   const instance = createDinteroAxios(config, agents);
   interceptor.protect(instance, { deadlineMs: config.apiTimeoutMs });
-  return new DinteroClient(config, tokens, interceptor, new DinteroHttpService(instance), source, ownAgents);
+  // Replays are refused across replicas when they share a store, within this process otherwise.
+  const inbound = new DinteroInboundVerifier(config.accountId, config.signature, store ?? new MemoryTokenStore(clock), clock);
+  return new DinteroClient(config, tokens, interceptor, new DinteroHttpService(instance), inbound, source, ownAgents);
 }

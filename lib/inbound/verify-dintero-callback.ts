@@ -115,11 +115,17 @@ function hostBase(request: DinteroInboundRequest): string {
   return `https://${host}`;
 }
 
-/** The account a callback is about: the prefix of its transaction or session id. */
-function accountOf(query: URLSearchParams): string {
+/** The account a callback is about, if it names one: the prefix of its transaction or session id. */
+export function callbackAccountOf(query: URLSearchParams): string | undefined {
   for (const name of ACCOUNT_PARAMETERS) {
     const prefix = query.get(name)?.split('.')[0];
     if (isAccountId(prefix)) return prefix;
   }
-  throw refused('malformed', 'the callback names no transaction or session of a Dintero account');
+  return undefined;
+}
+
+function accountOf(query: URLSearchParams): string {
+  const accountId = callbackAccountOf(query);
+  if (accountId === undefined) throw refused('malformed', 'the callback names no transaction or session of a Dintero account');
+  return accountId;
 }

@@ -2,6 +2,7 @@ import type { Provider } from '@nestjs/common';
 import { createDinteroClient } from '../client/dintero-client.js';
 import { DinteroAuthInterceptor } from '../http/dintero-auth.interceptor.js';
 import { DinteroHttpService } from '../http/dintero-http.service.js';
+import { DinteroInboundVerifier } from '../inbound/dintero-inbound.verifier.js';
 import type { DinteroAuthConfig } from '../options/dintero-auth.config.js';
 import type { DinteroAuthModuleOptions } from '../options/dintero-auth-options.js';
 import { normalizeOptions } from '../options/normalize-options.js';
@@ -40,5 +41,7 @@ export function createDinteroAuthProviders(): Provider[] {
     { provide: DinteroTokenService, useFactory: (host: DinteroClientHost) => host.client.tokens, inject: [DINTERO_CLIENT] },
     { provide: DinteroAuthInterceptor, useFactory: (host: DinteroClientHost) => host.client.interceptor, inject: [DINTERO_CLIENT] },
     { provide: DinteroHttpService, useFactory: (host: DinteroClientHost) => host.client.http, inject: [DINTERO_CLIENT] },
+    // Found by the inbound guards wherever they are used (they look it up, not inject it).
+    { provide: DinteroInboundVerifier, useFactory: (host: DinteroClientHost) => host.client.inbound, inject: [DINTERO_CLIENT] },
   ];
 }

@@ -6,6 +6,10 @@ import type { DinteroAuthModuleOptions } from './dintero-auth-options.js';
 export interface DinteroAccountCredentials {
   readonly clientId: string;
   readonly clientSecret: string;
+  /** The account's callback signature secrets, current first; instead of `signature.callbackSecrets`. */
+  readonly callbackSecrets?: readonly string[] | undefined;
+  /** The secrets of the account's webhook subscriptions; instead of `signature.webhookSecrets`. */
+  readonly webhookSecrets?: readonly string[] | undefined;
 }
 
 /**

@@ -1,3 +1,4 @@
+import type { DinteroSecretsSource } from './signature-secrets.js';
 import type { Agent as HttpAgent } from 'node:http';
 import type { DinteroTokenStore } from '../store/dintero-token.store.js';
 
@@ -28,6 +29,28 @@ export interface DinteroRetryOptions {
    * not after a 400, 401 or 403). So an outage that ends is noticed within this time. Default `1000`.
    */
   demandIntervalMs?: number;
+}
+
+/**
+ * Checking that callbacks and webhook deliveries come from Dintero (`DinteroCallbackGuard`,
+ * `DinteroWebhookGuard`). Secrets are lists, current first (several during a rotation), or a
+ * function that reads them.
+ */
+export interface DinteroSignatureOptions {
+  /** The account's callback signature secrets (`POST /v1/admin/signature`). */
+  callbackSecrets?: DinteroSecretsSource;
+  /** The `config.secret` of the account's webhook subscriptions. */
+  webhookSecrets?: DinteroSecretsSource;
+  /** How far a callback's signature time may be from now, either way, in seconds. Default `300`. */
+  toleranceSeconds?: number;
+  /**
+   * The app's public base URL as Dintero calls it, e.g. `https://shop.example.com` or, behind a
+   * proxy that strips a prefix, `https://shop.example.com/api`: the signed host name and path come
+   * from it, never from the `Host` header. Without it, `Host` is trusted.
+   */
+  publicUrl?: string;
+  /** How long a webhook delivery id is remembered, so that it is handled once, in seconds. Default `86400`. */
+  webhookReplaySeconds?: number;
 }
 
 /** Options of `DinteroAuthModule.forRoot()` / the factory of `forRootAsync()`. */
@@ -82,6 +105,8 @@ export interface DinteroAuthModuleOptions {
    * API call ever waits on the store. A failing store only means each replica fetches its own.
    */
   store?: DinteroTokenStore;
+  /** Verifying Dintero's signed callbacks and webhooks: secrets, tolerance, public URL. */
+  signature?: DinteroSignatureOptions;
   /**
    * Allow plain `http://` base URLs, and only to loopback hosts (127.0.0.1, ::1, localhost):
    * for tests and the fake server. Default `false`.

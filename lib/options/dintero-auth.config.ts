@@ -1,6 +1,7 @@
 import type { Agent as HttpAgent } from 'node:http';
 import type { DinteroRefreshOptions, DinteroRetryOptions } from './dintero-auth-options.js';
 import type { ClientCredentials } from './client-credentials.js';
+import type { SignatureSecrets } from './signature-secrets.js';
 
 /**
  * Refresh-ahead timing, validated so that refresh < usable-until < expiry for any lifetime. The
@@ -10,6 +11,15 @@ export type RefreshTiming = Readonly<Required<DinteroRefreshOptions>>;
 
 /** Backoff and demand-probe timing: the options' own type, every field present. */
 export type RetryTiming = Readonly<Required<DinteroRetryOptions>>;
+
+/** Signature checking, validated: secrets behind {@link SignatureSecrets}, durations in milliseconds. */
+export interface SignatureConfig {
+  readonly callbackSecrets: SignatureSecrets | undefined;
+  readonly webhookSecrets: SignatureSecrets | undefined;
+  readonly toleranceMs: number;
+  readonly publicUrl: string | undefined;
+  readonly webhookReplayMs: number;
+}
 
 /** The options several accounts can share, after validation and defaults: frozen, and safe to log. */
 export interface DinteroSharedConfig {
@@ -35,6 +45,8 @@ export interface DinteroSharedConfig {
   readonly acquireTimeoutMs: number;
   /** Whether plain http to loopback hosts is allowed. */
   readonly allowInsecureLoopback: boolean;
+  /** Checking signed callbacks and webhooks. */
+  readonly signature: SignatureConfig;
 }
 
 /** The module's options after validation and defaults: frozen, and safe to log. */

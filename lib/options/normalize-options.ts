@@ -2,10 +2,20 @@ import { Agent as HttpAgent } from 'node:http';
 import { DinteroAuthConfigError } from '../errors/dintero-auth-config.error.js';
 import { accountIdProblem, isAccountId } from './account-id.js';
 import { ClientCredentials } from './client-credentials.js';
-import type { DinteroAuthConfig, DinteroSharedConfig, RefreshTiming, RetryTiming } from './dintero-auth.config.js';
+import type { DinteroAuthConfig, DinteroSharedConfig, RefreshTiming, RetryTiming, SignatureConfig } from './dintero-auth.config.js';
 import { DEFAULT_BASE_URL, DINTERO_ORIGINS, PACKAGE_NAME, PACKAGE_VERSION } from './dintero-auth.constants.js';
 import type { DinteroAuthModuleOptions } from './dintero-auth-options.js';
-import { type Issues, isRecord, parseUrl, type RawOptions, readBoolean, readDuration, readUnknownKeys } from './option-readers.js';
+import {
+  type Issues,
+  isRecord,
+  MAX_TIMER_MS,
+  parseUrl,
+  type RawOptions,
+  readBoolean,
+  readDuration,
+  readUnknownKeys,
+} from './option-readers.js';
+import { SignatureSecrets } from './signature-secrets.js';
 
 const DEFAULT_REFRESH: RefreshTiming = {
   windowStart: 0.75,
@@ -14,6 +24,8 @@ const DEFAULT_REFRESH: RefreshTiming = {
   safetyMarginMaxMs: 60_000,
 };
 const DEFAULT_RETRY: RetryTiming = { initialDelayMs: 500, maxDelayMs: 30_000, demandIntervalMs: 1_000 };
+const DEFAULT_SIGNATURE = { toleranceSeconds: 300, webhookReplaySeconds: 86_400 };
+const SIGNATURE_KEYS = ['callbackSecrets', 'webhookSecrets', 'toleranceSeconds', 'publicUrl', 'webhookReplaySeconds'];
 const DEFAULT_TIMEOUT_MS = 10_000;
 const DEFAULT_API_TIMEOUT_MS = 30_000;
 /** Dintero's limit for the `Dintero-System-*` headers. */
@@ -41,6 +53,7 @@ const OPTIONS: Record<keyof DinteroAuthModuleOptions, true> = {
   apiTimeoutMs: true,
   httpsAgent: true,
   store: true,
+  signature: true,
 };
 const KNOWN_KEYS = new Set(Object.keys(OPTIONS));
 /** Options that several accounts can share: all but their identity and `prefetch`. */
@@ -50,9 +63,10 @@ export const SHARED_KEYS: ReadonlySet<string> = new Set(Object.keys(OPTIONS).fil
 export function optionPaths(): string[] {
   const nested = (section: string, defaults: object) => Object.keys(defaults).map((key) => `${section}.${key}`);
   return [
-    ...Object.keys(OPTIONS).filter((key) => key !== 'refresh' && key !== 'retry'),
+    ...Object.keys(OPTIONS).filter((key) => key !== 'refresh' && key !== 'retry' && key !== 'signature'),
     ...nested('refresh', DEFAULT_REFRESH),
     ...nested('retry', DEFAULT_RETRY),
+    ...SIGNATURE_KEYS.map((key) => `signature.${key}`),
   ];
 }
 
@@ -102,6 +116,7 @@ export function readSharedOptions(options: RawOptions, issues: Issues): DinteroS
   if (httpsAgent !== undefined && !(httpsAgent instanceof HttpAgent)) {
     issues.push({ path: 'httpsAgent', problem: 'must be an http(s).Agent, such as https.Agent or a proxy agent' });
   }
+  const signature = readSignature(options.signature, allowInsecureLoopback, issues);
   const origin = baseUrl === undefined ? [] : [new URL(baseUrl).origin];
   return Object.freeze<DinteroSharedConfig>({
     baseUrl: baseUrl ?? DEFAULT_BASE_URL,
@@ -115,6 +130,7 @@ export function readSharedOptions(options: RawOptions, issues: Issues): DinteroS
     requestTimeoutMs,
     acquireTimeoutMs,
     allowInsecureLoopback,
+    signature,
   });
 }
 
@@ -126,8 +142,13 @@ export function accountConfig(shared: DinteroSharedConfig, accountId: string, cr
   const given = isRecord(credentials) ? credentials : {};
   const issues: Issues = [];
   const identity = readIdentity({ accountId, clientId: given.clientId, clientSecret: given.clientSecret }, issues);
+  const signature = Object.freeze<SignatureConfig>({
+    ...shared.signature,
+    callbackSecrets: readSecrets(given.callbackSecrets, 'callbackSecrets', issues) ?? shared.signature.callbackSecrets,
+    webhookSecrets: readSecrets(given.webhookSecrets, 'webhookSecrets', issues) ?? shared.signature.webhookSecrets,
+  });
   if (issues.length > 0) throw DinteroAuthConfigError.fromIssues(issues);
-  return withIdentity(shared, identity!, false);
+  return withIdentity({ ...shared, signature }, identity!, false);
 }
 
 function readObject(input: unknown): RawOptions {
@@ -325,6 +346,48 @@ function readRefresh(value: unknown, issues: Issues): RefreshTiming {
     });
   }
   return Object.freeze(timing);
+}
+
+function readSignature(value: unknown, allowInsecureLoopback: boolean, issues: Issues): SignatureConfig {
+  const raw = readSection(value, 'signature', issues, SIGNATURE_KEYS);
+  const seconds = (key: keyof typeof DEFAULT_SIGNATURE) => {
+    const given = raw[key];
+    if (given === undefined) return DEFAULT_SIGNATURE[key] * 1000;
+    if (typeof given !== 'number' || !Number.isInteger(given) || given < 1 || given * 1000 > MAX_TIMER_MS) {
+      issues.push({ path: `signature.${key}`, problem: 'must be a whole number of seconds, at least 1' });
+      return DEFAULT_SIGNATURE[key] * 1000;
+    }
+    return given * 1000;
+  };
+  return Object.freeze<SignatureConfig>({
+    callbackSecrets: readSecrets(raw.callbackSecrets, 'signature.callbackSecrets', issues),
+    webhookSecrets: readSecrets(raw.webhookSecrets, 'signature.webhookSecrets', issues),
+    toleranceMs: seconds('toleranceSeconds'),
+    publicUrl: readPublicUrl(raw.publicUrl, allowInsecureLoopback, issues),
+    webhookReplayMs: seconds('webhookReplaySeconds'),
+  });
+}
+
+/** Secrets given as a list of non-empty strings (never shown), or a function that reads them. */
+export function readSecrets(value: unknown, path: string, issues: Issues): SignatureSecrets | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value === 'function') return new SignatureSecrets(value as () => readonly string[]);
+  if (!Array.isArray(value) || value.length === 0 || !value.every((secret) => typeof secret === 'string' && secret.length > 0)) {
+    issues.push({ path, problem: 'must be a non-empty list of non-empty strings, or a function that returns them (values not shown)' });
+    return undefined;
+  }
+  return new SignatureSecrets(value as string[]);
+}
+
+function readPublicUrl(value: unknown, allowInsecureLoopback: boolean, issues: Issues): string | undefined {
+  if (value === undefined) return undefined;
+  const url = parseUrl(value);
+  const problem = url ? transportProblem(url, allowInsecureLoopback) : 'must be an absolute URL such as "https://shop.example.com"';
+  if (problem) issues.push({ path: 'signature.publicUrl', problem });
+  else if (url!.search || url!.hash || url!.username || url!.password) {
+    issues.push({ path: 'signature.publicUrl', problem: 'must not carry credentials, a query or a fragment' });
+  } else return url!.href;
+  return undefined;
 }
 
 function readRetry(value: unknown, issues: Issues): RetryTiming {

@@ -5,6 +5,7 @@ import { type INestApplicationContext, Module, type Type } from '@nestjs/common'
 import { NestFactory } from '@nestjs/core';
 import { Redis } from 'ioredis';
 import { FAKE_DINTERO_CLIENT, FakeDinteroServer } from 'nestjs-dintero-auth/fake-dintero';
+import { createHmac } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { DinteroAuthModule, DinteroTokenService, dinteroOptionsFromEnv } from 'nestjs-dintero-auth';
 import { register } from 'prom-client';
@@ -12,6 +13,7 @@ import { MerchantCredentials, Payments, PlatformModule } from './examples/accoun
 import { AppModule as FactoryAppModule } from './examples/app-config-factory.module.js';
 import { AppModule } from './examples/app.module.js';
 import { BillingClient } from './examples/billing.client.js';
+import { DinteroEventsController, DinteroEventsModule } from './examples/dintero-callbacks.module.js';
 import { HealthController, HealthModule } from './examples/health.module.js';
 import { Marketplace, MarketplaceModule } from './examples/marketplace.module.js';
 import { paymentsEndToEnd } from './examples/payments.e2e.js';
@@ -131,6 +133,52 @@ async function main(): Promise<void> {
   await testing.close();
   await paymentsEndToEnd();
   ran.push('testing module', 'fake server');
+
+  Object.assign(process.env, {
+    DINTERO_CALLBACK_SECRET: 'compat-callback-secret',
+    DINTERO_WEBHOOK_SECRET: 'compat-webhook-secret',
+    PUBLIC_URL: 'https://shop.example.com',
+  });
+  const events = await NestFactory.create(DinteroEventsModule, { rawBody: true, logger: false });
+  try {
+    await events.listen(0, '127.0.0.1');
+    const base = await events.getUrl();
+    // Signed as Dintero signs: the callback over its request, the webhook over its raw body.
+    const path = `/dintero/callback?transaction_id=${FAKE_DINTERO_CLIENT.accountId}.compat&merchant_reference=compat`;
+    const t = Math.floor(Date.now() / 1000);
+    const text = [
+      t,
+      FAKE_DINTERO_CLIENT.accountId,
+      'GET',
+      'shop.example.com',
+      '/dintero/callback',
+      'merchant_reference=compat&transaction_id=' + `${FAKE_DINTERO_CLIENT.accountId}.compat`,
+    ].join('\n');
+    const signature = `t=${t},v0-hmac-sha256=${createHmac('sha256', 'compat-callback-secret').update(text).digest('hex')}`;
+    const signed = await fetch(`${base}${path}`, { headers: { 'Dintero-Signature': signature } });
+    const replayed = await fetch(`${base}${path}`, { headers: { 'Dintero-Signature': signature } });
+    const body = JSON.stringify({ account_id: FAKE_DINTERO_CLIENT.accountId, transaction: { id: 'T1.compat' } });
+    const hook = { event: 'checkout_transaction', 'event-delivery': `compat-${t}`, 'content-type': 'application/json' };
+    const delivered = await fetch(`${base}/dintero/webhook`, {
+      method: 'POST',
+      body,
+      headers: { ...hook, 'event-signature': createHmac('sha1', 'compat-webhook-secret').update(body).digest('hex') },
+    });
+    const spoofed = await fetch(`${base}/dintero/webhook`, {
+      method: 'POST',
+      body,
+      headers: { ...hook, 'event-signature': '0'.repeat(40) },
+    });
+    check(
+      [signed.status, replayed.status, delivered.status, spoofed.status].join() === '200,401,200,401' &&
+        events.get(DinteroEventsController).seen.join() ===
+          `callback for ${FAKE_DINTERO_CLIENT.accountId},checkout_transaction for T1.compat`,
+      'signed callbacks and webhooks',
+    );
+  } finally {
+    await events.close();
+  }
+  ran.push('callbacks and webhooks');
 
   await fake.stop();
   const nest = (createRequire(`${process.cwd()}/`)('@nestjs/core/package.json') as { version: string }).version;

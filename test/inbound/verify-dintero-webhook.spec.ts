@@ -1,9 +1,9 @@
-import { createHmac } from 'node:crypto';
 import { inspect } from 'node:util';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { DinteroSignatureError, verifyDinteroWebhook } from '../../lib/index.js';
 import type { DinteroInboundRequest } from '../../lib/inbound/inbound-request.js';
+import { signWebhook } from '../support/dintero-signing.js';
 
 // A webhook delivery is signed over its raw body bytes (HMAC-SHA1, hex), with no time: what the
 // function proves, and what it refuses.
@@ -13,7 +13,7 @@ const DELIVERY = '9ebb6d41-5c1e-4c2a-9a57-1e7f3c4b2a10';
 const body = Buffer.from(
   '{"account_id":"P12345678","event":"checkout_transaction","transaction":{"id":"P12345678.465UfBENeLpkBvwmqfTC4k"}}',
 );
-const sha1 = (secret: string, bytes: Buffer) => createHmac('sha1', secret).update(bytes).digest('hex');
+const sha1 = signWebhook;
 
 /** A delivery with `rawBody` (`null`: the app did not keep it). */
 function delivery(headers: Record<string, string | string[]>, rawBody: Buffer | null = body): DinteroInboundRequest {
