@@ -1,6 +1,4 @@
-import { Logger } from '@nestjs/common';
 import { BehaviorSubject, Observable, filter } from 'rxjs';
-import { LOGGER_CONTEXT } from '../options/dintero-auth.constants.js';
 import {
   DinteroAuthError,
   DinteroTokenResponseError,
@@ -50,7 +48,6 @@ export class DinteroTokenService {
   /** Lifecycle events: acquired, refreshed, refresh-failed, expired, invalidated. */
   readonly events$: Observable<DinteroTokenEvent>;
 
-  private readonly logger = new Logger(LOGGER_CONTEXT);
   private readonly current = new BehaviorSubject<DinteroAccessToken | undefined>(undefined);
   private readonly waiters = new Set<Waiter>();
   private subscribers = 0;
@@ -138,7 +135,6 @@ export class DinteroTokenService {
     this.refused = current.accessToken;
     this.drop(current);
     this.emit({ type: 'invalidated', fingerprint: current.fingerprint });
-    this.logger.debug(`Token ${current.fingerprint} invalidated`);
     this.pump();
     return true;
   }
@@ -275,7 +271,6 @@ export class DinteroTokenService {
     this.clearTimer('retryTimer');
     this.install(token);
 
-    const from = source === 'store' ? ' (from the shared store)' : '';
     if (previous) {
       this.emit({
         type: 'refreshed',
@@ -285,12 +280,8 @@ export class DinteroTokenService {
         expiresAt: token.expiresAt,
         refreshAt: token.refreshAt,
       });
-      this.logger.debug(
-        `Token refreshed${from}: ${previous.fingerprint} -> ${token.fingerprint}, expires ${token.expiresAt.toISOString()}`,
-      );
     } else {
       this.emit({ type: 'acquired', source, fingerprint: token.fingerprint, expiresAt: token.expiresAt, refreshAt: token.refreshAt });
-      this.logger.debug(`Token acquired${from}: ${token.fingerprint}, expires ${token.expiresAt.toISOString()}`);
     }
     for (const waiter of [...this.waiters]) this.settle(waiter, token);
   }
@@ -317,9 +308,6 @@ export class DinteroTokenService {
       error,
       servingPrevious,
     });
-    const next = error.retryable ? `next attempt in ${Math.round(nextDelayMs)} ms` : 'not retried until the next demand';
-    const serving = servingPrevious ? '; still serving the current token' : '';
-    this.logger.warn(`Token request failed (attempt ${this.failures}): ${error.message}; ${next}${serving}`);
 
     // Retrying cannot fix this one: waiters hear it now. token$ subscribers, or a held token
     // still due for refresh, keep asking, spaced by the backoff like every other attempt.
@@ -385,7 +373,6 @@ export class DinteroTokenService {
   private retire(token: DinteroAccessToken): void {
     this.drop(token);
     this.emit({ type: 'expired', fingerprint: token.fingerprint });
-    this.logger.warn(`Token ${token.fingerprint} reached its usable-until time without a successor`);
   }
 
   private drop(token: DinteroAccessToken): void {
