@@ -80,7 +80,7 @@ export class DinteroClient {
 /** Builds a client from its parts; nothing is connected or requested until it is used. */
 export function createDinteroClient(parts: DinteroClientParts): DinteroClient {
   const { config, clock, store } = parts;
-  const endpoint = parts.endpoint ?? new TokenEndpointClient(config);
+  const endpoint = parts.endpoint ?? new TokenEndpointClient(config, clock);
   const bus = new TokenEventBus();
   // The first subscriber: every log line about this client's tokens is written from its events.
   new TokenLog(bus);

@@ -65,7 +65,8 @@ export class DinteroTokenService {
   constructor(
     private readonly config: DinteroAuthConfig,
     private readonly source: TokenSource,
-    private readonly clock: Clock,
+    /** @internal The clock the service runs on: a health check reads the token's dates against it. */
+    readonly clock: Clock,
     private readonly bus: TokenEventBus,
   ) {
     this.events$ = bus.events$;

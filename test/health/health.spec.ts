@@ -53,6 +53,23 @@ describe('DinteroAuthHealthIndicator', () => {
     await app.close();
   });
 
+  it('reads the time to expiry on the token clock', async () => {
+    const clock = new ManualClock();
+    const app = await startHealthApp(clock);
+    try {
+      await app.get(DinteroTokenService).getToken();
+      const probe = async () => {
+        const { body } = await request(app.getHttpServer()).get('/health').expect(200);
+        return body.info.dintero.expiresInSeconds as number;
+      };
+      expect(await probe()).toBe(fake.tokenLifetimeSeconds);
+      clock.advance(600_000);
+      expect(await probe()).toBe(fake.tokenLifetimeSeconds - 600);
+    } finally {
+      await app.close();
+    }
+  });
+
   it('while the token endpoint fails, 50 probes cause one token request per backoff period and report the error code', async () => {
     // Time stands still between probes, and the jitter is pinned to its smallest useful
     // value: however slow the machine, the backoff lasts exactly 1 ms of manual time.

@@ -41,7 +41,7 @@ function replica(store: InstrumentedStore, overrides: Partial<DinteroAuthModuleO
   new TokenLog(bus);
   const events: DinteroTokenEvent[] = [];
   bus.events$.subscribe((event) => events.push(event));
-  const source = new SharedTokenSource(config, store, new TokenEndpointClient(config), bus, clock);
+  const source = new SharedTokenSource(config, store, new TokenEndpointClient(config, clock), bus, clock);
   sources.push(source);
   const request = async (replacing: ReadonlySet<string> = new Set(), refused?: string) => {
     const {
