@@ -2,14 +2,14 @@ import { Controller, Get, Module } from '@nestjs/common';
 import { HealthCheck, HealthCheckService, TerminusModule } from '@nestjs/terminus';
 import { Test } from '@nestjs/testing';
 import request from 'supertest';
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { HealthModule } from '../compat/examples/health.module.js';
 import { DinteroAuthHealthIndicator, InjectDinteroHealthIndicator } from '../../lib/health/index.js';
 import { DinteroAuthModule, DinteroTokenService, getDinteroTokenServiceToken } from '../../lib/index.js';
 import { DINTERO_CLOCK, type FakeDinteroServer } from '../../lib/testing/index.js';
 import { CaptureLogger } from '../support/capture-logger.js';
 import { ManualClock } from '../../lib/testing/manual-clock.js';
-import { eventually, fakeOptions, pinRandom, startFake } from '../support/token-app.js';
+import { eventually, fakeOptions, startFake } from '../support/token-app.js';
 
 let fake: FakeDinteroServer;
 
@@ -17,7 +17,6 @@ beforeAll(async () => {
   fake = await startFake();
 });
 afterEach(() => {
-  vi.restoreAllMocks();
   fake.clearTokenFaults();
   fake.resetCounts();
 });
@@ -77,7 +76,7 @@ describe('DinteroAuthHealthIndicator', () => {
     fake.injectTokenFault({ type: 'status', status: 503 }, 2);
     const app = await startHealthApp(clock);
     try {
-      pinRandom(1 / 5_000);
+      clock.pinRandom(1 / 5_000);
       const probe = () => request(app.getHttpServer()).get('/health').expect(503);
       await probe();
       await eventually(() => app.get(DinteroTokenService).status().consecutiveFailures === 1, 5_000, 'the first failure');
