@@ -2,6 +2,8 @@
 import eslint from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
+const CLOCK_ONLY = 'Time, timers and randomness come from the injected Clock (lib/token/clock.ts).';
+
 export default tseslint.config(
   {
     ignores: [
@@ -29,6 +31,37 @@ export default tseslint.config(
       '@typescript-eslint/consistent-type-imports': ['error', { fixStyle: 'inline-type-imports' }],
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
       'no-console': 'error',
+    },
+  },
+  {
+    // Time and chance come from the injected Clock, so that every timing rule runs on the manual
+    // clock too. Only the system clock itself and the Checkout simulator, a stand-in server on
+    // real time (lib/fake-dintero/, and the token endpoint fake it is built on), read them directly.
+    files: ['lib/**/*.ts'],
+    ignores: ['lib/token/clock.ts', 'lib/testing/fake-*.ts', 'lib/fake-dintero/**'],
+    rules: {
+      'no-restricted-properties': [
+        'error',
+        ...[
+          ['Date', 'now'],
+          ['performance', 'now'],
+          ['Math', 'random'],
+          ['globalThis', 'setTimeout'],
+          ['globalThis', 'setInterval'],
+        ].map(([object, property]) => ({ object, property, message: CLOCK_ONLY })),
+      ],
+      'no-restricted-globals': ['error', ...['setTimeout', 'setInterval'].map((name) => ({ name, message: CLOCK_ONLY }))],
+      'no-restricted-syntax': [
+        'error',
+        ...["NewExpression[callee.name='Date'][arguments.length=0]", "CallExpression[callee.name='Date']"].map((selector) => ({
+          selector,
+          message: CLOCK_ONLY,
+        })),
+      ],
+      'no-restricted-imports': [
+        'error',
+        ...['timers', 'timers/promises', 'node:timers', 'node:timers/promises'].map((name) => ({ name, message: CLOCK_ONLY })),
+      ],
     },
   },
   {

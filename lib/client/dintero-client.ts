@@ -11,6 +11,7 @@ import type { Clock } from '../token/clock.js';
 import { DinteroTokenService } from '../token/dintero-token.service.js';
 import { type TokenEndpoint, TokenEndpointClient } from '../token/token-endpoint.client.js';
 import { TokenEventBus } from '../token/token-event-bus.js';
+import { TokenLog } from '../token/token-log.js';
 import { directSource, type TokenSource } from '../token/token-source.js';
 
 /** What a client is built from. What it is given, it borrows: the giver closes it. */
@@ -83,8 +84,10 @@ export class DinteroClient {
 /** Builds a client from its parts; nothing is connected or requested until it is used. */
 export function createDinteroClient(parts: DinteroClientParts): DinteroClient {
   const { config, clock, store } = parts;
-  const endpoint = parts.endpoint ?? new TokenEndpointClient(config);
+  const endpoint = parts.endpoint ?? new TokenEndpointClient(config, clock);
   const bus = new TokenEventBus();
+  // The first subscriber: every log line about this client's tokens is written from its events.
+  new TokenLog(bus);
   const source = store ? new SharedTokenSource(config, store, endpoint, bus, clock) : directSource(endpoint);
   const tokens = new DinteroTokenService(config, source, clock, bus);
   const ownAgents = parts.agents ? undefined : new DinteroAgents(config.httpsAgent);

@@ -46,7 +46,7 @@ export class DinteroAuthHealthIndicator {
     if (token) {
       return indicator.up({
         fingerprint: token.fingerprint,
-        expiresInSeconds: Math.max(0, Math.round((token.expiresAt.getTime() - Date.now()) / 1000)),
+        expiresInSeconds: Math.max(0, Math.round((token.expiresAt.getTime() - this.tokens.clock.wallNow()) / 1000)),
         refreshAt: token.refreshAt.toISOString(),
       });
     }

@@ -28,8 +28,8 @@ export function createDinteroAuthProviders(): Provider[] {
     { provide: DINTERO_CLOCK, useValue: systemClock },
     {
       provide: DINTERO_TOKEN_ENDPOINT,
-      useFactory: (config: DinteroAuthConfig): TokenEndpoint => new TokenEndpointClient(config),
-      inject: [DINTERO_AUTH_CONFIG],
+      useFactory: (config: DinteroAuthConfig, clock: Clock): TokenEndpoint => new TokenEndpointClient(config, clock),
+      inject: [DINTERO_AUTH_CONFIG, DINTERO_CLOCK],
     },
     {
       // The store stays out of the config: it may hold a Redis password, and the config is safe to log.

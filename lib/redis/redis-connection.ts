@@ -1,4 +1,5 @@
 import type { Cluster, Redis } from 'ioredis';
+import { systemClock, type TimerHandle } from '../token/clock.js';
 
 /** A single Redis or a Redis Cluster: the commands used here exist on both. */
 export type RedisClient = Redis | Cluster;
@@ -14,14 +15,14 @@ export function whenReady(client: RedisClient, timeoutMs: number): Promise<void>
     const done = (error?: Error) => {
       client.off('ready', onReady);
       client.off('end', onEnd);
-      clearTimeout(timer);
+      systemClock.clearTimer(timer);
       if (error) reject(error);
       else resolve();
     };
     const onReady = () => done();
     const onEnd = () => done(new Error('Redis connection closed'));
-    const timer = setTimeout(() => done(new Error('Redis is not connected')), timeoutMs);
-    timer.unref();
+    // Redis bounds are real time on real sockets, and a store is built without a clock: the system clock.
+    const timer = systemClock.setTimer(() => done(new Error('Redis is not connected')), timeoutMs);
     client.once('ready', onReady);
     client.once('end', onEnd);
   });
@@ -29,12 +30,11 @@ export function whenReady(client: RedisClient, timeoutMs: number): Promise<void>
 
 /** `command`, or a rejection after `timeoutMs`: a client may queue commands while Redis is away. */
 export function withinTimeout<T>(command: Promise<T>, timeoutMs: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
+  let timer: TimerHandle | undefined;
   const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`Redis did not answer within ${timeoutMs} ms`)), timeoutMs);
-    timer.unref();
+    timer = systemClock.setTimer(() => reject(new Error(`Redis did not answer within ${timeoutMs} ms`)), timeoutMs);
   });
   // If the bound wins, the command may still fail later: that must not be an unhandled rejection.
   command.catch(() => undefined);
-  return Promise.race([command, timeout]).finally(() => clearTimeout(timer));
+  return Promise.race([command, timeout]).finally(() => systemClock.clearTimer(timer!));
 }

@@ -1,6 +1,4 @@
 import { createHash } from 'node:crypto';
-import { Logger } from '@nestjs/common';
-import { LOGGER_CONTEXT } from '../options/dintero-auth.constants.js';
 import { DinteroTokenNetworkError } from '../errors/dintero-token-network.error.js';
 import { retryAfterMsOf } from '../errors/dintero-token-request.error.js';
 import type { DinteroAuthConfig } from '../options/dintero-auth.config.js';
@@ -53,7 +51,6 @@ export function storeNamespace(config: DinteroAuthConfig): string {
  * outage: this replica then fetches on its own.
  */
 export class SharedTokenSource implements TokenSource {
-  private readonly logger = new Logger(LOGGER_CONTEXT);
   private readonly tokenKey: string;
   private readonly leaseKey: string;
   private readonly floorKey: string;
@@ -254,7 +251,6 @@ export class SharedTokenSource implements TokenSource {
       const result = await operation();
       if (this.storeDown) {
         this.storeDown = false;
-        this.logger.log('Token store works again: sharing tokens with other replicas');
         this.bus.emit({ type: 'store-recovered' });
       }
       return result;
@@ -262,7 +258,6 @@ export class SharedTokenSource implements TokenSource {
       if (!this.storeDown && !this.closed) {
         this.storeDown = true;
         const message = error instanceof Error ? error.message : String(error);
-        this.logger.warn(`Token store failed (${message}): fetching tokens without it until it works again`);
         this.bus.emit({ type: 'store-failed', message });
       }
       return 'failed';

@@ -1,4 +1,4 @@
-import type { Clock, TimerHandle } from '../token/clock.js';
+import { type Clock, systemClock, type TimerHandle } from '../token/clock.js';
 
 interface PendingTimer {
   readonly id: number;
@@ -9,7 +9,7 @@ interface PendingTimer {
 /**
  * A clock that moves only when a test says so, for `DINTERO_CLOCK`. Timers fire in due order
  * inside `advance()`; HTTP stays real, so an advance that triggers a token request is followed
- * by waiting for it. `random()` is `Math.random()` until {@link ManualClock.pinRandom} fixes it.
+ * by waiting for it. `random()` is the system clock's until {@link ManualClock.pinRandom} fixes it.
  */
 export class ManualClock implements Clock {
   private monotonic = 1_000_000;
@@ -41,7 +41,7 @@ export class ManualClock implements Clock {
   }
 
   random(): number {
-    return this.pinned ?? Math.random();
+    return this.pinned ?? systemClock.random();
   }
 
   /** Every later `random()` answers `value` (in [0, 1)); `undefined` unpins. */

@@ -1,28 +1,23 @@
-import { Logger } from '@nestjs/common';
-import { BehaviorSubject, Observable, filter } from 'rxjs';
-import { LOGGER_CONTEXT } from '../options/dintero-auth.constants.js';
+import { Observable } from 'rxjs';
 import { DinteroAuthError } from '../errors/dintero-auth.error.js';
 import { retryAfterMsOf } from '../errors/dintero-token-request.error.js';
 import { DinteroTokenResponseError } from '../errors/dintero-token-response.error.js';
 import { DinteroTokenUnavailableError, type DinteroTokenWaitContext } from '../errors/dintero-token-unavailable.error.js';
 import type { DinteroAuthConfig } from '../options/dintero-auth.config.js';
 import { DinteroAccessToken } from './access-token.js';
-import type { Clock, TimerHandle } from './clock.js';
+import { Alarm } from './alarm.js';
+import { AttemptGate } from './attempt-gate.js';
+import type { Clock } from './clock.js';
 import type { DinteroTokenEvent } from './dintero-token.events.js';
 import type { DinteroTokenStatus } from './dintero-token.status.js';
-import { backoffDelay, nextAttemptAt, planTimeline, retryAfterFloor } from './refresh-policy.js';
+import { HeldToken } from './held-token.js';
+import { planTimeline } from './refresh-policy.js';
 import type { TokenEventBus } from './token-event-bus.js';
 import type { SourcedToken, TokenSource } from './token-source.js';
+import { TokenWaiters } from './token-waiters.js';
 
-/** How many recent token round trips the refresh point makes room for. */
-const ROUND_TRIPS_KEPT = 8;
-
-interface Waiter {
-  readonly resolve: (token: DinteroAccessToken) => void;
-  readonly reject: (error: DinteroAuthError) => void;
-  readonly deadline: number;
-  timer?: TimerHandle;
-}
+/** Nest's shutdown order: serving, then draining (`onModuleDestroy`), then closed (`onApplicationShutdown`). */
+type Phase = 'serving' | 'draining' | 'closed';
 
 /**
  * Keeps one Dintero access token valid for the whole application.
@@ -37,6 +32,10 @@ interface Waiter {
  *   exist yet, and are told at once when the next attempt is later than they could wait.
  * - Shutdown follows Nest's order: background timers stop in `onModuleDestroy`, tokens are
  *   still served while the HTTP server drains, and everything ends in `onApplicationShutdown`.
+ *
+ * The token's state is the README's diagram: none (no usable token, nothing in flight),
+ * fetching (none, a request in flight), valid (a usable token), refreshing (valid, a request in
+ * flight). Every change is an event on the bus; `TokenLog` writes the log lines from those.
  */
 export class DinteroTokenService {
   /**
@@ -48,27 +47,15 @@ export class DinteroTokenService {
   /** Lifecycle events: acquired, refreshed, refresh-failed, expired, invalidated. */
   readonly events$: Observable<DinteroTokenEvent>;
 
-  private readonly logger = new Logger(LOGGER_CONTEXT);
-  private readonly current = new BehaviorSubject<DinteroAccessToken | undefined>(undefined);
-  private readonly waiters = new Set<Waiter>();
+  /** Its refresh point wakes the pump; its usable-until time retires it. */
+  private readonly held: HeldToken;
+  private readonly waiters: TokenWaiters;
+  private readonly gate: AttemptGate;
+  /** Wakes the pump when the backoff allows the next attempt. */
+  private readonly nextAttemptAlarm: Alarm;
+  private phase: Phase = 'serving';
   private subscribers = 0;
   private inFlight: AbortController | undefined;
-  private failures = 0;
-  private lastError: DinteroAuthError | undefined;
-  /** When the background backoff allows the next attempt. */
-  private backoffUntil = Number.NEGATIVE_INFINITY;
-  /** Until when the server's `Retry-After` holds every attempt back. */
-  private retryAfterUntil = Number.NEGATIVE_INFINITY;
-  private lastAttemptAt = Number.NEGATIVE_INFINITY;
-  /** Round trips of the latest token requests, newest last. */
-  private readonly roundTrips: number[] = [];
-  private retryTimer: TimerHandle | undefined;
-  private retryDueAt = Number.POSITIVE_INFINITY;
-  private refreshTimer: TimerHandle | undefined;
-  private expiryTimer: TimerHandle | undefined;
-  private closed = false;
-  /** After onModuleDestroy: no background work, but callers are still served. */
-  private draining = false;
   /** The token last dropped by invalidate(): no source may hand it back. */
   private refused: string | undefined;
 
@@ -76,15 +63,26 @@ export class DinteroTokenService {
   constructor(
     private readonly config: DinteroAuthConfig,
     private readonly source: TokenSource,
-    private readonly clock: Clock,
+    /** @internal The clock the service runs on: a health check reads the token's dates against it. */
+    readonly clock: Clock,
     private readonly bus: TokenEventBus,
   ) {
     this.events$ = bus.events$;
+    this.held = new HeldToken(
+      clock,
+      () => this.pump(),
+      () => {
+        // Retired even with a refresh in flight: no successor came in time.
+        this.expireIfStale();
+        this.pump();
+      },
+    );
+    this.waiters = new TokenWaiters(clock, config.acquireTimeoutMs);
+    this.gate = new AttemptGate(config.retry);
+    this.nextAttemptAlarm = new Alarm(clock, () => this.pump());
     this.token$ = new Observable<DinteroAccessToken>((subscriber) => {
       this.subscribers += 1;
-      const inner = this.current
-        .pipe(filter((token): token is DinteroAccessToken => token !== undefined && this.isUsable(token)))
-        .subscribe(subscriber);
+      const inner = this.held.usable$.subscribe(subscriber);
       this.pump();
       return () => {
         this.subscribers -= 1;
@@ -95,7 +93,6 @@ export class DinteroTokenService {
 
   /** A usable token: at once when one is held, otherwise after the (shared) fetch. */
   getToken(): Promise<DinteroAccessToken> {
-    if (this.closed) return Promise.reject(DinteroTokenUnavailableError.fromReason('shutdown'));
     const token = this.peekToken();
     return token ? Promise.resolve(token) : this.wait();
   }
@@ -105,8 +102,8 @@ export class DinteroTokenService {
    * refresh that is already due. For hot paths that can do without a promise.
    */
   peekToken(): DinteroAccessToken | undefined {
-    const token = this.closed ? undefined : this.usableToken();
-    // The refresh timer does this too; a late timer (a busy or suspended loop) must not matter.
+    const token = this.phase === 'closed' ? undefined : this.held.usable();
+    // The refresh alarm does this too; a late timer (a busy or suspended loop) must not matter.
     if (token && !this.inFlight && this.clock.now() >= token.timeline.refreshAt) this.pump();
     return token;
   }
@@ -131,12 +128,11 @@ export class DinteroTokenService {
    * cannot throw away a newer one. Returns whether a token was dropped.
    */
   invalidate(token?: DinteroAccessToken | string): boolean {
-    const current = this.current.value;
+    const current = this.held.current;
     if (!current || (token !== undefined && !current.matches(token))) return false;
     this.refused = current.accessToken;
-    this.drop(current);
+    this.held.drop(current);
     this.emit({ type: 'invalidated', fingerprint: current.fingerprint });
-    this.logger.debug(`Token ${current.fingerprint} invalidated`);
     this.pump();
     return true;
   }
@@ -146,15 +142,14 @@ export class DinteroTokenService {
    * probing it every few seconds costs nothing.
    */
   status(): DinteroTokenStatus {
-    const token = this.closed ? undefined : this.usableToken();
-    const nextAt = this.nextAttemptAt(token);
-    const retryAt = nextAt > this.clock.now() ? this.clock.wallNow() + (nextAt - this.clock.now()) : undefined;
+    const token = this.phase === 'closed' ? undefined : this.held.usable();
+    const waitMs = this.nextAttemptAt(token) - this.clock.now();
     return {
       token,
       refreshing: this.inFlight !== undefined,
-      consecutiveFailures: this.failures,
-      lastError: this.lastError,
-      nextAttemptAt: retryAt === undefined ? undefined : new Date(retryAt),
+      consecutiveFailures: this.gate.consecutiveFailures,
+      lastError: this.gate.lastError,
+      nextAttemptAt: waitMs > 0 ? new Date(this.clock.wallNow() + waitMs) : undefined,
     };
   }
 
@@ -164,42 +159,51 @@ export class DinteroTokenService {
    * @internal
    */
   drain(): void {
-    this.draining = true;
-    this.clearTimer('refreshTimer');
-    if (this.waiters.size === 0) this.clearTimer('retryTimer');
+    if (this.phase === 'serving') this.phase = 'draining';
+    this.held.stopRefreshing();
+    if (this.waiters.size === 0) this.nextAttemptAlarm.clear();
+  }
+
+  /** The end (Nest's `onApplicationShutdown`): the request aborted, waiters told, streams completed. @internal */
+  shutdown(): void {
+    if (this.phase === 'closed') return;
+    this.phase = 'closed';
+    this.nextAttemptAlarm.clear();
+    this.inFlight?.abort();
+    this.inFlight = undefined;
+    this.waiters.settleAll(DinteroTokenUnavailableError.fromReason('shutdown'));
+    this.held.close();
+    this.bus.complete();
   }
 
   /** Waits for the next token obtained; every waiter is settled by a grant, an error or its deadline. */
   private wait(): Promise<DinteroAccessToken> {
-    if (this.closed) return Promise.reject(DinteroTokenUnavailableError.fromReason('shutdown'));
-    return new Promise<DinteroAccessToken>((resolve, reject) => {
-      const waiter: Waiter = { resolve, reject, deadline: this.clock.now() + this.config.acquireTimeoutMs };
-      // Kept alive: someone awaits this promise, so the process must not exit before it settles.
-      waiter.timer = this.clock.setTimer(
-        () =>
-          this.settle(waiter, DinteroTokenUnavailableError.fromReason('timeout', { cause: this.lastError, context: this.waitContext() })),
-        this.config.acquireTimeoutMs,
-        true,
-      );
-      this.waiters.add(waiter);
-      this.pump();
-    });
+    if (this.phase === 'closed') return Promise.reject(DinteroTokenUnavailableError.fromReason('shutdown'));
+    const waiting = this.waiters.add(() =>
+      DinteroTokenUnavailableError.fromReason('timeout', { cause: this.gate.lastError, context: this.waitContext() }),
+    );
+    this.pump();
+    return waiting;
   }
 
   /** Starts an attempt if anyone needs a token and backoff allows; otherwise arms what will. */
   private pump(): void {
-    if (this.closed || this.inFlight) return;
+    if (this.phase === 'closed' || this.inFlight) return;
     this.expireIfStale();
     const now = this.clock.now();
-    const token = this.usableToken();
+    const token = this.held.usable();
     // Waiters exist only while no token is usable, or when refresh() was asked for. While
     // draining, only callers count: background refreshes are over.
-    const background = !this.draining && (token ? now >= token.timeline.refreshAt : this.subscribers > 0);
+    const background = this.phase === 'serving' && (token ? now >= token.timeline.refreshAt : this.subscribers > 0);
     if (this.waiters.size === 0 && !background) return;
     const nextAt = this.nextAttemptAt(token);
     if (now < nextAt) {
-      this.failWaitersThatCannotWait(nextAt);
-      this.armRetry(nextAt);
+      // Waiters whose deadline comes before the next attempt could even start are told now.
+      const last = this.gate.lastError;
+      this.waiters.failThoseDueBefore(nextAt, () =>
+        last && !last.retryable ? last : DinteroTokenUnavailableError.fromReason('backoff', { cause: last, context: this.waitContext() }),
+      );
+      this.nextAttemptAlarm.setNoLaterThan(nextAt);
       return;
     }
     this.startAttempt();
@@ -207,36 +211,18 @@ export class DinteroTokenService {
 
   /** When the next attempt may start: the backoff, or sooner for callers waiting with no token. */
   private nextAttemptAt(token: DinteroAccessToken | undefined): number {
-    const gate = {
-      backoffUntil: this.backoffUntil,
-      lastAttemptAt: this.lastAttemptAt,
-      retryAfterUntil: this.retryAfterUntil,
-      demand: this.waiters.size > 0 && token === undefined,
-      retryable: this.lastError?.retryable ?? true,
-    };
-    return nextAttemptAt(gate, this.config.retry);
-  }
-
-  /** Wakes the pump at `dueAt`, unless a timer already wakes it sooner. */
-  private armRetry(dueAt: number): void {
-    if (this.retryTimer && this.retryDueAt <= dueAt) return;
-    this.clearTimer('retryTimer');
-    this.retryDueAt = dueAt;
-    this.retryTimer = this.clock.setTimer(() => {
-      this.retryTimer = undefined;
-      this.pump();
-    }, dueAt - this.clock.now());
+    return this.gate.nextAttemptAt(this.waiters.size > 0 && token === undefined);
   }
 
   private startAttempt(): void {
-    this.clearTimer('retryTimer');
+    this.nextAttemptAlarm.clear();
     const controller = new AbortController();
     this.inFlight = controller;
     const sentAt = this.clock.now();
     const sentAtWall = this.clock.wallNow();
-    this.lastAttemptAt = sentAt;
+    this.gate.started(sentAt);
     // The token being replaced is not an answer: a shared store may still hold it.
-    const replacing = new Set([this.current.value?.accessToken, this.refused].filter((token): token is string => token !== undefined));
+    const replacing = new Set([this.held.current?.accessToken, this.refused].filter((token): token is string => token !== undefined));
     this.source.requestToken({ signal: controller.signal, replacing, refused: this.refused }).then(
       (sourced) => this.onGrant(controller, sourced, sentAt, sentAtWall),
       (error: unknown) => this.onFailure(controller, asAuthError(error)),
@@ -252,187 +238,71 @@ export class DinteroTokenService {
     const ageMs = obtainedAtWallMs === undefined ? 0 : Math.max(0, this.clock.wallNow() - obtainedAtWallMs);
     const startedAt = ageMs > 0 ? Math.min(sentAt, this.clock.now() - ageMs) : sentAt;
     const roundTripMs = this.clock.now() - sentAt;
-    this.recordRoundTrip(roundTripMs);
-    const timeline = planTimeline(startedAt, lifetimeMs, this.config.refresh, this.clock.random(), Math.max(...this.roundTrips));
+    this.gate.answered(roundTripMs);
+    const timeline = planTimeline(startedAt, lifetimeMs, this.config.refresh, this.clock.random(), this.gate.slowestRoundTripMs);
     if (this.clock.now() >= timeline.usableUntil) {
-      this.onFailure(
-        controller,
+      this.failed(
         new DinteroTokenResponseError(
           `Dintero token response is unusable: a ${lifetimeMs} ms token took ${Math.round(roundTripMs)} ms to arrive and was no longer usable`,
         ),
-        true,
       );
       return;
     }
     // Dated on this host's wall clock, which may not match the one of the replica that fetched it.
     const token = new DinteroAccessToken(grant, timeline, sentAtWall - (sentAt - startedAt));
     this.expireIfStale();
-    const previous = this.usableToken();
-    this.failures = 0;
-    this.lastError = undefined;
+    const previous = this.held.usable();
+    this.gate.succeeded();
     this.refused = undefined;
-    this.backoffUntil = Number.NEGATIVE_INFINITY;
-    this.retryAfterUntil = Number.NEGATIVE_INFINITY;
-    this.clearTimer('retryTimer');
-    this.install(token);
-
-    const from = source === 'store' ? ' (from the shared store)' : '';
-    if (previous) {
-      this.emit({
-        type: 'refreshed',
-        source,
-        fingerprint: token.fingerprint,
-        previousFingerprint: previous.fingerprint,
-        expiresAt: token.expiresAt,
-        refreshAt: token.refreshAt,
-      });
-      this.logger.debug(
-        `Token refreshed${from}: ${previous.fingerprint} -> ${token.fingerprint}, expires ${token.expiresAt.toISOString()}`,
-      );
-    } else {
-      this.emit({ type: 'acquired', source, fingerprint: token.fingerprint, expiresAt: token.expiresAt, refreshAt: token.refreshAt });
-      this.logger.debug(`Token acquired${from}: ${token.fingerprint}, expires ${token.expiresAt.toISOString()}`);
-    }
-    for (const waiter of [...this.waiters]) this.settle(waiter, token);
+    this.nextAttemptAlarm.clear();
+    this.held.hold(token, this.phase === 'serving');
+    const { fingerprint, expiresAt, refreshAt } = token;
+    this.emit(
+      previous
+        ? { type: 'refreshed', source, fingerprint, previousFingerprint: previous.fingerprint, expiresAt, refreshAt }
+        : { type: 'acquired', source, fingerprint, expiresAt, refreshAt },
+    );
+    this.waiters.settleAll(token);
   }
 
-  private onFailure(controller: AbortController, error: DinteroAuthError, alreadyReleased = false): void {
-    if (!alreadyReleased) {
-      if (this.inFlight !== controller) return;
-      this.inFlight = undefined;
-    }
-    if (this.closed) return;
-    this.failures += 1;
-    this.lastError = error;
-    const retryAfterMs = retryAfterMsOf(error);
-    const delay = backoffDelay(this.failures, this.config.retry, this.clock.random(), retryAfterMs);
-    this.backoffUntil = this.clock.now() + delay;
-    this.retryAfterUntil =
-      retryAfterMs === undefined ? Number.NEGATIVE_INFINITY : this.clock.now() + retryAfterFloor(this.config.retry, retryAfterMs);
-    const servingPrevious = this.usableToken() !== undefined;
-    const nextDelayMs = Math.max(0, this.nextAttemptAt(this.usableToken()) - this.clock.now());
+  private onFailure(controller: AbortController, error: DinteroAuthError): void {
+    if (this.inFlight !== controller) return;
+    this.inFlight = undefined;
+    this.failed(error);
+  }
+
+  private failed(error: DinteroAuthError): void {
+    if (this.phase === 'closed') return;
+    const attempt = this.gate.failed(error, retryAfterMsOf(error), this.clock.now(), this.clock.random());
+    const token = this.held.usable();
+    const nextDelayMs = Math.max(0, this.nextAttemptAt(token) - this.clock.now());
     this.emit({
       type: 'refresh-failed',
-      attempt: this.failures,
+      attempt,
       nextDelayMs: error.retryable ? nextDelayMs : undefined,
       error,
-      servingPrevious,
+      servingPrevious: token !== undefined,
     });
-    const next = error.retryable ? `next attempt in ${Math.round(nextDelayMs)} ms` : 'not retried until the next demand';
-    const serving = servingPrevious ? '; still serving the current token' : '';
-    this.logger.warn(`Token request failed (attempt ${this.failures}): ${error.message}; ${next}${serving}`);
-
     // Retrying cannot fix this one: waiters hear it now. token$ subscribers, or a held token
     // still due for refresh, keep asking, spaced by the backoff like every other attempt.
-    if (!error.retryable) for (const waiter of [...this.waiters]) this.settle(waiter, error);
+    if (!error.retryable) this.waiters.settleAll(error);
     this.pump();
   }
 
-  /** Rejects waiters whose deadline comes before the next attempt could even start. */
-  private failWaitersThatCannotWait(nextAttemptAt: number): void {
-    const last = this.lastError;
-    for (const waiter of [...this.waiters]) {
-      if (waiter.deadline >= nextAttemptAt) continue;
-      this.settle(
-        waiter,
-        last && !last.retryable ? last : DinteroTokenUnavailableError.fromReason('backoff', { cause: last, context: this.waitContext() }),
-      );
-    }
-  }
-
-  private settle(waiter: Waiter, outcome: DinteroAccessToken | DinteroAuthError): void {
-    if (!this.waiters.delete(waiter)) return;
-    if (waiter.timer) this.clock.clearTimer(waiter.timer);
-    if (outcome instanceof DinteroAccessToken) waiter.resolve(outcome);
-    else waiter.reject(outcome);
-  }
-
-  private install(token: DinteroAccessToken): void {
-    this.clearTimer('refreshTimer');
-    this.clearTimer('expiryTimer');
-    const now = this.clock.now();
-    if (!this.draining) {
-      this.refreshTimer = this.clock.setTimer(() => {
-        this.refreshTimer = undefined;
-        this.pump();
-      }, token.timeline.refreshAt - now);
-    }
-    this.expiryTimer = this.clock.setTimer(() => {
-      this.expiryTimer = undefined;
-      this.expire(token);
-    }, token.timeline.usableUntil - now);
-    this.current.next(token);
-  }
-
-  /** The held token if it is still usable. No side effects: safe from anywhere. */
-  private usableToken(): DinteroAccessToken | undefined {
-    const token = this.current.value;
-    return token && this.isUsable(token) ? token : undefined;
-  }
-
-  /** Drops a held token past its usable time, for when the expiry timer ran late (a frozen loop). */
+  /** Retires the held token once past its usable time: at its expiry alarm, or later if that rang late (a frozen loop). */
   private expireIfStale(): void {
-    const token = this.current.value;
-    if (token && !this.isUsable(token)) this.retire(token);
-  }
-
-  private isUsable(token: DinteroAccessToken): boolean {
-    return this.clock.now() < token.timeline.usableUntil;
-  }
-
-  private expire(token: DinteroAccessToken): void {
-    if (this.current.value !== token) return;
-    this.retire(token);
-    this.pump();
-  }
-
-  private retire(token: DinteroAccessToken): void {
-    this.drop(token);
-    this.emit({ type: 'expired', fingerprint: token.fingerprint });
-    this.logger.warn(`Token ${token.fingerprint} reached its usable-until time without a successor`);
-  }
-
-  private drop(token: DinteroAccessToken): void {
-    if (this.current.value !== token) return;
-    this.clearTimer('refreshTimer');
-    this.clearTimer('expiryTimer');
-    this.current.next(undefined);
-  }
-
-  private clearTimer(name: 'retryTimer' | 'refreshTimer' | 'expiryTimer'): void {
-    const timer = this[name];
-    if (timer) this.clock.clearTimer(timer);
-    this[name] = undefined;
+    const stale = this.held.stale();
+    if (!stale) return;
+    this.held.drop(stale);
+    this.emit({ type: 'expired', fingerprint: stale.fingerprint });
   }
 
   private waitContext(): DinteroTokenWaitContext {
     return { tokenUrl: this.config.tokenUrl, acquireTimeoutMs: this.config.acquireTimeoutMs };
   }
 
-  /** Keeps the latest round trips: the refresh point makes room for the slowest of them. */
-  private recordRoundTrip(ms: number): void {
-    this.roundTrips.push(ms);
-    if (this.roundTrips.length > ROUND_TRIPS_KEPT) this.roundTrips.shift();
-  }
-
   private emit(event: DinteroTokenEvent): void {
-    if (!this.closed) this.bus.emit(event);
-  }
-
-  /** The end (Nest's `onApplicationShutdown`): the request aborted, waiters told, streams completed. @internal */
-  shutdown(): void {
-    if (this.closed) return;
-    this.closed = true;
-    this.draining = true;
-    this.clearTimer('retryTimer');
-    this.clearTimer('refreshTimer');
-    this.clearTimer('expiryTimer');
-    this.inFlight?.abort();
-    this.inFlight = undefined;
-    const error = DinteroTokenUnavailableError.fromReason('shutdown');
-    for (const waiter of [...this.waiters]) this.settle(waiter, error);
-    this.current.complete();
-    this.bus.complete();
+    if (this.phase !== 'closed') this.bus.emit(event);
   }
 }
 

@@ -67,28 +67,26 @@ export function retryAfterFloor(timing: RetryTiming, retryAfterMs: number | unde
 }
 
 /** What decides when the next token request may start, after at least one failure. */
-export interface AttemptGate {
+export interface AttemptHistory {
   /** When the background backoff allows the next attempt. */
   readonly backoffUntil: number;
   /** When the last attempt started. */
   readonly lastAttemptAt: number;
   /** Until when the server asked us to wait (`Retry-After`), or -Infinity. */
   readonly retryAfterUntil: number;
-  /** Whether callers are waiting while no token is usable. */
-  readonly demand: boolean;
   /** Whether the last failure may pass by retrying (a 400, 401 or 403 does not). */
   readonly retryable: boolean;
 }
 
 /**
  * When the next token request may start. Nobody waiting: the background backoff. Callers
- * waiting with no usable token: the backoff too, but never more than `demandIntervalMs` after
- * the last attempt, so that an outage that ends is noticed within that time rather than within
- * the backoff cap. `Retry-After` stays a floor, and an error that retrying cannot fix keeps
- * the backoff.
+ * waiting with no usable token (`demand`): the backoff too, but never more than
+ * `demandIntervalMs` after the last attempt, so that an outage that ends is noticed within that
+ * time rather than within the backoff cap. `Retry-After` stays a floor, and an error that
+ * retrying cannot fix keeps the backoff.
  */
-export function nextAttemptAt(gate: AttemptGate, timing: RetryTiming): number {
-  if (!gate.demand || !gate.retryable) return gate.backoffUntil;
-  const probeAt = Math.max(gate.lastAttemptAt + timing.demandIntervalMs, gate.retryAfterUntil);
-  return Math.min(gate.backoffUntil, probeAt);
+export function nextAttemptAt(history: AttemptHistory, demand: boolean, timing: RetryTiming): number {
+  if (!demand || !history.retryable) return history.backoffUntil;
+  const probeAt = Math.max(history.lastAttemptAt + timing.demandIntervalMs, history.retryAfterUntil);
+  return Math.min(history.backoffUntil, probeAt);
 }

@@ -8,6 +8,7 @@ import { DinteroTokenRequestError } from '../errors/dintero-token-request.error.
 import { DinteroTokenResponseError } from '../errors/dintero-token-response.error.js';
 import type { DinteroAuthConfig } from '../options/dintero-auth.config.js';
 import type { TokenGrant } from './access-token.js';
+import type { Clock } from './clock.js';
 import { MAX_TOKEN_LIFETIME_SECONDS } from './refresh-policy.js';
 import { traceTokenRequest } from './token-tracing.js';
 
@@ -33,7 +34,11 @@ export interface TokenEndpoint {
 export class TokenEndpointClient implements TokenEndpoint {
   private readonly http: AxiosInstance;
 
-  constructor(private readonly config: DinteroAuthConfig) {
+  constructor(
+    private readonly config: DinteroAuthConfig,
+    /** Reads an HTTP-date `Retry-After` against the client's wall clock. */
+    private readonly clock: Clock,
+  ) {
     this.http = axios.create({
       // The total deadline is an abort signal (axios' own timeout only bounds socket idleness),
       // and the body is capped after decompression: a small gzip answer can inflate to gigabytes.
@@ -110,7 +115,7 @@ export class TokenEndpointClient implements TokenEndpoint {
       status: response.status,
       dinteroCode,
       dinteroMessage,
-      retryAfterMs: parseRetryAfter(response.headers['retry-after'], Date.now()),
+      retryAfterMs: parseRetryAfter(response.headers['retry-after'], this.clock.wallNow()),
     });
   }
 

@@ -18,6 +18,7 @@ import {
 } from '../../lib/index.js';
 import { normalizeOptions } from '../../lib/options/normalize-options.js';
 import type { FakeDinteroServer } from '../../lib/fake-dintero/index.js';
+import { systemClock } from '../../lib/token/clock.js';
 import { TokenEndpointClient } from '../../lib/token/token-endpoint.client.js';
 import { fakeOptions, startFake } from '../support/token-app.js';
 import { accountIdProblem } from '../../lib/options/account-id.js';
@@ -36,7 +37,7 @@ afterAll(() => fake.stop());
 /** What the token endpoint client rejects with, after the given fault. */
 async function failedRequest(fault: Parameters<FakeDinteroServer['injectTokenFault']>[0]): Promise<unknown> {
   fake.injectTokenFault(fault, 1);
-  const client = new TokenEndpointClient(normalizeOptions(fakeOptions(fake)));
+  const client = new TokenEndpointClient(normalizeOptions(fakeOptions(fake)), systemClock);
   return client.requestToken(new AbortController().signal).then(
     () => expect.unreachable('the request succeeded'),
     (error: unknown) => error,

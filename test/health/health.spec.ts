@@ -2,7 +2,7 @@ import { Controller, Get, Module } from '@nestjs/common';
 import { HealthCheck, HealthCheckService, TerminusModule } from '@nestjs/terminus';
 import { Test } from '@nestjs/testing';
 import request from 'supertest';
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { FakeDinteroServer } from '../../lib/fake-dintero/index.js';
 import { HealthModule } from '../compat/examples/health.module.js';
 import { DinteroAuthHealthIndicator, InjectDinteroHealthIndicator } from '../../lib/health/index.js';
@@ -10,7 +10,7 @@ import { DinteroAuthModule, DinteroTokenService, getDinteroTokenServiceToken } f
 import { DINTERO_CLOCK } from '../../lib/testing/index.js';
 import { CaptureLogger } from '../support/capture-logger.js';
 import { ManualClock } from '../../lib/testing/manual-clock.js';
-import { eventually, fakeOptions, pinRandom, startFake } from '../support/token-app.js';
+import { eventually, fakeOptions, startFake } from '../support/token-app.js';
 
 let fake: FakeDinteroServer;
 
@@ -18,7 +18,6 @@ beforeAll(async () => {
   fake = await startFake();
 });
 afterEach(() => {
-  vi.restoreAllMocks();
   fake.clearTokenFaults();
   fake.resetCounts();
 });
@@ -54,6 +53,23 @@ describe('DinteroAuthHealthIndicator', () => {
     await app.close();
   });
 
+  it('reads the time to expiry on the token clock', async () => {
+    const clock = new ManualClock();
+    const app = await startHealthApp(clock);
+    try {
+      await app.get(DinteroTokenService).getToken();
+      const probe = async () => {
+        const { body } = await request(app.getHttpServer()).get('/health').expect(200);
+        return body.info.dintero.expiresInSeconds as number;
+      };
+      expect(await probe()).toBe(fake.tokenLifetimeSeconds);
+      clock.advance(600_000);
+      expect(await probe()).toBe(fake.tokenLifetimeSeconds - 600);
+    } finally {
+      await app.close();
+    }
+  });
+
   it('while the token endpoint fails, 50 probes cause one token request per backoff period and report the error code', async () => {
     // Time stands still between probes, and the jitter is pinned to its smallest useful
     // value: however slow the machine, the backoff lasts exactly 1 ms of manual time.
@@ -61,7 +77,7 @@ describe('DinteroAuthHealthIndicator', () => {
     fake.injectTokenFault({ type: 'status', status: 503 }, 2);
     const app = await startHealthApp(clock);
     try {
-      pinRandom(1 / 5_000);
+      clock.pinRandom(1 / 5_000);
       const probe = () => request(app.getHttpServer()).get('/health').expect(503);
       await probe();
       await eventually(() => app.get(DinteroTokenService).status().consecutiveFailures === 1, 5_000, 'the first failure');

@@ -9,6 +9,7 @@ import { TokenEndpointClient } from '../../lib/token/token-endpoint.client.js';
 import { ManualClock } from '../../lib/testing/manual-clock.js';
 import { type Clock, systemClock } from '../../lib/token/clock.js';
 import { TokenEventBus } from '../../lib/token/token-event-bus.js';
+import { TokenLog } from '../../lib/token/token-log.js';
 import { CaptureLogger } from '../support/capture-logger.js';
 import { InstrumentedStore } from '../support/instrumented-store.js';
 import { eventually, fakeOptions, startFake } from '../support/token-app.js';
@@ -36,9 +37,11 @@ afterAll(() => fake.stop());
 function replica(store: InstrumentedStore, overrides: Partial<DinteroAuthModuleOptions> = {}, clock: Clock = systemClock) {
   const config = normalizeOptions(fakeOptions(fake, { retry: { initialDelayMs: 100, maxDelayMs: 400 }, ...overrides }));
   const bus = new TokenEventBus();
+  // As createDinteroClient wires it: the source emits, the log writes the lines.
+  new TokenLog(bus);
   const events: DinteroTokenEvent[] = [];
   bus.events$.subscribe((event) => events.push(event));
-  const source = new SharedTokenSource(config, store, new TokenEndpointClient(config), bus, clock);
+  const source = new SharedTokenSource(config, store, new TokenEndpointClient(config, clock), bus, clock);
   sources.push(source);
   const request = async (replacing: ReadonlySet<string> = new Set(), refused?: string) => {
     const {

@@ -1,5 +1,5 @@
 import { Test, type TestingModule } from '@nestjs/testing';
-import { expect, vi } from 'vitest';
+import { expect } from 'vitest';
 import type { DinteroClient } from '../../lib/client/dintero-client.js';
 import type { DinteroClientHost } from '../../lib/module/dintero-client.host.js';
 import { FAKE_DINTERO_CLIENT, FakeDinteroServer } from '../../lib/fake-dintero/index.js';
@@ -47,11 +47,11 @@ export type ManualTokenApp = TokenApp & { readonly clock: ManualClock };
 /**
  * A real Nest application holding `DinteroAuthModule.forRoot(options)`, initialised (lifecycle
  * hooks run) and logging into a {@link CaptureLogger}. With `clock` (usually a {@link ManualClock}),
- * token time is that clock's; with `endpoint`, tokens come from it instead of the fake (for
- * endpoints that break the contract).
+ * token time and jitter are that clock's (`ManualClock.pinRandom` fixes the jitter, and leaves
+ * `Math.random`, which Nest draws module ids from, alone); with `endpoint`, tokens come from it
+ * instead of the fake (for endpoints that break the contract).
  */
 export async function startTokenApp(options: DinteroAuthModuleOptions, clock?: Clock, endpoint?: TokenEndpoint): Promise<TokenApp> {
-  if (vi.isMockFunction(Math.random)) throw new Error('pin Math.random after the app is up (see pinRandom)');
   const logger = new CaptureLogger();
   let builder = Test.createTestingModule({ imports: [DinteroAuthModule.forRoot(options)] }).setLogger(logger);
   if (clock) builder = builder.overrideProvider(DINTERO_CLOCK).useValue(clock);
@@ -83,15 +83,6 @@ export async function eventually(condition: () => boolean | Promise<boolean>, ti
 /** Starts a fake server for one test file. */
 export async function startFake(tokenLifetimeSeconds = 3600): Promise<FakeDinteroServer> {
   return new FakeDinteroServer({ tokenLifetimeSeconds }).start();
-}
-
-/**
- * Pins Math.random, and so the refresh and backoff jitter, to `value`. Only once the app is
- * up: Nest draws module ids from Math.random while it builds modules, and a pinned value gives
- * two modules one id, and Nest then drops one of them without a word.
- */
-export function pinRandom(value: number): void {
-  vi.spyOn(Math, 'random').mockReturnValue(value);
 }
 
 /**

@@ -8,7 +8,7 @@ import { DinteroAuthConfigError } from '../../lib/index.js';
 import type { RefreshTiming, RetryTiming } from '../../lib/options/dintero-auth.config.js';
 import { normalizeOptions } from '../../lib/options/normalize-options.js';
 import {
-  type AttemptGate,
+  type AttemptHistory,
   backoffDelay,
   MAX_TOKEN_LIFETIME_SECONDS,
   nextAttemptAt,
@@ -198,7 +198,7 @@ describe('nextAttemptAt', () => {
     })
     .map(({ timing, failed, draw, retryAfter, lastAttemptAt, roundTrip, demand, retryable }) => {
       const failedAt = lastAttemptAt + roundTrip;
-      const built: AttemptGate = {
+      const built: AttemptHistory & { demand: boolean } = {
         backoffUntil: failedAt + backoffDelay(failed, timing, draw, retryAfter),
         lastAttemptAt,
         retryAfterUntil: retryAfter === undefined ? Number.NEGATIVE_INFINITY : failedAt + retryAfterFloor(timing, retryAfter),
@@ -211,7 +211,7 @@ describe('nextAttemptAt', () => {
   it('never later than the backoff, never sooner than Retry-After; without demand, or after an error retrying cannot fix, exactly the backoff', () => {
     fc.assert(
       fc.property(gate, ({ timing, gate: g }) => {
-        const at = nextAttemptAt(g, timing);
+        const at = nextAttemptAt(g, g.demand, timing);
         expect(at).toBeLessThanOrEqual(g.backoffUntil);
         expect(at).toBeGreaterThanOrEqual(g.retryAfterUntil);
         if (!g.demand || !g.retryable) expect(at).toBe(g.backoffUntil);
@@ -222,7 +222,7 @@ describe('nextAttemptAt', () => {
   it('callers waiting with no token: a probe one demand interval after the last attempt, unless the backoff or Retry-After says otherwise', () => {
     fc.assert(
       fc.property(gate, ({ timing, gate: g }) => {
-        const at = nextAttemptAt({ ...g, demand: true, retryable: true }, timing);
+        const at = nextAttemptAt({ ...g, retryable: true }, true, timing);
         const probeAt = g.lastAttemptAt + timing.demandIntervalMs;
         expect(at).toBeLessThanOrEqual(Math.max(probeAt, g.retryAfterUntil));
         expect(at).toBeGreaterThanOrEqual(Math.min(probeAt, g.backoffUntil));
@@ -232,9 +232,9 @@ describe('nextAttemptAt', () => {
 
   it('examples: 25 s of backoff; a caller waiting probes after 1 s, after 8 s with a Retry-After of 8 s, or not before the backoff after a 401', () => {
     const after = { backoffUntil: 25_000, lastAttemptAt: 0, retryAfterUntil: Number.NEGATIVE_INFINITY, retryable: true };
-    expect(nextAttemptAt({ ...after, demand: false }, DEFAULT_RETRY)).toBe(25_000);
-    expect(nextAttemptAt({ ...after, demand: true }, DEFAULT_RETRY)).toBe(1_000);
-    expect(nextAttemptAt({ ...after, demand: true, retryAfterUntil: 8_000 }, DEFAULT_RETRY)).toBe(8_000);
-    expect(nextAttemptAt({ ...after, demand: true, retryable: false }, DEFAULT_RETRY)).toBe(25_000);
+    expect(nextAttemptAt(after, false, DEFAULT_RETRY)).toBe(25_000);
+    expect(nextAttemptAt(after, true, DEFAULT_RETRY)).toBe(1_000);
+    expect(nextAttemptAt({ ...after, retryAfterUntil: 8_000 }, true, DEFAULT_RETRY)).toBe(8_000);
+    expect(nextAttemptAt({ ...after, retryable: false }, true, DEFAULT_RETRY)).toBe(25_000);
   });
 });

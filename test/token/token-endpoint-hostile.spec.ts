@@ -14,6 +14,7 @@ import { eventually, startTokenApp, type TokenApp } from '../support/token-app.j
 import { freePort } from '../support/free-port.js';
 import { normalizeOptions } from '../../lib/options/normalize-options.js';
 import { TokenEndpointClient } from '../../lib/token/token-endpoint.client.js';
+import { systemClock } from '../../lib/token/clock.js';
 
 // A token endpoint that misbehaves: slow, huge, or echoing our credentials back. Each attempt
 // must end within its bounds as a typed error, and the next one recovers.
@@ -180,6 +181,17 @@ describe('error answers in other shapes than Dintero documents', () => {
     await expect(refused()).resolves.toMatchObject({ dinteroCode: undefined, dinteroMessage: 'm'.repeat(300) });
   });
 
+  it('a Retry-After date is read against the client’s clock, not the machine’s', async () => {
+    server.play((_req, res) => {
+      res.writeHead(429, { 'Content-Type': 'application/json', 'Retry-After': new Date(app!.clock.wallNow() + 30_000).toUTCString() });
+      res.end('{}');
+    });
+    const { tokens } = await start({ retry: { initialDelayMs: 100, maxDelayMs: 60_000 } });
+    // Longer than the caller may wait: it is told at once, with the answer as the cause.
+    const error = await tokens.getToken().catch((caught: unknown) => caught);
+    expect(error).toMatchObject({ reason: 'backoff', cause: { status: 429, retryAfterMs: 30_000 } });
+  });
+
   it('a redirect is an answer, not a place to send the secret to', async () => {
     let redirected = 0;
     server.play((req, res) => {
@@ -226,7 +238,7 @@ describe('an endpoint that cannot be reached, or a request given up', () => {
       allowInsecureLoopback: true,
     });
     const controller = new AbortController();
-    const pending = new TokenEndpointClient(config).requestToken(controller.signal);
+    const pending = new TokenEndpointClient(config, systemClock).requestToken(controller.signal);
     await eventually(() => server.requests >= 1, 5_000, 'the request to arrive');
     controller.abort();
     const error = await pending.catch((caught: unknown) => caught);

@@ -1,5 +1,5 @@
 import { inspect } from 'node:util';
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { FAKE_DINTERO_CLIENT, type FakeDinteroServer } from '../../lib/fake-dintero/index.js';
 import {
   type DinteroAccessToken,
@@ -11,16 +11,7 @@ import {
 import type { TokenEndpoint } from '../../lib/token/token-endpoint.client.js';
 import { nextEvent, recordEvents } from '../support/events.js';
 import { ManualClock } from '../../lib/testing/manual-clock.js';
-import {
-  eventually,
-  expectIdle,
-  fakeOptions,
-  type ManualTokenApp,
-  pinRandom,
-  startFake,
-  startTokenApp,
-  type TokenApp,
-} from '../support/token-app.js';
+import { eventually, expectIdle, fakeOptions, type ManualTokenApp, startFake, startTokenApp, type TokenApp } from '../support/token-app.js';
 
 const LIFETIME_S = 100;
 let fake: FakeDinteroServer;
@@ -30,7 +21,6 @@ beforeAll(async () => {
   fake = await startFake(LIFETIME_S);
 });
 afterEach(async () => {
-  vi.restoreAllMocks();
   await app?.close();
   app = undefined;
   fake.clearTokenFaults();
@@ -178,7 +168,7 @@ describe('outages', () => {
 
   it('a late refresh timer does not matter: the first peek at or past the refresh point starts it', async () => {
     const app = await start();
-    pinRandom(0); // the refresh point falls on a whole millisecond
+    app.clock.pinRandom(0); // the refresh point falls on a whole millisecond
     const token = await app.tokens.getToken();
     const toRefresh = token.refreshAt.getTime() - app.clock.wallNow();
     app.clock.freeze(toRefresh - 1); // no timer runs while frozen
@@ -324,7 +314,7 @@ describe('errors that retrying cannot fix', () => {
 
   it('a caller during the backoff after a refusal gets that refusal at once, and no request is made for it', async () => {
     const app = await start({ retry: { initialDelayMs: 60_000, maxDelayMs: 60_000 } });
-    pinRandom(0.99);
+    app.clock.pinRandom(0.99);
     fake.injectTokenFault({ type: 'status', status: 401, code: 'invalid_client' }, 1);
     const refusal = await app.tokens.getToken().catch((caught: unknown) => caught);
     expect(refusal).toBeInstanceOf(DinteroTokenRequestError);
@@ -363,7 +353,7 @@ describe('refresh()', () => {
 
   it('while a token is held, a failure whose backoff outlasts the wait is told at once, and no probe is made for it', async () => {
     const app = await start({ retry: { initialDelayMs: 20_000, maxDelayMs: 20_000, demandIntervalMs: 1_000 } });
-    pinRandom(0.99);
+    app.clock.pinRandom(0.99);
     const held = await app.tokens.getToken();
     fake.injectTokenFault({ type: 'status', status: 503 }, 1);
     const failed = nextEvent(app.tokens.events$, 'refresh-failed');
@@ -410,7 +400,7 @@ describe('waiting, usability and the end', () => {
 
   it('a token is usable until, not at, its usable-until time; found stale, it is reported expired', async () => {
     const app = await start();
-    pinRandom(0);
+    app.clock.pinRandom(0);
     const token = await app.tokens.getToken();
     const events = recordEvents(app.tokens.events$);
     // status() starts nothing (a peek here would start the overdue refresh).
@@ -526,7 +516,7 @@ describe('token$', () => {
 
   it('its subscribers are not waiting callers: after a failure they wait out the backoff, with no probe sooner', async () => {
     const app = await start({ retry: { initialDelayMs: 20_000, maxDelayMs: 20_000, demandIntervalMs: 1_000 } });
-    pinRandom(0.99);
+    app.clock.pinRandom(0.99);
     fake.injectTokenFault({ type: 'status', status: 503 }, 1);
     const failed = nextEvent(app.tokens.events$, 'refresh-failed');
     const seen: string[] = [];
@@ -542,7 +532,7 @@ describe('token$', () => {
 
   it('a caller arriving while its subscribers wait out a long backoff is served by a probe within demandIntervalMs', async () => {
     const app = await start({ retry: { initialDelayMs: 20_000, maxDelayMs: 20_000, demandIntervalMs: 1_000 } });
-    pinRandom(0.99);
+    app.clock.pinRandom(0.99);
     fake.injectTokenFault({ type: 'status', status: 503 }, 1);
     const failed = nextEvent(app.tokens.events$, 'refresh-failed');
     app.tokens.token$.subscribe();
@@ -558,7 +548,7 @@ describe('token$', () => {
 
   it('stops trying once its last subscriber leaves', async () => {
     const app = await start({ retry: { initialDelayMs: 1_000, maxDelayMs: 1_000 } });
-    pinRandom(0.5);
+    app.clock.pinRandom(0.5);
     fake.injectTokenFault({ type: 'status', status: 503 });
     let failed = nextEvent(app.tokens.events$, 'refresh-failed');
     const first = app.tokens.token$.subscribe();
@@ -585,7 +575,7 @@ describe('a token endpoint that breaks its contract', () => {
     const retry = { initialDelayMs: 1_000, maxDelayMs: 1_000, demandIntervalMs: 1_000 };
     app = await startTokenApp(fakeOptions(fake, { retry, acquireTimeoutMs: 1_500 }), new ManualClock(), endpoint);
     const { tokens, clock } = app as ManualTokenApp;
-    pinRandom(0.99);
+    clock.pinRandom(0.99);
     const events = recordEvents(tokens.events$);
     const pending = tokens.getToken().catch((caught: unknown) => caught);
     await eventually(() => events.length === 1, 5_000, 'the first failure');

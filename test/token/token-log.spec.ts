@@ -1,6 +1,10 @@
+import { Logger } from '@nestjs/common';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { FakeDinteroServer } from '../../lib/fake-dintero/index.js';
-import { MemoryTokenStore } from '../../lib/index.js';
+import { DinteroAuthError, DinteroErrorCode, MemoryTokenStore } from '../../lib/index.js';
+import { TokenEventBus } from '../../lib/token/token-event-bus.js';
+import { TokenLog } from '../../lib/token/token-log.js';
+import { CaptureLogger } from '../support/capture-logger.js';
 import { nextEvent, recordEvents } from '../support/events.js';
 import { ManualClock } from '../../lib/testing/manual-clock.js';
 import { fakeOptions, startFake, startTokenApp, type TokenApp } from '../support/token-app.js';
@@ -99,5 +103,42 @@ describe('the token log', () => {
     ]);
     app.clock.advance(1_000);
     await pending;
+  });
+});
+
+class Failure extends DinteroAuthError {
+  readonly code = DinteroErrorCode.TOKEN_RESPONSE;
+  readonly retryable = true;
+}
+
+describe('TokenLog', () => {
+  it('writes one line per event, from the event alone, and nothing once the bus completes', () => {
+    const logger = new CaptureLogger();
+    Logger.overrideLogger(logger);
+    const bus = new TokenEventBus();
+    new TokenLog(bus);
+    const expiresAt = new Date(Date.UTC(2026, 10, 28, 13, 0, 0));
+    const refreshAt = new Date(Date.UTC(2026, 10, 28, 12, 45, 0));
+    const error = new Failure('the token endpoint refused the connection');
+    bus.emit({ type: 'acquired', source: 'endpoint', fingerprint: 'aaaa', expiresAt, refreshAt });
+    bus.emit({ type: 'refreshed', source: 'store', fingerprint: 'bbbb', previousFingerprint: 'aaaa', expiresAt, refreshAt });
+    bus.emit({ type: 'refresh-failed', attempt: 2, nextDelayMs: 1234.5, error, servingPrevious: false });
+    bus.emit({ type: 'refresh-failed', attempt: 3, nextDelayMs: undefined, error, servingPrevious: true });
+    bus.emit({ type: 'expired', fingerprint: 'bbbb' });
+    bus.emit({ type: 'invalidated', fingerprint: 'cccc' });
+    bus.emit({ type: 'store-failed', message: 'connect ECONNREFUSED' });
+    bus.emit({ type: 'store-recovered' });
+    bus.complete();
+    bus.emit({ type: 'invalidated', fingerprint: 'dddd' });
+    expect(logger.lines).toEqual([
+      'debug Token acquired: aaaa, expires 2026-11-28T13:00:00.000Z DinteroAuth',
+      'debug Token refreshed (from the shared store): aaaa -> bbbb, expires 2026-11-28T13:00:00.000Z DinteroAuth',
+      'warn Token request failed (attempt 2): the token endpoint refused the connection; next attempt in 1235 ms DinteroAuth',
+      'warn Token request failed (attempt 3): the token endpoint refused the connection; not retried until the next demand; still serving the current token DinteroAuth',
+      'warn Token bbbb reached its usable-until time without a successor DinteroAuth',
+      'debug Token cccc invalidated DinteroAuth',
+      'warn Token store failed (connect ECONNREFUSED): fetching tokens without it until it works again DinteroAuth',
+      'log Token store works again: sharing tokens with other replicas DinteroAuth',
+    ]);
   });
 });

@@ -1,8 +1,8 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { FakeDinteroServer, FakeTokenFault } from '../../lib/fake-dintero/index.js';
 import type { DinteroAuthModuleOptions } from '../../lib/index.js';
 import { ManualClock } from '../../lib/testing/manual-clock.js';
-import { eventually, fakeOptions, pinRandom, startFake, startTokenApp, type TokenApp } from '../support/token-app.js';
+import { eventually, fakeOptions, startFake, startTokenApp, type TokenApp } from '../support/token-app.js';
 
 // Callers that wait while the token endpoint is down: how soon they are served once it is back,
 // and how hard the endpoint is asked meanwhile. Time is manual; HTTP is real.
@@ -15,7 +15,6 @@ beforeAll(async () => {
   fake = await startFake(3600);
 });
 afterEach(async () => {
-  vi.restoreAllMocks();
   await app?.close();
   app = undefined;
   fake.clearTokenFaults();
@@ -24,9 +23,10 @@ afterEach(async () => {
 afterAll(() => fake.stop());
 
 async function start(overrides: Partial<DinteroAuthModuleOptions> = {}): Promise<TokenApp & { clock: ManualClock }> {
-  app = (await startTokenApp(fakeOptions(fake, overrides), new ManualClock())) as TokenApp & { clock: ManualClock };
+  const clock = new ManualClock();
   // Backoff jitter pinned to the middle of its range: request counts below are then exact bounds.
-  pinRandom(0.5);
+  clock.pinRandom(0.5);
+  app = (await startTokenApp(fakeOptions(fake, overrides), clock)) as TokenApp & { clock: ManualClock };
   return app;
 }
 

@@ -3,7 +3,7 @@ import type { FakeDinteroServer } from '../../lib/fake-dintero/index.js';
 import { type DinteroAuthModuleOptions, MemoryTokenStore } from '../../lib/index.js';
 import { nextEvent } from '../support/events.js';
 import { ManualClock } from '../../lib/testing/manual-clock.js';
-import { fakeOptions, type ManualTokenApp, pinRandom, startFake, startTokenApp, type TokenApp } from '../support/token-app.js';
+import { fakeOptions, type ManualTokenApp, startFake, startTokenApp, type TokenApp } from '../support/token-app.js';
 
 // Where a token's timeline comes from: the moment its request was sent, the slowest of the
 // recent round trips, and, for a token another replica stored, the moment that replica sent
@@ -21,7 +21,6 @@ beforeAll(async () => {
 });
 afterEach(async () => {
   vi.useRealTimers();
-  vi.restoreAllMocks();
   await Promise.all(apps.splice(0).map((app) => app.close()));
   fake.resetCounts();
 });
@@ -45,7 +44,7 @@ async function fetchTaking(app: ManualTokenApp, roundTripMs: number, request = (
 describe('round trips', () => {
   it('a token lives from when its request was sent, and a slow request leaves room for two round trips before usable-until', async () => {
     const app = await start(new ManualClock());
-    pinRandom(0.5);
+    app.clock.pinRandom(0.5);
     const { token, sentAt } = await fetchTaking(app, 10_000, () => app.tokens.getToken());
     expect(token.obtainedAt.getTime()).toBe(sentAt);
     expect(token.expiresAt.getTime()).toBe(sentAt + LIFETIME_S * 1000);
@@ -56,7 +55,7 @@ describe('round trips', () => {
 
   it('the room left is for the slowest of the last 8 round trips, not the latest', async () => {
     const app = await start(new ManualClock());
-    pinRandom(0.5);
+    app.clock.pinRandom(0.5);
     expect((await fetchTaking(app, 10_000, () => app.tokens.getToken())).refreshAfterMs).toBe(70_000);
     const fast: number[] = [];
     for (let i = 0; i < 8; i += 1) fast.push((await fetchTaking(app, 0)).refreshAfterMs);
@@ -73,7 +72,7 @@ describe('a token another replica stored', () => {
     const store = new MemoryTokenStore();
     const first = await start(new ManualClock(wallStart), { store });
     const second = await start(new ManualClock(wallStart + 30_000), { store });
-    pinRandom(0.5);
+    for (const replica of [first, second]) replica.clock.pinRandom(0.5);
     vi.useFakeTimers({ toFake: ['Date'] });
     vi.setSystemTime(wallStart);
     const fetched = await first.tokens.getToken();
@@ -102,7 +101,7 @@ describe('a token another replica stored', () => {
     const store = new MemoryTokenStore();
     const ahead = await start(new ManualClock(wallStart), { store });
     const behind = await start(new ManualClock(wallStart - 3_000), { store });
-    pinRandom(0.5);
+    for (const replica of [ahead, behind]) replica.clock.pinRandom(0.5);
     vi.useFakeTimers({ toFake: ['Date'] });
     vi.setSystemTime(wallStart);
     const fetched = await ahead.tokens.getToken();
