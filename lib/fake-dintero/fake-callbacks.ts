@@ -3,6 +3,7 @@ import { authorizationReport } from './fake-authorization-report.js';
 import type { FakeCheckoutChange } from './fake-checkout.js';
 import { isLoopbackUrl } from './fake-checkout.validation.js';
 import { FakeOutbox } from './fake-outbox.js';
+import { signCallback } from './fake-signature.js';
 
 /** One delivery attempt of a callback, as tests see it. */
 export interface FakeCallbackAttempt {
@@ -11,6 +12,8 @@ export interface FakeCallbackAttempt {
   readonly method: 'GET' | 'POST';
   /** 1 for the first attempt, 2 for the first retry... */
   readonly attempt: number;
+  /** The `Dintero-Signature` header sent, when a signature secret is set. */
+  readonly signature?: string;
   /** The merchant's answer, when there was one. */
   readonly status?: number;
   /** `timeout` or the connection error code, when there was no answer. */
@@ -21,14 +24,18 @@ export interface FakeCallbackAttempt {
 
 /** Options of the callback delivery. */
 export interface FakeCallbackOptions {
-  /** Drives `delay_callback`, the retry backoff and the 10 s answer timeout. Default: real time. */
+  /** Drives `delay_callback`, the retry backoff, the 10 s answer timeout and the signature's `t`. Default: real time. */
   readonly clock?: Clock;
+  /** Sign every callback with `Dintero-Signature`, as Dintero does once the account has a signature secret. */
+  readonly signatureSecret?: string;
 }
 
 interface Delivery {
   readonly url: URL;
   readonly method: 'GET' | 'POST';
   readonly body: string | undefined;
+  /** The account whose session it is: part of the signed text. */
+  readonly accountId: string;
   readonly attempt: number;
   readonly generation: number;
 }
@@ -45,11 +52,17 @@ const shouldRetry = (status: number) => status <= 101 || status >= 500;
  * Delivers `callback_url` calls as Dintero does: a GET after authorization (POST with the
  * transaction for `method=POST`), errors with `report_error=true`, operations listed in
  * `report_event`, after `delay_callback` seconds, retried with backoff on 5xx, timeouts and
- * connection errors, up to 20 times; a 4xx ends it.
+ * connection errors, up to 20 times; a 4xx ends it. With a signature secret, each attempt
+ * carries `Dintero-Signature`, timed by the fake's clock.
  */
 export class FakeCallbacks {
   /** Every attempt so far, oldest first. */
   readonly attempts: FakeCallbackAttempt[] = [];
+  /**
+   * The account's signature secret: set, every callback from the next attempt on is signed with
+   * it (change it to rotate); undefined, callbacks go unsigned.
+   */
+  signatureSecret: string | undefined;
 
   private readonly clock: Clock;
   private readonly outbox: FakeOutbox;
@@ -57,6 +70,7 @@ export class FakeCallbacks {
   constructor(options: FakeCallbackOptions = {}) {
     this.clock = options.clock ?? systemClock;
     this.outbox = new FakeOutbox(this.clock);
+    this.signatureSecret = options.signatureSecret;
   }
 
   /** Deliveries scheduled or in flight. */
@@ -97,7 +111,8 @@ export class FakeCallbacks {
         ? JSON.stringify(withSession ? { ...transaction, session: change.session } : transaction)
         : undefined;
     const delaySeconds = Math.min(Math.max(Number(url.searchParams.get('delay_callback')) || 0, 0), MAX_DELAY_CALLBACK_SECONDS);
-    this.schedule({ url, method, body, attempt: 1, generation: this.outbox.generation }, delaySeconds * 1000);
+    const accountId = change.session.id.split('.')[0]!;
+    this.schedule({ url, method, body, accountId, attempt: 1, generation: this.outbox.generation }, delaySeconds * 1000);
   }
 
   /** Cancels every scheduled delivery and aborts those in flight (when the fake stops). */
@@ -115,19 +130,34 @@ export class FakeCallbacks {
       this.attempts.push({ ...base, skipped: 'the fake calls loopback hosts only' });
       return this.outbox.wake();
     }
-    const headers: Record<string, string> = delivery.body !== undefined ? { 'Content-Type': 'application/json' } : {};
+    const signature = this.sign(delivery);
+    const headers: Record<string, string> = {
+      ...(delivery.body !== undefined ? { 'Content-Type': 'application/json' } : {}),
+      ...(signature ? { 'Dintero-Signature': signature } : {}),
+    };
     const outcome = await this.outbox.send(delivery.url, {
       method: delivery.method,
       headers,
       ...(delivery.body !== undefined ? { body: delivery.body } : {}),
       timeoutMs: ANSWER_TIMEOUT_MS,
     });
-    this.attempts.push({ ...base, ...outcome });
+    this.attempts.push({ ...base, ...(signature ? { signature } : {}), ...outcome });
     const failed = 'error' in outcome || shouldRetry(outcome.status);
     if (failed && delivery.attempt <= MAX_RETRIES && delivery.generation === this.outbox.generation) {
       this.schedule({ ...delivery, attempt: delivery.attempt + 1 }, retryDelayMs(delivery.attempt));
     }
     this.outbox.wake();
+  }
+
+  /** The signature of this attempt: signed when it is sent, so a retry carries a fresh `t`. */
+  private sign(delivery: Delivery): string | undefined {
+    if (this.signatureSecret === undefined) return undefined;
+    return signCallback(this.signatureSecret, {
+      timestamp: Math.floor(this.clock.wallNow() / 1000),
+      accountId: delivery.accountId,
+      method: delivery.method,
+      url: delivery.url,
+    });
   }
 }
 

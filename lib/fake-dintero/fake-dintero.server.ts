@@ -20,6 +20,12 @@ export interface FakeDinteroServerOptions extends FakeTokenServerOptions {
   readonly allowLoopbackCallbacks?: boolean;
   /** Drives callback delays, retries and timeouts (e.g. a manual clock in tests). Default: real time. */
   readonly clock?: Clock;
+  /**
+   * The accounts' signature secret (Dintero's `POST /v1/admin/signature`): every callback carries
+   * `Dintero-Signature: t=<unix seconds>,v0-hmac-sha256=<hex>`, `t` from `clock`. Default: none,
+   * callbacks go unsigned. `callbacks.signatureSecret` changes it at run time.
+   */
+  readonly callbackSignatureSecret?: string;
 }
 
 /**
@@ -42,7 +48,7 @@ export class FakeDinteroServer extends FakeTokenServer {
   constructor(options: FakeDinteroServerOptions = {}) {
     super(options);
     this.log = new FakeApiRequestLog(options.recordRequests ?? true);
-    this.callbacks = new FakeCallbacks(options.clock ? { clock: options.clock } : {});
+    this.callbacks = new FakeCallbacks({ clock: options.clock, signatureSecret: options.callbackSignatureSecret });
     this.checkout.onChange((change) => this.callbacks.notify(change));
     this.api = new FakeCheckoutApi({
       checkout: this.checkout,
