@@ -1,6 +1,9 @@
-import { type Clock, systemClock, type TimerHandle } from '../token/clock.js';
+import { type Clock, systemClock } from '../token/clock.js';
+import { authorizationReport } from './fake-authorization-report.js';
 import type { FakeCheckoutChange } from './fake-checkout.js';
 import { isLoopbackUrl } from './fake-checkout.validation.js';
+import { FakeOutbox } from './fake-outbox.js';
+import { signCallback } from './fake-signature.js';
 
 /** One delivery attempt of a callback, as tests see it. */
 export interface FakeCallbackAttempt {
@@ -9,6 +12,8 @@ export interface FakeCallbackAttempt {
   readonly method: 'GET' | 'POST';
   /** 1 for the first attempt, 2 for the first retry... */
   readonly attempt: number;
+  /** The `Dintero-Signature` header sent, when a signature secret is set. */
+  readonly signature?: string;
   /** The merchant's answer, when there was one. */
   readonly status?: number;
   /** `timeout` or the connection error code, when there was no answer. */
@@ -19,14 +24,18 @@ export interface FakeCallbackAttempt {
 
 /** Options of the callback delivery. */
 export interface FakeCallbackOptions {
-  /** Drives `delay_callback`, the retry backoff and the 10 s answer timeout. Default: real time. */
+  /** Drives `delay_callback`, the retry backoff, the 10 s answer timeout and the signature's `t`. Default: real time. */
   readonly clock?: Clock;
+  /** Sign every callback with `Dintero-Signature`, as Dintero does once the account has a signature secret. */
+  readonly signatureSecret?: string;
 }
 
 interface Delivery {
   readonly url: URL;
   readonly method: 'GET' | 'POST';
   readonly body: string | undefined;
+  /** The account whose session it is: part of the signed text. */
+  readonly accountId: string;
   readonly attempt: number;
   readonly generation: number;
 }
@@ -43,36 +52,40 @@ const shouldRetry = (status: number) => status <= 101 || status >= 500;
  * Delivers `callback_url` calls as Dintero does: a GET after authorization (POST with the
  * transaction for `method=POST`), errors with `report_error=true`, operations listed in
  * `report_event`, after `delay_callback` seconds, retried with backoff on 5xx, timeouts and
- * connection errors, up to 20 times; a 4xx ends it.
+ * connection errors, up to 20 times; a 4xx ends it. With a signature secret, each attempt
+ * carries `Dintero-Signature`, timed by the fake's clock.
  */
 export class FakeCallbacks {
   /** Every attempt so far, oldest first. */
   readonly attempts: FakeCallbackAttempt[] = [];
+  /**
+   * The account's signature secret: set, every callback from the next attempt on is signed with
+   * it (change it to rotate); undefined, callbacks go unsigned.
+   */
+  signatureSecret: string | undefined;
 
   private readonly clock: Clock;
-  private readonly timers = new Set<TimerHandle>();
-  private readonly inFlight = new Set<AbortController>();
-  private waiters: (() => void)[] = [];
-  /** Bumped by close(): attempts of an older generation are not retried. */
-  private generation = 0;
+  private readonly outbox: FakeOutbox;
 
   constructor(options: FakeCallbackOptions = {}) {
     this.clock = options.clock ?? systemClock;
+    this.outbox = new FakeOutbox(this.clock);
+    this.signatureSecret = options.signatureSecret;
   }
 
   /** Deliveries scheduled or in flight. */
   get pending(): number {
-    return this.timers.size + this.inFlight.size;
+    return this.outbox.pending;
   }
 
   /** Resolves once no delivery is scheduled or in flight (with a manual clock, advance it first). */
   settled(): Promise<void> {
-    return this.when(() => this.pending === 0);
+    return this.outbox.settled();
   }
 
   /** Resolves once no delivery is in flight; scheduled retries may remain. */
   idle(): Promise<void> {
-    return this.when(() => this.inFlight.size === 0);
+    return this.outbox.idle();
   }
 
   /** Schedules the callbacks that a change in the checkout calls for. */
@@ -98,101 +111,70 @@ export class FakeCallbacks {
         ? JSON.stringify(withSession ? { ...transaction, session: change.session } : transaction)
         : undefined;
     const delaySeconds = Math.min(Math.max(Number(url.searchParams.get('delay_callback')) || 0, 0), MAX_DELAY_CALLBACK_SECONDS);
-    this.schedule({ url, method, body, attempt: 1, generation: this.generation }, delaySeconds * 1000);
+    const accountId = change.session.id.split('.')[0]!;
+    this.schedule({ url, method, body, accountId, attempt: 1, generation: this.outbox.generation }, delaySeconds * 1000);
   }
 
   /** Cancels every scheduled delivery and aborts those in flight (when the fake stops). */
   close(): void {
-    this.generation += 1;
-    for (const timer of this.timers) this.clock.clearTimer(timer);
-    this.timers.clear();
-    for (const controller of this.inFlight) controller.abort();
-    this.wake();
+    this.outbox.close();
   }
 
   private schedule(delivery: Delivery, delayMs: number): void {
-    const timer = this.clock.setTimer(() => {
-      this.timers.delete(timer);
-      void this.attempt(delivery);
-    }, delayMs);
-    this.timers.add(timer);
+    this.outbox.schedule(() => this.attempt(delivery), delayMs);
   }
 
   private async attempt(delivery: Delivery): Promise<void> {
     const base = { url: delivery.url.href, method: delivery.method, attempt: delivery.attempt };
     if (!isLoopbackUrl(delivery.url)) {
       this.attempts.push({ ...base, skipped: 'the fake calls loopback hosts only' });
-      return this.wake();
+      return this.outbox.wake();
     }
-    const controller = new AbortController();
-    this.inFlight.add(controller);
-    const timeout = this.clock.setTimer(() => controller.abort(new Error('timeout')), ANSWER_TIMEOUT_MS);
-    let outcome: { status: number } | { error: string };
-    try {
-      const answer = await fetch(delivery.url, {
-        method: delivery.method,
-        redirect: 'manual',
-        signal: controller.signal,
-        ...(delivery.body !== undefined ? { body: delivery.body, headers: { 'Content-Type': 'application/json' } } : {}),
-      });
-      await answer.body?.cancel();
-      outcome = { status: answer.status };
-    } catch (error) {
-      outcome = { error: controller.signal.aborted ? 'timeout' : connectionError(error) };
-    } finally {
-      this.clock.clearTimer(timeout);
-      this.inFlight.delete(controller);
-    }
-    this.attempts.push({ ...base, ...outcome });
+    const signature = this.sign(delivery);
+    const headers: Record<string, string> = {
+      ...(delivery.body !== undefined ? { 'Content-Type': 'application/json' } : {}),
+      ...(signature ? { 'Dintero-Signature': signature } : {}),
+    };
+    const outcome = await this.outbox.send(delivery.url, {
+      method: delivery.method,
+      headers,
+      ...(delivery.body !== undefined ? { body: delivery.body } : {}),
+      timeoutMs: ANSWER_TIMEOUT_MS,
+    });
+    this.attempts.push({ ...base, ...(signature ? { signature } : {}), ...outcome });
     const failed = 'error' in outcome || shouldRetry(outcome.status);
-    if (failed && delivery.attempt <= MAX_RETRIES && delivery.generation === this.generation) {
+    if (failed && delivery.attempt <= MAX_RETRIES && delivery.generation === this.outbox.generation) {
       this.schedule({ ...delivery, attempt: delivery.attempt + 1 }, retryDelayMs(delivery.attempt));
     }
-    this.wake();
+    this.outbox.wake();
   }
 
-  private when(done: () => boolean): Promise<void> {
-    if (done()) return Promise.resolve();
-    return new Promise((resolve) => {
-      const check = () => (done() ? resolve() : this.waiters.push(check));
-      this.waiters.push(check);
+  /** The signature of this attempt: signed when it is sent, so a retry carries a fresh `t`. */
+  private sign(delivery: Delivery): string | undefined {
+    if (this.signatureSecret === undefined) return undefined;
+    return signCallback(this.signatureSecret, {
+      timestamp: Math.floor(this.clock.wallNow() / 1000),
+      accountId: delivery.accountId,
+      method: delivery.method,
+      url: delivery.url,
     });
-  }
-
-  private wake(): void {
-    const waiting = this.waiters;
-    this.waiters = [];
-    for (const check of waiting) check();
   }
 }
 
 /** Dintero's query parameters for this change, or undefined when it sends no callback for it. */
 function callbackParams(change: FakeCheckoutChange, options: URLSearchParams): Record<string, string> | undefined {
-  const reportError = options.get('report_error') === 'true';
-  if (change.kind === 'cancellation') {
-    return reportError ? { merchant_reference: String(change.session.order.merchant_reference), error: 'cancelled' } : undefined;
-  }
-  const { transaction } = change;
-  const base = { transaction_id: transaction.id, merchant_reference: transaction.merchant_reference };
   if (change.kind === 'operation') {
-    return options.getAll('report_event').includes(change.event.event)
-      ? { ...base, event: change.event.event, event_id: change.event.id }
+    const { transaction, event } = change;
+    return options.getAll('report_event').includes(event.event)
+      ? { transaction_id: transaction.id, merchant_reference: transaction.merchant_reference, event: event.event, event_id: event.id }
       : undefined;
   }
-  switch (transaction.status) {
-    case 'AUTHORIZED':
-    case 'ON_HOLD':
-      return base;
-    case 'DECLINED':
-      return reportError ? { ...base, error: 'authorization' } : undefined;
-    case 'FAILED':
-      return reportError ? { ...base, error: 'failed' } : undefined;
-    default:
-      return undefined;
-  }
-}
-
-function connectionError(error: unknown): string {
-  const cause = (error as { cause?: { code?: string } }).cause;
-  return cause?.code ?? (error instanceof Error ? error.message : String(error));
+  const report = authorizationReport(change);
+  if (!report || (report.error && options.get('report_error') !== 'true')) return undefined;
+  return {
+    ...(change.kind === 'authorization' ? { transaction_id: change.transaction.id } : {}),
+    merchant_reference:
+      change.kind === 'authorization' ? change.transaction.merchant_reference : String(change.session.order.merchant_reference),
+    ...(report.error ? { error: report.error } : {}),
+  };
 }

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 import { errorBody } from '../testing/fake-http.js';
 import type { FakeTokenClaims } from '../testing/fake-jwt.js';
+import { bearerAccount } from './fake-bearer-account.js';
 import type { FakeCheckout, FakeOperationRequest } from './fake-checkout.js';
 import { FakeCheckoutError } from './fake-checkout.error.js';
 import { featureToggles, operationProblem, sessionProblem } from './fake-checkout.validation.js';
@@ -71,10 +72,9 @@ export class FakeCheckoutApi {
 
   /** Answers one API request (the token endpoint and hosted pages are elsewhere). */
   answer(method: string, path: string, headers: IncomingHttpHeaders, rawBody: string): FakeAnswer {
-    const claims = this.bearerClaims(headers.authorization);
-    if (!claims) return [401, errorBody('unauthorized', 'A valid, unexpired bearer token is required')];
-    const accountId = /\/accounts\/([PT]\d+)$/.exec(claims.aud)?.[1];
-    if (!accountId) return [403, errorBody('forbidden', 'The token has no account audience')];
+    const bearer = bearerAccount(headers.authorization, this.context.verifyToken);
+    if ('refused' in bearer) return bearer.refused;
+    const { claims, accountId } = bearer;
     const scope = method === 'GET' ? 'read:checkout' : 'write:checkout';
     const scopes = claims.scopes.split(' ');
     if (!scopes.includes(scope) && !scopes.includes('admin:checkout'))
@@ -174,10 +174,5 @@ export class FakeCheckoutApi {
     };
     this.deferred.set(requestId, { transactionId, complete, readsLeft: this.completeAfterReads });
     return [202, structuredClone(current), { 'event-request-id': requestId }];
-  }
-
-  private bearerClaims(authorization: string | undefined): FakeTokenClaims | undefined {
-    const match = /^Bearer (\S+)$/.exec(authorization ?? '');
-    return match ? this.context.verifyToken(match[1]!) : undefined;
   }
 }

@@ -53,11 +53,15 @@ export function featureToggles(header: string | string[] | undefined): { toggles
   return unknown ? { problem: `Dintero-Feature-Toggles: unknown toggle "${unknown}"` } : { toggles };
 }
 
-function callbackUrlProblem(value: unknown, rules: SessionRules): string | undefined {
+/**
+ * Checks a URL Dintero will call (a `callback_url`, a webhook's `config.url`): http(s), delivered
+ * to https only, never to this machine but in the fake's loopback test mode.
+ */
+export function deliveryUrlProblem(value: unknown, field: string, allowLoopback: boolean): string | undefined {
   const url = parseUri(value);
-  if (!url || !/^https?:$/.test(url.protocol)) return 'url.callback_url: must be an http(s) uri';
-  if (isLoopbackUrl(url)) return rules.allowLoopbackCallbacks ? undefined : 'url.callback_url: localhost and 127.0.0.1 are not allowed';
-  return url.protocol === 'https:' ? undefined : 'url.callback_url: callbacks are delivered only to https';
+  if (!url || !/^https?:$/.test(url.protocol)) return `${field}: must be an http(s) uri`;
+  if (isLoopbackUrl(url)) return allowLoopback ? undefined : `${field}: localhost and 127.0.0.1 are not allowed`;
+  return url.protocol === 'https:' ? undefined : `${field}: callbacks are delivered only to https`;
 }
 
 /** Checks a `POST /sessions-profile` body. */
@@ -67,7 +71,7 @@ export function sessionProblem(body: unknown, rules: SessionRules): string | und
   if (!isObject(body.url)) return 'url: is required (object)';
   if (!parseUri(body.url.return_url)) return 'url.return_url: is required (uri)';
   if (body.url.callback_url !== undefined) {
-    const problem = callbackUrlProblem(body.url.callback_url, rules);
+    const problem = deliveryUrlProblem(body.url.callback_url, 'url.callback_url', rules.allowLoopbackCallbacks);
     if (problem) return problem;
   }
   const terms = body.url.merchant_terms_url;

@@ -8,53 +8,78 @@ import { FakeCallbacks } from './fake-callbacks.js';
 import { FakeCheckout } from './fake-checkout.js';
 import { FakeCheckoutApi, type FakeDeferOptions } from './fake-checkout-api.js';
 import { answerHostedCheckout } from './fake-hosted-checkout.js';
+import { FakeHooksApi } from './fake-hooks-api.js';
+import { FakeWebhooks } from './fake-webhooks.js';
 
 const VIEW_PATH = /^\/v1\/view\/([^/]+?)(?:\/(pay|cancel))?$/;
 
 /** Options of a {@link FakeDinteroServer}: those of its token endpoint, and the Checkout's. */
 export interface FakeDinteroServerOptions extends FakeTokenServerOptions {
   /**
-   * Test mode for callbacks: accept `http://` callback URLs on 127.0.0.1, ::1 or localhost, which
-   * Dintero refuses. Default false. Callbacks are delivered to loopback hosts only, either way.
+   * Test mode for callbacks and webhooks: accept `http://` callback and subscription URLs on
+   * 127.0.0.1, ::1 or localhost, which Dintero refuses. Default false. Callbacks and webhooks are
+   * delivered to loopback hosts only, either way.
    */
   readonly allowLoopbackCallbacks?: boolean;
   /** Drives callback delays, retries and timeouts (e.g. a manual clock in tests). Default: real time. */
   readonly clock?: Clock;
+  /**
+   * The accounts' signature secret (Dintero's `POST /v1/admin/signature`): every callback carries
+   * `Dintero-Signature: t=<unix seconds>,v0-hmac-sha256=<hex>`, `t` from `clock`. Default: none,
+   * callbacks go unsigned. `callbacks.signatureSecret` changes it at run time.
+   */
+  readonly callbackSignatureSecret?: string;
+  /** Wait this long before every webhook retry. Default: 1 s, doubling. A manual `clock` works as well. */
+  readonly webhookRetryDelayMs?: number;
 }
 
 /**
  * A stand-in for Dintero on 127.0.0.1, for tests and local development: the token endpoint of
  * {@link FakeTokenServer}, plus the Checkout API (sessions, transactions, capture, refund, void),
- * the hosted checkout page and callbacks, each checking what Dintero checks and answering in
- * Dintero's shapes. It records requests and can be told to fail. Its API accepts the tokens it
- * issued (see {@link FakeTokenServer.verifyToken}) and answers 401 to any other.
+ * the hosted checkout page, callbacks, and webhook subscriptions with their deliveries (the Hooks
+ * API), each checking what Dintero checks and answering in Dintero's shapes. It records requests
+ * and can be told to fail. Its API accepts the tokens it issued (see
+ * {@link FakeTokenServer.verifyToken}) and answers 401 to any other.
  */
 export class FakeDinteroServer extends FakeTokenServer {
   /** Sessions and transactions, for tests that look behind the API. */
   readonly checkout = new FakeCheckout();
   /** Callbacks to `callback_url`, delivered as Dintero does (to loopback hosts only). */
   readonly callbacks: FakeCallbacks;
+  /** Webhook subscriptions (`/accounts/{aid}/hooks/subscriptions`) and their deliveries (to loopback hosts only). */
+  readonly webhooks: FakeWebhooks;
 
   private readonly log: FakeApiRequestLog;
   private readonly api: FakeCheckoutApi;
+  private readonly hooksApi: FakeHooksApi;
   private readonly apiFaults = new FakeApiFaults();
 
   constructor(options: FakeDinteroServerOptions = {}) {
     super(options);
     this.log = new FakeApiRequestLog(options.recordRequests ?? true);
-    this.callbacks = new FakeCallbacks(options.clock ? { clock: options.clock } : {});
-    this.checkout.onChange((change) => this.callbacks.notify(change));
+    this.callbacks = new FakeCallbacks({ clock: options.clock, signatureSecret: options.callbackSignatureSecret });
+    this.webhooks = new FakeWebhooks({ clock: options.clock, retryDelayMs: options.webhookRetryDelayMs });
+    this.checkout.onChange((change) => {
+      this.callbacks.notify(change);
+      this.webhooks.notify(change);
+    });
     this.api = new FakeCheckoutApi({
       checkout: this.checkout,
       verifyToken: (token) => this.verifyToken(token),
       origin: () => this.origin,
       allowLoopbackCallbacks: options.allowLoopbackCallbacks ?? false,
     });
+    this.hooksApi = new FakeHooksApi({
+      webhooks: this.webhooks,
+      verifyToken: (token) => this.verifyToken(token),
+      allowLoopbackCallbacks: options.allowLoopbackCallbacks ?? false,
+    });
   }
 
-  /** Stops listening, drops every open connection and cancels callback deliveries. */
+  /** Stops listening, drops every open connection and cancels callback and webhook deliveries. */
   override async stop(): Promise<void> {
     this.callbacks.close();
+    this.webhooks.close();
     await super.stop();
   }
 
@@ -138,7 +163,7 @@ export class FakeDinteroServer extends FakeTokenServer {
     this.answerApi(req, res, method, path, body);
   }
 
-  /** The Checkout API, unless a fault says otherwise. */
+  /** The Checkout and Hooks APIs, unless a fault says otherwise. */
   private answerApi(req: IncomingMessage, res: ServerResponse, method: string, path: string, body: string): void {
     const fault = this.apiFaults.take(path);
     if (fault.redirect) {
@@ -148,9 +173,15 @@ export class FakeDinteroServer extends FakeTokenServer {
     if (fault.drop === 'before') return void res.socket?.resetAndDestroy();
     const [status, answer, headers] = fault.error
       ? [fault.error.status, errorBody(fault.error.code, fault.error.message)]
-      : this.api.answer(method, path, req.headers, body);
+      : FakeHooksApi.handles(path)
+        ? this.hooksApi.answer(method, path, req.headers, body)
+        : this.api.answer(method, path, req.headers, body);
     if (fault.drop === 'after') return void res.socket?.resetAndDestroy();
     this.log.answered(status);
+    if (answer === undefined) {
+      res.writeHead(status, { ...headers, 'Content-Length': 0 });
+      return void res.end();
+    }
     sendJson(res, status, answer, headers);
   }
 }

@@ -7,6 +7,8 @@ export type { FakeAuthorizationOutcome, FakeCheckoutChange, FakeOperationOptions
 export { FakeCheckoutError } from './fake-checkout.error.js';
 export type { FakeDeferOptions } from './fake-checkout-api.js';
 export type { FakeJson, FakeSession } from './fake-session.js';
+export { FakeWebhooks } from './fake-webhooks.js';
+export type { FakeSubscriptionRequest, FakeWebhookAttempt, FakeWebhookOptions, FakeWebhookSubscription } from './fake-webhooks.js';
 export type {
   FakeOperationItem,
   FakePaymentProductType,

@@ -1,3 +1,5 @@
+import { createHmac } from 'node:crypto';
+import type { IncomingHttpHeaders } from 'node:http';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FakeDinteroServer } from '../../lib/fake-dintero/index.js';
 import { ManualClock } from '../../lib/testing/manual-clock.js';
@@ -9,12 +11,12 @@ type Reply = number | 'hang';
 
 /** The merchant's side: records each callback and answers from a script (then 200). */
 class Merchant extends ScriptedServer {
-  readonly received: { method: string; url: URL; body: string }[] = [];
+  readonly received: { method: string; url: URL; headers: IncomingHttpHeaders; body: string }[] = [];
   readonly replies: Reply[] = [];
 
   constructor() {
     super((req, res, body) => {
-      this.received.push({ method: req.method ?? '', url: new URL(req.url ?? '/', this.origin), body });
+      this.received.push({ method: req.method ?? '', url: new URL(req.url ?? '/', this.origin), headers: req.headers, body });
       const reply = this.replies.shift() ?? 200;
       if (reply === 'hang') return;
       res.writeHead(reply, { 'Content-Length': 0 });
@@ -197,5 +199,77 @@ describe('callbacks, as Dintero delivers them', () => {
     await fake.stop();
     expect(fake.callbacks.pending).toBe(0);
     await fake.callbacks.settled();
+  });
+});
+
+/**
+ * Checks a received callback's `Dintero-Signature` as a merchant would, written here apart from
+ * the fake's signer: the signed text is rebuilt from the request as it arrived. Returns its `t`.
+ */
+function verify(call: Merchant['received'][number], secret: string): number {
+  const match = /^t=(\d+),v0-hmac-sha256=([0-9a-f]{64})$/.exec(String(call.headers['dintero-signature']));
+  if (!match) throw new Error(`no signature: ${String(call.headers['dintero-signature'])}`);
+  const byName = [...call.url.searchParams].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  const text = [match[1], 'T12345678', call.method, call.url.hostname, call.url.pathname, new URLSearchParams(byName).toString()].join(
+    '\n',
+  );
+  expect(match[2]).toBe(createHmac('sha256', secret).update(text).digest('hex'));
+  return Number(match[1]);
+}
+
+describe('signed callbacks (Dintero-Signature)', () => {
+  let signed: FakeDinteroServer;
+  let signedApi: FakeApi;
+
+  beforeEach(async () => {
+    signed = await new FakeDinteroServer({ allowLoopbackCallbacks: true, clock, callbackSignatureSecret: 'merchant-secret' }).start();
+    signedApi = new FakeApi(signed);
+  });
+  afterEach(() => signed.stop());
+
+  const paySigned = (options: string) => signedApi.pay(session({ url: { callback_url: `${merchant.origin}/shop/cb${options}` } }));
+  const advanceSigned = async (ms: number) => {
+    clock.advance(ms);
+    await signed.callbacks.idle();
+  };
+
+  it('each callback is signed with the secret, t from the fake clock, over the query as requested', async () => {
+    await paySigned('?z=last&note=a%20b&a=1&method=POST');
+    await advanceSigned(0);
+    const [call] = merchant.received;
+    expect(call!.method).toBe('POST');
+    expect(verify(call!, 'merchant-secret')).toBe(Math.floor(clock.wallNow() / 1000));
+    expect(signed.callbacks.attempts).toMatchObject([{ status: 200, signature: call!.headers['dintero-signature'] }]);
+    expect(() => verify(call!, 'another-secret')).toThrow();
+  });
+
+  it('a retry is signed anew: a later t', async () => {
+    merchant.replies.push(500);
+    await paySigned('');
+    await advanceSigned(0);
+    await advanceSigned(1_000);
+    const [first, retry] = merchant.received;
+    expect(verify(retry!, 'merchant-secret') - verify(first!, 'merchant-secret')).toBe(1);
+  });
+
+  it('the secret can be rotated at run time, and removed', async () => {
+    await paySigned('');
+    await advanceSigned(0);
+    signed.callbacks.signatureSecret = 'rotated-secret';
+    await paySigned('');
+    await advanceSigned(0);
+    signed.callbacks.signatureSecret = undefined;
+    await paySigned('');
+    await advanceSigned(0);
+    verify(merchant.received[0]!, 'merchant-secret');
+    verify(merchant.received[1]!, 'rotated-secret');
+    expect(merchant.received[2]!.headers).not.toHaveProperty('dintero-signature');
+    expect(signed.callbacks.attempts[2]).not.toHaveProperty('signature');
+  });
+
+  it('without a secret, no callback is signed', async () => {
+    await pay();
+    await advance(0);
+    expect(merchant.received[0]!.headers).not.toHaveProperty('dintero-signature');
   });
 });
