@@ -74,7 +74,7 @@ describe('store keys', () => {
       raise: inner.raise,
     };
     expect(() => normalizeOptions({ ...base, store: withoutClose as never })).toThrow(
-      /store: must be a DinteroTokenStore \(get, set, acquireLease, watch, raise and close methods\)/,
+      /store: must be a DinteroTokenStore \(get, set, acquireLease, watch, claim, raise and close methods\)/,
     );
     expect(() => normalizeOptions({ ...base, store: new MemoryTokenStore() })).not.toThrow();
   });
