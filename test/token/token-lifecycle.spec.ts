@@ -447,6 +447,15 @@ describe('waiting, usability and the end', () => {
     expect(app.tokens.peekToken()).toBeUndefined();
   });
 
+  it('after shutdown, a token still within its usable time is handed out by no way of asking', async () => {
+    const app = await start();
+    await app.tokens.getToken();
+    await app.close();
+    expect(app.tokens.peekToken()).toBeUndefined();
+    expect(app.tokens.status().token).toBeUndefined();
+    await expect(app.tokens.getToken()).rejects.toMatchObject({ reason: 'shutdown' });
+  });
+
   it('getAccessToken() is the bearer string of getToken()', async () => {
     const app = await start();
     expect(await app.tokens.getAccessToken()).toBe((await app.tokens.getToken()).accessToken);
@@ -476,6 +485,15 @@ describe('token$', () => {
 
     await app.close();
     expect(completed).toBe(true);
+  });
+
+  it('subscribed while a token is held, it starts no request before the refresh point', async () => {
+    const app = await start();
+    const token = await app.tokens.getToken();
+    const seen: string[] = [];
+    app.tokens.token$.subscribe((held) => seen.push(held.accessToken));
+    expect(seen).toEqual([token.accessToken]);
+    expectIdle(app, fake, 1);
   });
 
   it('keeps trying for its subscribers after an error that retrying cannot fix, spaced by the backoff', async () => {
