@@ -3,7 +3,8 @@ import type { Server } from 'node:http';
 import { afterAll, afterEach, beforeAll } from 'vitest';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Test } from '@nestjs/testing';
-import { FakeDinteroServer } from '../../lib/fake-dintero/index.js';
+import { FAKE_DINTERO_CLIENT, FakeDinteroServer } from '../../lib/fake-dintero/index.js';
+import { signCallback } from '../../lib/fake-dintero/fake-signature.js';
 import { AppModule } from '../../sample-app/src/app.module.js';
 import { setUpApp } from '../../sample-app/src/app.setup.js';
 import { DinteroTarget } from '../../sample-app/src/dintero/dintero-target.js';
@@ -30,6 +31,25 @@ export const DEMO_CART = {
     { description: 'Gift wrapping', quantity: 1, amount: 4_900, vat: 25 },
   ],
 };
+
+/**
+ * The `Dintero-Signature` Dintero would send with a callback to `pathAndQuery` of the app: by
+ * default now, with the fake's secret, for the account the query names (else the app's own).
+ */
+export function callbackSignature(
+  sample: SampleApp,
+  pathAndQuery: string,
+  options: { readonly secret?: string; readonly at?: number; readonly method?: 'GET' | 'POST' } = {},
+): string {
+  const url = new URL(pathAndQuery, sample.origin);
+  const named = url.searchParams.get('transaction_id') ?? url.searchParams.get('session_id') ?? '';
+  return signCallback(options.secret ?? sample.fake.callbacks.signatureSecret!, {
+    timestamp: Math.floor((options.at ?? Date.now()) / 1000),
+    accountId: /^[PT]\d{8}\./.test(named) ? named.split('.')[0]! : FAKE_DINTERO_CLIENT.accountId,
+    method: options.method ?? 'GET',
+    url,
+  });
+}
 
 /**
  * One sample app for the tests of a file: started before them, closed after them. After each

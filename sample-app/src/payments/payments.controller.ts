@@ -1,6 +1,21 @@
-import { Body, Controller, Get, Header, HttpCode, HttpStatus, NotFoundException, Param, Post, Query, Res } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Get,
+  Header,
+  HttpCode,
+  HttpStatus,
+  Logger,
+  NotFoundException,
+  Param,
+  Post,
+  Query,
+  Res,
+  UseGuards,
+} from '@nestjs/common';
 import { AxiosError } from 'axios';
 import type { Response } from 'express';
+import { DinteroCallbackGuard, type DinteroVerifiedCallback, DinteroVerified } from 'nestjs-dintero-auth';
 import { CreatePaymentDto } from './dto/create-payment.dto.js';
 import { OperationDto } from './dto/operation.dto.js';
 import { type OperationResult, PaymentsService, TRANSACTION_ID } from './payments.service.js';
@@ -8,6 +23,8 @@ import { returnPage } from './return-page.js';
 
 @Controller('payments')
 export class PaymentsController {
+  private readonly logger = new Logger('Payments');
+
   constructor(private readonly payments: PaymentsService) {}
 
   /** Starts a payment: a Dintero checkout session. Answers its id and the checkout URL. */
@@ -39,18 +56,29 @@ export class PaymentsController {
   }
 
   /**
-   * Dintero's `callback_url` (GET, or POST with `method=POST`). The query only says which order
-   * to look at; the status recorded is the one Dintero answers.
+   * Dintero's `callback_url` (GET, or POST with `method=POST`). Only callbacks Dintero signed get
+   * here, each once; anything else is a 401. The query only says which order to look at; the
+   * status recorded is the one Dintero answers.
    */
   @Get('callback')
-  callback(@Query('transaction_id') transactionId?: string, @Query('merchant_reference') merchantReference?: string) {
-    return this.payments.callback(transactionId, merchantReference);
+  @UseGuards(DinteroCallbackGuard)
+  callback(
+    @DinteroVerified() verified: DinteroVerifiedCallback,
+    @Query('transaction_id') transactionId?: string,
+    @Query('merchant_reference') merchantReference?: string,
+  ) {
+    return this.called(verified, transactionId, merchantReference);
   }
 
   @Post('callback')
   @HttpCode(200)
-  callbackByPost(@Query('transaction_id') transactionId?: string, @Query('merchant_reference') merchantReference?: string) {
-    return this.payments.callback(transactionId, merchantReference);
+  @UseGuards(DinteroCallbackGuard)
+  callbackByPost(
+    @DinteroVerified() verified: DinteroVerifiedCallback,
+    @Query('transaction_id') transactionId?: string,
+    @Query('merchant_reference') merchantReference?: string,
+  ) {
+    return this.called(verified, transactionId, merchantReference);
   }
 
   /** An order by merchant reference, as the callbacks and reads have recorded it. */
@@ -80,6 +108,11 @@ export class PaymentsController {
   @Post(':transactionId/void')
   async void(@Res({ passthrough: true }) res: Response, @Param('transactionId') transactionId: string) {
     return answer(res, await this.payments.void(transactionId));
+  }
+
+  private called(verified: DinteroVerifiedCallback, transactionId?: string, merchantReference?: string) {
+    this.logger.debug(`Callback signed by Dintero at ${verified.timestamp.toISOString()} for ${verified.accountId}`);
+    return this.payments.callback(transactionId, merchantReference);
   }
 }
 
