@@ -1,6 +1,6 @@
 import request from 'supertest';
 import { describe, expect, it } from 'vitest';
-import { callbackSignature, DEMO_CART, payOnFakeCheckout, useSampleApp } from './sample-app.harness.js';
+import { callbackSignature, DEMO_CART, payOnFakeCheckout, settled, useSampleApp } from './sample-app.harness.js';
 
 const sample = useSampleApp();
 
@@ -13,7 +13,7 @@ async function payAndCloseTab(
 ): Promise<{ merchantReference: string; sessionId: string; returnUrl: URL }> {
   const created = await request(sample.server).post('/payments').send(cart).expect(201);
   const { returnUrl } = await payOnFakeCheckout(created.body.checkoutUrl as string, button, outcome ? { outcome } : {});
-  await sample.fake.callbacks.settled();
+  await settled(sample);
   return { merchantReference: created.body.merchantReference as string, sessionId: created.body.sessionId as string, returnUrl };
 }
 
@@ -119,7 +119,7 @@ describe('callbacks from the fake, as Dintero sends them', () => {
     expect(page.text).toMatch(/<button id="capture" disabled>/);
 
     sample.fake.checkout.settle(transactionId, 'AUTHORIZED');
-    await sample.fake.callbacks.settled();
+    await settled(sample);
     expect(sample.fake.callbacks.attempts.slice(before)).toHaveLength(2);
     expect(await order(merchantReference)).toMatchObject({ status: 'AUTHORIZED' });
   });
@@ -127,16 +127,23 @@ describe('callbacks from the fake, as Dintero sends them', () => {
   it('a capture and a refund made at Dintero are reported (report_event): each callback is answered, read back and recorded', async () => {
     const { merchantReference, returnUrl } = await payAndCloseTab();
     const transactionId = returnUrl.searchParams.get('transaction_id')!;
-    const [before, requests] = [sample.fake.callbacks.attempts.length, sample.fake.apiRequests.length];
-    // Made at Dintero, not through the app: only the callbacks can tell the app about them.
+    const [before, deliveriesBefore, requests] = [
+      sample.fake.callbacks.attempts.length,
+      sample.fake.webhooks.attempts.length,
+      sample.fake.apiRequests.length,
+    ];
+    // Made at Dintero, not through the app: only the callbacks (and webhooks) can tell the app about them.
     sample.fake.checkout.capture(transactionId, { amount: cart.amount });
     sample.fake.checkout.refund(transactionId, { amount: 4_900 });
-    await sample.fake.callbacks.settled();
+    await settled(sample);
     const attempts = sample.fake.callbacks.attempts.slice(before);
     expect(attempts.length).toBeGreaterThan(0);
     expect(attempts.map((attempt) => attempt.status)).toEqual(attempts.map(() => 200));
+    const deliveries = sample.fake.webhooks.attempts.slice(deliveriesBefore);
+    expect(deliveries.map((delivery) => [delivery.event, delivery.status])).toEqual(deliveries.map(() => ['checkout_transaction', 200]));
+    // One read for each callback and each webhook delivery, nothing else.
     const reads = sample.fake.apiRequests.slice(requests).map((entry) => `${entry.method} ${entry.path}`);
-    expect(reads).toEqual(attempts.map(() => `GET /v1/transactions/${transactionId}`));
+    expect(reads).toEqual([...attempts, ...deliveries].map(() => `GET /v1/transactions/${transactionId}`));
     expect(await order(merchantReference)).toMatchObject({ status: 'PARTIALLY_REFUNDED' });
   });
 

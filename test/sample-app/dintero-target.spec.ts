@@ -12,6 +12,7 @@ const local: LocalDintero = {
   baseUrl: 'http://127.0.0.1:9/v1',
   client: { accountId: 'T87654321', clientId: 'local-client', clientSecret: 'local-secret' },
   callbackSecret: 'local-callback-secret',
+  webhookSecret: 'local-webhook-secret',
 };
 
 function target(env: Record<string, string>, dev?: LocalDintero): DinteroTarget {
@@ -80,15 +81,17 @@ describe('which Dintero the sample app talks to', () => {
     expect(real.options.baseUrl).toBeUndefined();
   });
 
-  it('callbacks are checked with the secret Dintero signs with, against the callback_url the app gives it', () => {
+  it('callbacks and webhooks are checked with the secrets Dintero signs with, against the callback_url the app gives it', () => {
     const real = target({
       ...credentials,
       DINTERO_PROFILE_ID: 'p',
       DINTERO_CALLBACK_SECRET: 'callback-secret',
+      DINTERO_WEBHOOK_SECRET: 'webhook-secret',
       PUBLIC_URL: 'https://shop.example.com/api/',
     });
     expect(real.options.signature).toEqual({
       callbackSecrets: ['callback-secret'],
+      webhookSecrets: ['webhook-secret'],
       publicUrl: 'https://shop.example.com/api',
     });
     // Without a public https URL, Dintero is given no callback_url: nothing to check against.
@@ -97,6 +100,7 @@ describe('which Dintero the sample app talks to', () => {
     });
     expect(target({ PORT: '3001' }, local).options.signature).toEqual({
       callbackSecrets: [local.callbackSecret],
+      webhookSecrets: [local.webhookSecret],
       publicUrl: 'http://localhost:3001',
     });
   });

@@ -11,9 +11,10 @@ export function usesRealDintero(read: (name: string) => string | undefined): boo
   return CREDENTIAL_VARIABLES.some((name) => read(name));
 }
 
-/** The secrets Dintero signs with: the account's callback signature secret. */
+/** The secrets Dintero signs with: the account's callback signature secret, the webhook subscription's. */
 interface InboundSecrets {
   readonly callback?: string | undefined;
+  readonly webhook?: string | undefined;
 }
 
 /**
@@ -21,7 +22,7 @@ interface InboundSecrets {
  * otherwise the {@link LocalDintero} that development runs in this process (the built-in fake).
  */
 export class DinteroTarget {
-  /** The options of `DinteroAuthModule`, `signature` included: what the callback guard checks with. */
+  /** The options of `DinteroAuthModule`, `signature` included: what the callback and webhook guards check with. */
   readonly options: DinteroAuthModuleOptions;
 
   private constructor(
@@ -35,6 +36,7 @@ export class DinteroTarget {
   ) {
     const signature = {
       ...(secrets.callback ? { callbackSecrets: [secrets.callback] } : {}),
+      ...(secrets.webhook ? { webhookSecrets: [secrets.webhook] } : {}),
       // The host and path Dintero signs are those of the callback_url this app gives it, whatever Host a proxy passes on.
       ...(this.acceptsCallbacksAt(publicUrl) ? { publicUrl } : {}),
     };
@@ -61,13 +63,13 @@ export class DinteroTarget {
         prefetch: true,
       };
       logger.log(`Using Dintero at ${options.baseUrl ?? 'https://checkout.dintero.com/v1'}, account ${options.accountId}`);
-      const secrets = { callback: read('DINTERO_CALLBACK_SECRET') };
+      const secrets = { callback: read('DINTERO_CALLBACK_SECRET'), webhook: read('DINTERO_WEBHOOK_SECRET') };
       const target = new DinteroTarget(options, profileId, false, publicUrl(read), secrets);
       if (!secrets.callback && target.acceptsCallbacksAt(target.publicUrl)) {
         logger.warn(
           'DINTERO_CALLBACK_SECRET is not set: every callback is refused with 401 (Dintero does not retry it). ' +
-            'An order is then updated only when the payer comes back to /payments/return or the payment is read; ' +
-            "a payer who closes the tab is missed. Set it to the account's signature secret (POST /v1/admin/signature).",
+            'An order is then updated only when the payer comes back to /payments/return, the payment is read, or a webhook delivery tells the app: ' +
+            "without a webhook, a payer who closes the tab is missed. Set it to the account's signature secret (POST /v1/admin/signature).",
         );
       }
       return target;
@@ -85,7 +87,7 @@ export class DinteroTarget {
       systemName: 'nestjs-dintero-auth-sample',
       prefetch: true,
     };
-    const secrets = { callback: local.callbackSecret };
+    const secrets = { callback: local.callbackSecret, webhook: local.webhookSecret };
     return new DinteroTarget(options, profileId ?? 'default', true, publicUrl(read), secrets);
   }
 

@@ -11,4 +11,6 @@ export abstract class LocalDintero {
   abstract readonly client: Pick<DinteroAuthModuleOptions, 'accountId' | 'clientId' | 'clientSecret'>;
   /** The secret it signs callbacks with (`Dintero-Signature`). */
   abstract readonly callbackSecret: string;
+  /** The secret of its webhook subscription to this app (`event-signature`). */
+  abstract readonly webhookSecret: string;
 }

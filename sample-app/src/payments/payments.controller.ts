@@ -15,7 +15,13 @@ import {
 } from '@nestjs/common';
 import { AxiosError } from 'axios';
 import type { Response } from 'express';
-import { DinteroCallbackGuard, type DinteroVerifiedCallback, DinteroVerified } from 'nestjs-dintero-auth';
+import {
+  DinteroCallbackGuard,
+  type DinteroVerifiedCallback,
+  type DinteroVerifiedWebhook,
+  DinteroVerified,
+  DinteroWebhookGuard,
+} from 'nestjs-dintero-auth';
 import { CreatePaymentDto } from './dto/create-payment.dto.js';
 import { OperationDto } from './dto/operation.dto.js';
 import { type OperationResult, PaymentsService, TRANSACTION_ID } from './payments.service.js';
@@ -79,6 +85,20 @@ export class PaymentsController {
     @Query('merchant_reference') merchantReference?: string,
   ) {
     return this.called(verified, transactionId, merchantReference);
+  }
+
+  /**
+   * The webhook subscription's deliveries: a `checkout_transaction` is read back from Dintero like
+   * a callback. Only deliveries signed with the subscription's secret get here, each once (the
+   * guard answers a repeated one 200 without coming here); anything else is a 401.
+   */
+  @Post('webhook')
+  @HttpCode(200)
+  @UseGuards(DinteroWebhookGuard)
+  webhook(@DinteroVerified() delivery: DinteroVerifiedWebhook, @Body('transaction') transaction?: { id?: unknown }) {
+    this.logger.debug(`Webhook ${delivery.event} delivery ${delivery.deliveryId}, signed with the subscription's secret`);
+    if (delivery.event !== 'checkout_transaction' || typeof transaction?.id !== 'string') return { recorded: `nothing: ${delivery.event}` };
+    return this.payments.callback(transaction.id, undefined);
   }
 
   /** An order by merchant reference, as the callbacks and reads have recorded it. */

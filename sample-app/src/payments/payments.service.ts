@@ -75,8 +75,9 @@ export class PaymentsService {
   }
 
   /**
-   * Dintero's callback. Its query is only a hint of which order to look at: what is recorded is
-   * what Dintero answers when asked with the token. Safe to receive any number of times.
+   * Dintero's callback (or webhook delivery). What it names is only a hint of which order to look
+   * at: what is recorded is what Dintero answers when asked with the token. Safe to receive any
+   * number of times.
    */
   async callback(transactionId: string | undefined, merchantReference: string | undefined): Promise<{ recorded: string }> {
     if (transactionId !== undefined) {
