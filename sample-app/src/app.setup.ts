@@ -1,8 +1,11 @@
-import { ValidationPipe } from '@nestjs/common';
+import { type NestApplicationOptions, ValidationPipe } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { fileURLToPath } from 'node:url';
 import { BodyDepthPipe } from './http/body-depth.pipe.js';
 import { DinteroErrorFilter } from './payments/dintero-error.filter.js';
+
+/** How main.ts creates the app: keeping each request's raw body, which webhook signatures are checked over. */
+export const APP_OPTIONS = { rawBody: true } as const satisfies NestApplicationOptions;
 
 /** Everything main.ts does to the app besides listening: shared with the e2e tests. */
 export function setUpApp(app: NestExpressApplication): NestExpressApplication {

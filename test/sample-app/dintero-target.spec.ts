@@ -1,3 +1,4 @@
+import { Logger } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { Test } from '@nestjs/testing';
 import { describe, expect, it, vi } from 'vitest';
@@ -10,6 +11,8 @@ const credentials = { DINTERO_ACCOUNT_ID: 'T12345678', DINTERO_CLIENT_ID: 'clien
 const local: LocalDintero = {
   baseUrl: 'http://127.0.0.1:9/v1',
   client: { accountId: 'T87654321', clientId: 'local-client', clientSecret: 'local-secret' },
+  callbackSecret: 'local-callback-secret',
+  webhookSecret: 'local-webhook-secret',
 };
 
 function target(env: Record<string, string>, dev?: LocalDintero): DinteroTarget {
@@ -22,7 +25,7 @@ function target(env: Record<string, string>, dev?: LocalDintero): DinteroTarget 
  * modules once, when it is imported (ConditionalModule), as it does when `npm start` runs it.
  */
 async function compileSampleApp(env: Record<string, string>) {
-  const names = [...Object.keys(credentials), 'DINTERO_PROFILE_ID'];
+  const names = [...Object.keys(credentials), 'DINTERO_PROFILE_ID', 'DINTERO_CALLBACK_SECRET', 'PUBLIC_URL'];
   const saved = new Map(names.map((name) => [name, process.env[name]]));
   for (const name of names) delete process.env[name];
   Object.assign(process.env, env);
@@ -78,6 +81,49 @@ describe('which Dintero the sample app talks to', () => {
     expect(real.options.baseUrl).toBeUndefined();
   });
 
+  it('callbacks and webhooks are checked with the secrets Dintero signs with, against the callback_url the app gives it', () => {
+    const real = target({
+      ...credentials,
+      DINTERO_PROFILE_ID: 'p',
+      DINTERO_CALLBACK_SECRET: 'callback-secret',
+      DINTERO_WEBHOOK_SECRET: 'webhook-secret',
+      PUBLIC_URL: 'https://shop.example.com/api/',
+    });
+    expect(real.options.signature).toEqual({
+      callbackSecrets: ['callback-secret'],
+      webhookSecrets: ['webhook-secret'],
+      publicUrl: 'https://shop.example.com/api',
+    });
+    // Without a public https URL, Dintero is given no callback_url: nothing to check against.
+    expect(target({ ...credentials, DINTERO_PROFILE_ID: 'p', DINTERO_CALLBACK_SECRET: 's' }).options.signature).toEqual({
+      callbackSecrets: ['s'],
+    });
+    expect(target({ PORT: '3001' }, local).options.signature).toEqual({
+      callbackSecrets: [local.callbackSecret],
+      webhookSecrets: [local.webhookSecret],
+      publicUrl: 'http://localhost:3001',
+    });
+  });
+
+  it('with Dintero calling back but no DINTERO_CALLBACK_SECRET, start-up says that every callback is refused, and what settles orders then', () => {
+    const warn = vi.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
+    try {
+      const real = target({ ...credentials, DINTERO_PROFILE_ID: 'p', PUBLIC_URL: 'https://shop.example.com' });
+      expect(real.options.signature).toEqual({ publicUrl: 'https://shop.example.com' });
+      expect(warn.mock.calls.map(([line]) => String(line))).toEqual([
+        expect.stringMatching(
+          /^DINTERO_CALLBACK_SECRET is not set: every callback is refused with 401 .* only when the payer comes back to \/payments\/return/,
+        ),
+      ]);
+      warn.mockClear();
+      target({ ...credentials, DINTERO_PROFILE_ID: 'p', PUBLIC_URL: 'https://shop.example.com', DINTERO_CALLBACK_SECRET: 's' });
+      target({ ...credentials, DINTERO_PROFILE_ID: 'p' });
+      expect(warn).not.toHaveBeenCalled();
+    } finally {
+      warn.mockRestore();
+    }
+  });
+
   it('without credentials and without the fake, start-up names the variables to set', () => {
     expect(() => target({})).toThrow(
       'No Dintero credentials in the environment, and no built-in fake to use instead: set DINTERO_ACCOUNT_ID, DINTERO_CLIENT_ID, DINTERO_CLIENT_SECRET and DINTERO_PROFILE_ID',
@@ -85,7 +131,13 @@ describe('which Dintero the sample app talks to', () => {
   });
 
   it('the app holds the fake Dintero only without credentials: with them, FakeDinteroModule is not even imported', async () => {
-    const production = await compileSampleApp({ ...credentials, DINTERO_PROFILE_ID: 'p' });
+    // With a public URL and a callback secret, as deployed: the module takes the signature options.
+    const production = await compileSampleApp({
+      ...credentials,
+      DINTERO_PROFILE_ID: 'p',
+      DINTERO_CALLBACK_SECRET: 'callback-secret',
+      PUBLIC_URL: 'https://shop.example.com',
+    });
     try {
       expect(production.target.isFake).toBe(false);
       expect(production.fake).toBeUndefined();

@@ -1,6 +1,6 @@
 import request from 'supertest';
 import { describe, expect, it } from 'vitest';
-import { payOnFakeCheckout, useSampleApp } from './sample-app.harness.js';
+import { payOnFakeCheckout, settled, useSampleApp } from './sample-app.harness.js';
 
 const sample = useSampleApp();
 
@@ -14,11 +14,11 @@ const cart = {
   ],
 };
 
-/** An authorized payment (by card unless told), its callbacks delivered: its transaction id and order reference. */
+/** An authorized payment (by card unless told), its callbacks and webhooks delivered: its transaction id and order reference. */
 async function authorized(product?: string): Promise<{ transactionId: string; merchantReference: string }> {
   const created = await request(sample.server).post('/payments').send(cart).expect(201);
   const { returnUrl } = await payOnFakeCheckout(created.body.checkoutUrl as string, 'pay', product ? { product } : {});
-  await sample.fake.callbacks.settled();
+  await settled(sample);
   return { transactionId: returnUrl.searchParams.get('transaction_id')!, merchantReference: created.body.merchantReference as string };
 }
 

@@ -1,6 +1,6 @@
 import request from 'supertest';
 import { describe, expect, it } from 'vitest';
-import { DEMO_CART, payOnFakeCheckout, useSampleApp } from './sample-app.harness.js';
+import { DEMO_CART, payOnFakeCheckout, settled, useSampleApp } from './sample-app.harness.js';
 
 const sample = useSampleApp();
 
@@ -9,8 +9,8 @@ const cart = DEMO_CART;
 async function authorizedPayment(): Promise<string> {
   const created = await request(sample.server).post('/payments').send(cart).expect(201);
   const { returnUrl } = await payOnFakeCheckout(created.body.checkoutUrl as string, 'pay');
-  // The authorization callback reads the transaction too: let it land before counting requests.
-  await sample.fake.callbacks.settled();
+  // The authorization's callback and webhook read the transaction too: let them land before counting requests.
+  await settled(sample);
   return returnUrl.searchParams.get('transaction_id')!;
 }
 

@@ -1,6 +1,6 @@
 import request from 'supertest';
 import { describe, expect, it } from 'vitest';
-import { payOnFakeCheckout, useSampleApp } from './sample-app.harness.js';
+import { payOnFakeCheckout, settled, useSampleApp } from './sample-app.harness.js';
 
 const sample = useSampleApp();
 
@@ -43,7 +43,7 @@ describe("the sample app's rough edges, smoothed", () => {
     const { returnUrl } = await payOnFakeCheckout(created.body.checkoutUrl as string, 'pay');
     const back = await request(sample.server).get(`/payments/return${returnUrl.search}`).expect(200);
     expect(back.text).toContain('<dd id="amount">1200 JPY</dd>');
-    await sample.fake.callbacks.settled();
+    await settled(sample);
   });
 
   it('nothing left to capture or refund disables those buttons', async () => {
@@ -58,6 +58,6 @@ describe("the sample app's rough edges, smoothed", () => {
     const refunded = (await request(sample.server).get(`/payments/return${returnUrl.search}`).expect(200)).text;
     expect(refunded).toContain('<h1>Payment refunded</h1>');
     expect(refunded).toContain('<button id="refund" disabled>');
-    await sample.fake.callbacks.settled();
+    await settled(sample);
   });
 });

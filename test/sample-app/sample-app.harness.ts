@@ -3,9 +3,11 @@ import type { Server } from 'node:http';
 import { afterAll, afterEach, beforeAll } from 'vitest';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Test } from '@nestjs/testing';
-import { FakeDinteroServer } from '../../lib/fake-dintero/index.js';
+import { FAKE_DINTERO_CLIENT, FakeDinteroServer } from '../../lib/fake-dintero/index.js';
+import { signCallback } from '../../lib/fake-dintero/fake-signature.js';
 import { AppModule } from '../../sample-app/src/app.module.js';
-import { setUpApp } from '../../sample-app/src/app.setup.js';
+import { FAKE_WEBHOOK_SECRET } from '../../sample-app/src/dev/fake-dintero.module.js';
+import { APP_OPTIONS, setUpApp } from '../../sample-app/src/app.setup.js';
 import { DinteroTarget } from '../../sample-app/src/dintero/dintero-target.js';
 import { OPERATION_POLL_DELAYS_MS } from '../../sample-app/src/payments/payments.service.js';
 import { CaptureLogger } from '../support/capture-logger.js';
@@ -32,9 +34,53 @@ export const DEMO_CART = {
 };
 
 /**
+ * Resolves once every callback and webhook delivery of the fake has landed: both read the
+ * transaction from the fake, so count its requests only after this.
+ */
+export async function settled(sample: SampleApp): Promise<void> {
+  await Promise.all([sample.fake.callbacks.settled(), sample.fake.webhooks.settled()]);
+}
+
+/**
+ * The `Dintero-Signature` Dintero would send with a callback to `pathAndQuery` of the app: by
+ * default now, with the fake's secret, for the account the query names (else the app's own).
+ */
+export function callbackSignature(
+  sample: SampleApp,
+  pathAndQuery: string,
+  options: { readonly secret?: string; readonly at?: number; readonly method?: 'GET' | 'POST' } = {},
+): string {
+  const url = new URL(pathAndQuery, sample.origin);
+  const named = url.searchParams.get('transaction_id') ?? url.searchParams.get('session_id') ?? '';
+  return signCallback(options.secret ?? sample.fake.callbacks.signatureSecret!, {
+    timestamp: Math.floor((options.at ?? Date.now()) / 1000),
+    accountId: /^[PT]\d{8}\./.test(named) ? named.split('.')[0]! : FAKE_DINTERO_CLIENT.accountId,
+    method: options.method ?? 'GET',
+    url,
+  });
+}
+
+/**
+ * Runs `act` with the fake's webhook subscription to the app deleted, so that only callbacks and
+ * the app's own reads tell it of a payment; then subscribes the app again, as the app's dev module does.
+ */
+export async function withoutWebhooks<T>(sample: SampleApp, act: () => Promise<T>): Promise<T> {
+  const account = FAKE_DINTERO_CLIENT.accountId;
+  const subscriptions = sample.fake.webhooks.subscriptionsOf(account);
+  for (const subscription of subscriptions) sample.fake.webhooks.unsubscribe(subscription.id);
+  try {
+    return await act();
+  } finally {
+    for (const { config, events } of subscriptions) {
+      sample.fake.webhooks.subscribe(account, { config: { url: config.url, secret: FAKE_WEBHOOK_SECRET }, events });
+    }
+  }
+}
+
+/**
  * One sample app for the tests of a file: started before them, closed after them. After each
- * test the fake's callbacks have all landed (none spills into the next test's counts) and its
- * injected faults are cleared. The object is filled in once the app runs.
+ * test the fake's callbacks and webhook deliveries have all landed (none spills into the next
+ * test's counts) and its injected faults are cleared. The object is filled in once the app runs.
  */
 export function useSampleApp(): SampleApp {
   const sample = {} as { -readonly [K in keyof SampleApp]: SampleApp[K] };
@@ -42,7 +88,7 @@ export function useSampleApp(): SampleApp {
     Object.assign(sample, await startSampleApp());
   });
   afterEach(async () => {
-    await sample.fake?.callbacks.settled();
+    if (sample.fake) await settled(sample);
     sample.fake?.clearTokenFaults();
   });
   afterAll(() => sample.app?.close());
@@ -78,7 +124,7 @@ export async function bootSampleApp(): Promise<Omit<SampleApp, 'fake'> & { reado
       .useValue([0, 0, 0])
       .setLogger(logger)
       .compile();
-    const app = setUpApp(moduleRef.createNestApplication<NestExpressApplication>({ logger }));
+    const app = setUpApp(moduleRef.createNestApplication<NestExpressApplication>({ ...APP_OPTIONS, logger }));
     await app.listen(port, '127.0.0.1');
     // With no credentials, the app's FakeDinteroModule (sample-app/src/dev) runs the fake.
     const fake = moduleRef.get(DinteroTarget).isFake ? moduleRef.get(FakeDinteroServer, { strict: false }) : undefined;

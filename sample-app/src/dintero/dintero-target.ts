@@ -2,6 +2,7 @@ import { Logger } from '@nestjs/common';
 import type { ConfigService } from '@nestjs/config';
 import type { DinteroAuthModuleOptions } from 'nestjs-dintero-auth';
 import type { LocalDintero } from './local-dintero.js';
+import { publicUrl } from './public-url.js';
 
 const CREDENTIAL_VARIABLES = ['DINTERO_ACCOUNT_ID', 'DINTERO_CLIENT_ID', 'DINTERO_CLIENT_SECRET'] as const;
 
@@ -10,22 +11,43 @@ export function usesRealDintero(read: (name: string) => string | undefined): boo
   return CREDENTIAL_VARIABLES.some((name) => read(name));
 }
 
+/** The secrets Dintero signs with: the account's callback signature secret, the webhook subscription's. */
+interface InboundSecrets {
+  readonly callback?: string | undefined;
+  readonly webhook?: string | undefined;
+}
+
 /**
  * Which Dintero the app talks to: the real one when credentials are in the environment,
  * otherwise the {@link LocalDintero} that development runs in this process (the built-in fake).
  */
 export class DinteroTarget {
+  /** The options of `DinteroAuthModule`, `signature` included: what the callback and webhook guards check with. */
+  readonly options: DinteroAuthModuleOptions;
+
   private constructor(
-    readonly options: DinteroAuthModuleOptions,
+    connection: DinteroAuthModuleOptions,
     readonly profileId: string,
     /** Whether this is the built-in fake. */
     readonly isFake: boolean,
-  ) {}
+    /** Where browsers and Dintero reach this app (see {@link publicUrl}). */
+    readonly publicUrl: string,
+    secrets: InboundSecrets,
+  ) {
+    const signature = {
+      ...(secrets.callback ? { callbackSecrets: [secrets.callback] } : {}),
+      ...(secrets.webhook ? { webhookSecrets: [secrets.webhook] } : {}),
+      // The host and path Dintero signs are those of the callback_url this app gives it, whatever Host a proxy passes on.
+      ...(this.acceptsCallbacksAt(publicUrl) ? { publicUrl } : {}),
+    };
+    this.options = { ...connection, signature };
+  }
 
   static fromConfig(config: ConfigService, local?: LocalDintero): DinteroTarget {
     const logger = new Logger('Dintero');
-    const profileId = config.get<string>('DINTERO_PROFILE_ID');
-    if (usesRealDintero((name) => config.get<string>(name))) {
+    const read = (name: string) => config.get<string>(name);
+    const profileId = read('DINTERO_PROFILE_ID');
+    if (usesRealDintero(read)) {
       if (!profileId) {
         throw new Error(
           'DINTERO_PROFILE_ID is required with Dintero credentials: the payment profile to create sessions with (Dintero backoffice: Settings > Payment profiles)',
@@ -33,15 +55,24 @@ export class DinteroTarget {
       }
       // Partial credentials go to the module as they are: its config error names what is missing.
       const options: DinteroAuthModuleOptions = {
-        accountId: config.get<string>('DINTERO_ACCOUNT_ID') ?? '',
-        clientId: config.get<string>('DINTERO_CLIENT_ID') ?? '',
-        clientSecret: config.get<string>('DINTERO_CLIENT_SECRET') ?? '',
-        ...(config.get<string>('DINTERO_BASE_URL') ? { baseUrl: config.get<string>('DINTERO_BASE_URL') } : {}),
+        accountId: read('DINTERO_ACCOUNT_ID') ?? '',
+        clientId: read('DINTERO_CLIENT_ID') ?? '',
+        clientSecret: read('DINTERO_CLIENT_SECRET') ?? '',
+        ...(read('DINTERO_BASE_URL') ? { baseUrl: read('DINTERO_BASE_URL') } : {}),
         systemName: 'nestjs-dintero-auth-sample',
         prefetch: true,
       };
       logger.log(`Using Dintero at ${options.baseUrl ?? 'https://checkout.dintero.com/v1'}, account ${options.accountId}`);
-      return new DinteroTarget(options, profileId, false);
+      const secrets = { callback: read('DINTERO_CALLBACK_SECRET'), webhook: read('DINTERO_WEBHOOK_SECRET') };
+      const target = new DinteroTarget(options, profileId, false, publicUrl(read), secrets);
+      if (!secrets.callback && target.acceptsCallbacksAt(target.publicUrl)) {
+        logger.warn(
+          'DINTERO_CALLBACK_SECRET is not set: every callback is refused with 401 (Dintero does not retry it). ' +
+            'An order is then updated only when the payer comes back to /payments/return, the payment is read, or a webhook delivery tells the app: ' +
+            "without a webhook, a payer who closes the tab is missed. Set it to the account's signature secret (POST /v1/admin/signature).",
+        );
+      }
+      return target;
     }
     if (!local) {
       throw new Error(
@@ -56,7 +87,8 @@ export class DinteroTarget {
       systemName: 'nestjs-dintero-auth-sample',
       prefetch: true,
     };
-    return new DinteroTarget(options, profileId ?? 'default', true);
+    const secrets = { callback: local.callbackSecret, webhook: local.webhookSecret };
+    return new DinteroTarget(options, profileId ?? 'default', true, publicUrl(read), secrets);
   }
 
   /** Whether Dintero can call back `publicUrl`: public https for Dintero, loopback for the fake. */

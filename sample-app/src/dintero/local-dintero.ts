@@ -9,4 +9,8 @@ export abstract class LocalDintero {
   abstract readonly baseUrl: string;
   /** The API client it accepts. */
   abstract readonly client: Pick<DinteroAuthModuleOptions, 'accountId' | 'clientId' | 'clientSecret'>;
+  /** The secret it signs callbacks with (`Dintero-Signature`). */
+  abstract readonly callbackSecret: string;
+  /** The secret of its webhook subscription to this app (`event-signature`). */
+  abstract readonly webhookSecret: string;
 }

@@ -1,6 +1,27 @@
-import { Body, Controller, Get, Header, HttpCode, HttpStatus, NotFoundException, Param, Post, Query, Res } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Get,
+  Header,
+  HttpCode,
+  HttpStatus,
+  Logger,
+  NotFoundException,
+  Param,
+  Post,
+  Query,
+  Res,
+  UseGuards,
+} from '@nestjs/common';
 import { AxiosError } from 'axios';
 import type { Response } from 'express';
+import {
+  DinteroCallbackGuard,
+  type DinteroVerifiedCallback,
+  type DinteroVerifiedWebhook,
+  DinteroVerified,
+  DinteroWebhookGuard,
+} from 'nestjs-dintero-auth';
 import { CreatePaymentDto } from './dto/create-payment.dto.js';
 import { OperationDto } from './dto/operation.dto.js';
 import { type OperationResult, PaymentsService, TRANSACTION_ID } from './payments.service.js';
@@ -8,6 +29,8 @@ import { returnPage } from './return-page.js';
 
 @Controller('payments')
 export class PaymentsController {
+  private readonly logger = new Logger('Payments');
+
   constructor(private readonly payments: PaymentsService) {}
 
   /** Starts a payment: a Dintero checkout session. Answers its id and the checkout URL. */
@@ -39,18 +62,43 @@ export class PaymentsController {
   }
 
   /**
-   * Dintero's `callback_url` (GET, or POST with `method=POST`). The query only says which order
-   * to look at; the status recorded is the one Dintero answers.
+   * Dintero's `callback_url` (GET, or POST with `method=POST`). Only callbacks Dintero signed get
+   * here, each once; anything else is a 401. The query only says which order to look at; the
+   * status recorded is the one Dintero answers.
    */
   @Get('callback')
-  callback(@Query('transaction_id') transactionId?: string, @Query('merchant_reference') merchantReference?: string) {
-    return this.payments.callback(transactionId, merchantReference);
+  @UseGuards(DinteroCallbackGuard)
+  callback(
+    @DinteroVerified() verified: DinteroVerifiedCallback,
+    @Query('transaction_id') transactionId?: string,
+    @Query('merchant_reference') merchantReference?: string,
+  ) {
+    return this.called(verified, transactionId, merchantReference);
   }
 
   @Post('callback')
   @HttpCode(200)
-  callbackByPost(@Query('transaction_id') transactionId?: string, @Query('merchant_reference') merchantReference?: string) {
-    return this.payments.callback(transactionId, merchantReference);
+  @UseGuards(DinteroCallbackGuard)
+  callbackByPost(
+    @DinteroVerified() verified: DinteroVerifiedCallback,
+    @Query('transaction_id') transactionId?: string,
+    @Query('merchant_reference') merchantReference?: string,
+  ) {
+    return this.called(verified, transactionId, merchantReference);
+  }
+
+  /**
+   * The webhook subscription's deliveries: a `checkout_transaction` is read back from Dintero like
+   * a callback. Only deliveries signed with the subscription's secret get here, each once (the
+   * guard answers a repeated one 200 without coming here); anything else is a 401.
+   */
+  @Post('webhook')
+  @HttpCode(200)
+  @UseGuards(DinteroWebhookGuard)
+  webhook(@DinteroVerified() delivery: DinteroVerifiedWebhook, @Body('transaction') transaction?: { id?: unknown }) {
+    this.logger.debug(`Webhook ${delivery.event} delivery ${delivery.deliveryId}, signed with the subscription's secret`);
+    if (delivery.event !== 'checkout_transaction' || typeof transaction?.id !== 'string') return { recorded: `nothing: ${delivery.event}` };
+    return this.payments.callback(transaction.id, undefined);
   }
 
   /** An order by merchant reference, as the callbacks and reads have recorded it. */
@@ -80,6 +128,11 @@ export class PaymentsController {
   @Post(':transactionId/void')
   async void(@Res({ passthrough: true }) res: Response, @Param('transactionId') transactionId: string) {
     return answer(res, await this.payments.void(transactionId));
+  }
+
+  private called(verified: DinteroVerifiedCallback, transactionId?: string, merchantReference?: string) {
+    this.logger.debug(`Callback signed by Dintero at ${verified.timestamp.toISOString()} for ${verified.accountId}`);
+    return this.payments.callback(transactionId, merchantReference);
   }
 }
 

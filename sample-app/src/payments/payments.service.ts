@@ -1,5 +1,4 @@
 import { BadRequestException, ConflictException, Inject, Injectable, Logger } from '@nestjs/common';
-import { ConfigService } from '@nestjs/config';
 import { AxiosError } from 'axios';
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -41,9 +40,8 @@ export class PaymentsService {
     private readonly target: DinteroTarget,
     private readonly book: OrderBook,
     @Inject(OPERATION_POLL_DELAYS_MS) private readonly pollDelaysMs: readonly number[],
-    config: ConfigService,
   ) {
-    const publicUrl = (config.get<string>('PUBLIC_URL') ?? `http://localhost:${config.get<string>('PORT') ?? '3000'}`).replace(/\/+$/, '');
+    const { publicUrl } = target;
     this.urls = { returnUrl: `${publicUrl}/payments/return` };
     if (target.acceptsCallbacksAt(publicUrl)) this.urls.callbackUrl = callbackUrl(publicUrl);
     else
@@ -77,8 +75,9 @@ export class PaymentsService {
   }
 
   /**
-   * Dintero's callback. Its query is only a hint of which order to look at: what is recorded is
-   * what Dintero answers when asked with the token. Safe to receive any number of times.
+   * Dintero's callback (or webhook delivery). What it names is only a hint of which order to look
+   * at: what is recorded is what Dintero answers when asked with the token. Safe to receive any
+   * number of times.
    */
   async callback(transactionId: string | undefined, merchantReference: string | undefined): Promise<{ recorded: string }> {
     if (transactionId !== undefined) {

@@ -3,6 +3,7 @@ import { ConfigService } from '@nestjs/config';
 import { randomUUID } from 'node:crypto';
 import { DinteroAccounts } from 'nestjs-dintero-auth';
 import { firstValueFrom } from 'rxjs';
+import { publicUrl } from '../dintero/public-url.js';
 import { amountMismatch, SESSION_HEADERS, sessionRequest } from '../payments/checkout-session.js';
 import type { DinteroTransaction } from '../payments/dintero-transaction.js';
 import type { CreatePaymentDto } from '../payments/dto/create-payment.dto.js';
@@ -23,7 +24,7 @@ export class PlatformPayments {
     private readonly merchants: MerchantDirectory,
     config: ConfigService,
   ) {
-    this.publicUrl = (config.get<string>('PUBLIC_URL') ?? `http://localhost:${config.get<string>('PORT') ?? '3000'}`).replace(/\/+$/, '');
+    this.publicUrl = publicUrl((name) => config.get<string>(name));
   }
 
   async create(
