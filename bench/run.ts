@@ -17,6 +17,7 @@ const SCENARIOS = [
   { file: 'accounts.bench.js', result: 'accounts', args: ['--expose-gc'] },
   { file: 'outage-recovery.bench.js', result: 'outage-recovery' },
   { file: 'slow-endpoint.bench.js', result: 'slow-endpoint' },
+  { file: 'inbound.bench.js', result: 'inbound' },
 ];
 const only = process.argv.slice(2);
 
