@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { SignatureConfig } from '../options/dintero-auth.config.js';
 import type { DinteroTokenStore } from '../store/dintero-token.store.js';
 import type { Clock } from '../token/clock.js';
@@ -39,8 +40,10 @@ export class DinteroInboundVerifier {
       publicUrl: this.config.publicUrl,
       now: () => this.clock.wallNow(),
     });
-    // A signature stays acceptable while now is within the tolerance of its time: twice the tolerance at most.
-    const held = await this.store.claim(this.key('callback', checked.replayKey), DONE, 2 * this.config.toleranceMs);
+    // The store keeps a digest of the signature, not the signature. A signature stays acceptable
+    // while now is within the tolerance of its time: twice the tolerance at most.
+    const replayKey = createHash('sha256').update(checked.signature).digest('hex');
+    const held = await this.store.claim(this.key('callback', replayKey), DONE, 2 * this.config.toleranceMs);
     if (held !== undefined) throw refused('replayed', 'this signed callback was received before');
     return { accountId: checked.accountId, timestamp: checked.timestamp };
   }

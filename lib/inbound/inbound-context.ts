@@ -35,8 +35,7 @@ export function inboundRequest(context: ExecutionContext): { http: GuardedReques
  * in `DinteroAccounts`. Unknown accounts are refused like a bad signature.
  */
 export async function verifierFor(moduleRef: ModuleRef, accountId: string | undefined): Promise<DinteroInboundVerifier> {
-  const own = lookup(moduleRef, DinteroInboundVerifier);
-  const accounts = lookup(moduleRef, DinteroAccounts);
+  const { own, accounts } = providersOf(moduleRef);
   if (own && (!accounts || accountId === undefined || accountId === own.accountId)) return own;
   if (!accounts) throw refused('unconfigured', 'neither DinteroAuthModule nor DinteroAccountsModule is imported');
   if (!isAccountId(accountId)) throw refused('malformed', 'the request names no Dintero account');
@@ -45,6 +44,26 @@ export async function verifierFor(moduleRef: ModuleRef, accountId: string | unde
   } catch (error) {
     throw refused('mismatch', `no verifier for the account (${isDinteroAuthError(error) ? error.code : 'failure'})`);
   }
+}
+
+interface InboundProviders {
+  readonly own: DinteroInboundVerifier | undefined;
+  readonly accounts: DinteroAccounts | undefined;
+}
+
+/**
+ * Looked up once per ModuleRef: Nest fixes what a ModuleRef finds at its first lookup anyway, and
+ * a lookup that finds nothing throws, which cost as much as the signature check, on every request.
+ */
+const providers = new WeakMap<ModuleRef, InboundProviders>();
+
+function providersOf(moduleRef: ModuleRef): InboundProviders {
+  let found = providers.get(moduleRef);
+  if (!found) {
+    found = { own: lookup(moduleRef, DinteroInboundVerifier), accounts: lookup(moduleRef, DinteroAccounts) };
+    providers.set(moduleRef, found);
+  }
+  return found;
 }
 
 function lookup<T>(moduleRef: ModuleRef, token: abstract new (...args: never[]) => T): T | undefined {

@@ -1,4 +1,4 @@
-import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac, timingSafeEqual } from 'node:crypto';
 import { isAccountId } from '../options/account-id.js';
 import { systemClock } from '../token/clock.js';
 import { type DinteroInboundRequest, readHeader, readSecrets, refused } from './inbound-request.js';
@@ -28,10 +28,10 @@ export interface DinteroVerifiedCallback {
   readonly timestamp: Date;
 }
 
-/** The verified callback, with what identifies its signature for the replay check. @internal */
+/** The verified callback, with its signature for the replay check. @internal */
 export interface CheckedCallback extends DinteroVerifiedCallback {
-  /** A digest of the signature: the same callback sent twice has the same one. */
-  readonly replayKey: string;
+  /** The signature's bytes: the same callback sent twice has the same ones. */
+  readonly signature: Buffer;
 }
 
 export const DEFAULT_TOLERANCE_SECONDS = 300;
@@ -50,7 +50,7 @@ export function verifyDinteroCallback(request: DinteroInboundRequest, options: D
   return { accountId, timestamp };
 }
 
-/** {@link verifyDinteroCallback}, with the replay key. @internal */
+/** {@link verifyDinteroCallback}, with the signature for the replay check. @internal */
 export function checkCallback(request: DinteroInboundRequest, options: DinteroCallbackVerifyOptions): CheckedCallback {
   const secrets = readSecrets(options.secrets, 'callback signature');
   const header = readHeader(request, HEADER);
@@ -68,7 +68,7 @@ export function checkCallback(request: DinteroInboundRequest, options: DinteroCa
   const given = Buffer.from(signature, 'hex');
   const matches = secrets.some((secret) => timingSafeEqual(createHmac('sha256', secret).update(text).digest(), given));
   if (!matches) throw refused('mismatch', 'the signature does not match this request with any configured secret');
-  return { accountId, timestamp: new Date(signedAtMs), replayKey: createHash('sha256').update(given).digest('hex') };
+  return { accountId, timestamp: new Date(signedAtMs), signature: given };
 }
 
 /** `t=<unix seconds>,v0-hmac-sha256=<hex>`: each part once; parts of other schemes are ignored. */
