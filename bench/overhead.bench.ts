@@ -15,12 +15,12 @@ import { percentile, round } from './support/stats.js';
 import { STUB_PATH, TwinClients } from './support/twin-clients.js';
 
 const ROUNDS = Number(process.env.BENCH_OVERHEAD_ROUNDS ?? 6);
-const CALLS = Number(process.env.BENCH_OVERHEAD_CALLS ?? 16_000);
+const CALLS = Number(process.env.BENCH_OVERHEAD_CALLS ?? 10_000);
 // A stub call costs a tenth of a network call: more of them for the same measuring time.
 const STUB_CALLS = CALLS * 4;
 // Short slices (200 network calls, about 60 ms of CPU): the load of other processes changes
 // more slowly than the sides take turns. Slices of 1,000 calls left rounds 0.92-1.07 apart.
-const SLICES = 80;
+const SLICES = 50;
 const WARM_UP_CALLS = 3_000;
 const CONCURRENCY = 16;
 const TARGET = 0.95;
