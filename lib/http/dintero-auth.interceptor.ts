@@ -6,6 +6,7 @@ import axios, {
   type InternalAxiosRequestConfig,
 } from 'axios';
 import type { AxiosInstanceLike } from './axios-instance-like.js';
+import { hasAuthorization, putAuthorization } from './authorization-header.js';
 import type { DinteroAuthConfig } from '../options/dintero-auth.config.js';
 import type { DinteroAccessToken } from '../token/access-token.js';
 import type { Clock } from '../token/clock.js';
@@ -53,6 +54,9 @@ export class DinteroAuthInterceptor {
   private readonly attached = new WeakMap<AxiosInstance, () => void>();
   private readonly detachers = new Set<() => void>();
   private readonly waited = new SlicedDispatch();
+  // The header value of the token held last: built once per token, not per call.
+  private bearerToken: DinteroAccessToken | undefined;
+  private bearer = '';
 
   /** @internal Made by `createDinteroClient`; `agents` carry every request that gets the token. */
   constructor(
@@ -121,7 +125,7 @@ export class DinteroAuthInterceptor {
     const call: BoundCall = { config, next, origin: target.origin, trail: { origin: target.origin }, deadline: undefined };
     config.beforeRedirect = guardRedirects(call.trail, config.beforeRedirect);
     // A request that says who it is by itself (its own header, `auth`, user:pass in the URL) is left alone.
-    if (config.headers.has('Authorization') || config.auth !== undefined || target.hasUserInfo) return this.exchange(call, options);
+    if (hasAuthorization(config.headers) || config.auth !== undefined || target.hasUserInfo) return this.exchange(call, options);
     // The usual case needs no promise; otherwise wait for the shared fetch. No token, no
     // request: the caller gets the typed token error, and Dintero gets nothing.
     const held = this.tokens.peekToken();
@@ -145,8 +149,16 @@ export class DinteroAuthInterceptor {
   }
 
   private dispatch(call: BoundCall, token: DinteroAccessToken | undefined): Promise<AxiosResponse> {
-    if (token) call.config.headers.set('Authorization', `Bearer ${token.accessToken}`);
+    if (token) putAuthorization(call.config.headers, this.bearerOf(token));
     return call.next(call.config);
+  }
+
+  private bearerOf(token: DinteroAccessToken): string {
+    if (token !== this.bearerToken) {
+      this.bearerToken = token;
+      this.bearer = `Bearer ${token.accessToken}`;
+    }
+    return this.bearer;
   }
 
   private answered(call: BoundCall, response: AxiosResponse): AxiosResponse {

@@ -1,6 +1,7 @@
 import { PassThrough, Readable, pipeline } from 'node:stream';
 import { inspect } from 'node:util';
 import type { AxiosError, AxiosResponse, InternalAxiosRequestConfig } from 'axios';
+import { removeAuthorization } from './authorization-header.js';
 
 /**
  * Stands in for the Node `ClientRequest` on errors and responses: that object keeps the raw
@@ -21,10 +22,10 @@ export class RedactedRequest {
   }
 }
 
-/** Removes credentials from a request config in place: the Authorization header and `auth`. */
+/** Removes credentials from a request config in place: the Authorization header (every spelling) and `auth`. */
 function redactConfig(config: InternalAxiosRequestConfig | undefined): void {
   if (!config) return;
-  config.headers?.delete?.('Authorization');
+  if (config.headers) removeAuthorization(config.headers);
   if (config.auth) config.auth = { username: config.auth.username, password: '<redacted>' };
 }
 

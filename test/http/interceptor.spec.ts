@@ -93,6 +93,17 @@ describe('DinteroHttpService', () => {
     expect(fake.tokenRequestCount).toBe(0);
   });
 
+  it('an Authorization of its own in any spelling is left alone; one set to undefined is no header, and the token goes out once', async () => {
+    const { http, tokens } = await start();
+    await firstValueFrom(http.get('/sessions/T12345678.x', { headers: { authorization: 'Bearer mine' } })).catch(() => undefined);
+    expect(fake.tokenRequestCount).toBe(0);
+    await firstValueFrom(http.post('/sessions-profile', sessionBody(), { headers: { AUTHORIZATION: undefined } }));
+    expect(fake.apiRequests.map((request) => request.headers.authorization)).toEqual([
+      'Bearer mine',
+      `Bearer ${tokens.peekToken()!.accessToken}`,
+    ]);
+  });
+
   it('leaves a request with its own `auth` alone, and spends no token on it', async () => {
     const { http } = await start();
     const error = (await firstValueFrom(http.get('/sessions/T12345678.x', { auth: { username: 'u', password: 'p' } })).catch(
