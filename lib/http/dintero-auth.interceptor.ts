@@ -12,6 +12,7 @@ import type { DinteroAccessToken } from '../token/access-token.js';
 import type { Clock } from '../token/clock.js';
 import type { DinteroTokenService } from '../token/dintero-token.service.js';
 import { CallDeadline } from './call-deadline.js';
+import { DeadlineQueue } from './deadline-queue.js';
 import type { DinteroAgents } from './dintero-agents.js';
 import { redactAxiosError, redactResponse } from './redact-axios.js';
 import { guardRedirects, type RedirectTrail } from './redirect-guard.js';
@@ -97,9 +98,10 @@ export class DinteroAuthInterceptor {
     const original = instance.defaults.adapter;
     let active = true;
     let next: AxiosAdapter | undefined;
+    const deadlines = options.deadlineMs === undefined ? undefined : new DeadlineQueue(this.clock, options.deadlineMs);
     const adapter: AxiosAdapter = (config) => {
       next ??= resolveAdapter(original, config);
-      return active ? this.send(config, next, options) : next(config);
+      return active ? this.send(config, next, deadlines) : next(config);
     };
     instance.defaults.adapter = adapter;
     const detach = () => {
@@ -115,26 +117,26 @@ export class DinteroAuthInterceptor {
   }
 
   /** The last hop of a request: everything the app does to it has been done. */
-  private send(config: InternalAxiosRequestConfig, next: AxiosAdapter, options: ProtectOptions): Promise<AxiosResponse> {
+  private send(config: InternalAxiosRequestConfig, next: AxiosAdapter, deadlines: DeadlineQueue | undefined): Promise<AxiosResponse> {
     const target = requestTarget(config);
     if (target === undefined || !this.config.allowedOrigins.has(target.origin)) return next(config);
     // Older axios sends an https request to an http proxy in clear text, head and all.
     config.proxy = false;
     config.httpAgent ??= this.agents.http;
     config.httpsAgent ??= this.agents.https;
-    const call: BoundCall = { config, next, origin: target.origin, trail: { origin: target.origin }, deadline: undefined };
-    config.beforeRedirect = guardRedirects(call.trail, config.beforeRedirect);
+    const call: BoundCall = { config, next, sentTo: target.origin, origin: target.origin, deadline: undefined };
+    config.beforeRedirect = guardRedirects(call, config.beforeRedirect);
     // A request that says who it is by itself (its own header, `auth`, user:pass in the URL) is left alone.
-    if (hasAuthorization(config.headers) || config.auth !== undefined || target.hasUserInfo) return this.exchange(call, options);
+    if (hasAuthorization(config.headers) || config.auth !== undefined || target.hasUserInfo) return this.exchange(call, deadlines);
     // The usual case needs no promise; otherwise wait for the shared fetch. No token, no
     // request: the caller gets the typed token error, and Dintero gets nothing.
     const held = this.tokens.peekToken();
-    if (held) return this.exchange(call, options, held);
-    return this.tokens.getToken().then((token) => this.waited.run(() => this.exchange(call, options, token)));
+    if (held) return this.exchange(call, deadlines, held);
+    return this.tokens.getToken().then((token) => this.waited.run(() => this.exchange(call, deadlines, token)));
   }
 
-  private exchange(call: BoundCall, options: ProtectOptions, token?: DinteroAccessToken): Promise<AxiosResponse> {
-    if (options.deadlineMs !== undefined) call.deadline = new CallDeadline(call.config, this.clock, options.deadlineMs);
+  private exchange(call: BoundCall, deadlines: DeadlineQueue | undefined, token?: DinteroAccessToken): Promise<AxiosResponse> {
+    if (deadlines) call.deadline = new CallDeadline(call.config, deadlines);
     let sent: Promise<AxiosResponse>;
     try {
       sent = this.dispatch(call, token);
@@ -173,7 +175,7 @@ export class DinteroAuthInterceptor {
   /** A 401 on a request that carried our token: resend once, or hand it back (see judgeUnauthorized). */
   private async afterUnauthorized(call: BoundCall, sent: DinteroAccessToken, error: unknown): Promise<AxiosResponse> {
     const verdict = judgeUnauthorized({
-      answeredByAllowedOrigin: this.config.allowedOrigins.has(call.trail.origin),
+      answeredByAllowedOrigin: this.config.allowedOrigins.has(call.origin),
       canResend: isReplayable(call.config.data),
       sentIsCurrent: this.tokens.peekToken()?.matches(sent) ?? false,
       sentAgeMs: this.clock.now() - sent.timeline.sentAt,
@@ -182,7 +184,7 @@ export class DinteroAuthInterceptor {
     if (verdict === 'invalidate') this.tokens.invalidate(sent);
     try {
       const successor = await this.tokens.getToken();
-      call.trail.origin = call.origin;
+      call.origin = call.sentTo;
       return this.answered(call, await this.dispatch(call, successor));
     } catch (resent: unknown) {
       return this.failed(call, resent);
@@ -190,13 +192,11 @@ export class DinteroAuthInterceptor {
   }
 }
 
-/** One request on its way to an allowed origin. */
-interface BoundCall {
+/** One request on its way to an allowed origin; `origin` is where it went last (redirects). */
+interface BoundCall extends RedirectTrail {
   readonly config: InternalAxiosRequestConfig;
   readonly next: AxiosAdapter;
   /** Where it was sent first. */
-  readonly origin: string;
-  /** Where it went last (redirects). */
-  readonly trail: RedirectTrail;
+  readonly sentTo: string;
   deadline: CallDeadline | undefined;
 }
