@@ -23,13 +23,27 @@ export function hasAuthorization(headers: object): boolean {
   return false;
 }
 
-/** Puts `value` under one spelling, on headers without an `Authorization` of their own. */
+/**
+ * Puts `value` on headers without an `Authorization` of their own. Another spelling may still
+ * hold undefined: axios' adapters merge spellings as they send (`normalize()`), keeping the value
+ * under the first, and {@link removeAuthorization} finds it there too.
+ */
 export function putAuthorization(headers: object, value: string): void {
-  removeAuthorization(headers); // spellings left holding undefined
   (headers as Headers).Authorization = value;
 }
 
-/** Removes every spelling, from `AxiosHeaders` and plain objects alike. */
-export function removeAuthorization(headers: object): void {
-  for (const name of Object.keys(headers)) if (isAuthorization(name)) delete (headers as Headers)[name];
+/**
+ * Removes every spelling that holds a value, from `AxiosHeaders` and plain objects alike. With
+ * `put`, the value {@link putAuthorization} put, the usual case is quick: found where it was
+ * put (and, by then, only there), it is set to undefined, which axios, like JSON, leaves out.
+ * Deleting the property would turn the header object into a slow dictionary, the most
+ * expensive step of redaction.
+ */
+export function removeAuthorization(headers: object, put?: string): void {
+  const named = headers as Headers;
+  if (put !== undefined && named.Authorization === put) {
+    named.Authorization = undefined;
+    return;
+  }
+  for (const name of Object.keys(headers)) if (isAuthorization(name) && named[name] !== undefined) delete named[name];
 }

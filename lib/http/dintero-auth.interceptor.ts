@@ -124,7 +124,7 @@ export class DinteroAuthInterceptor {
     config.proxy = false;
     config.httpAgent ??= this.agents.http;
     config.httpsAgent ??= this.agents.https;
-    const call: BoundCall = { config, next, sentTo: target.origin, origin: target.origin, deadline: undefined };
+    const call: BoundCall = { config, next, sentTo: target.origin, origin: target.origin, deadline: undefined, bearer: undefined };
     config.beforeRedirect = guardRedirects(call, config.beforeRedirect);
     // A request that says who it is by itself (its own header, `auth`, user:pass in the URL) is left alone.
     if (hasAuthorization(config.headers) || config.auth !== undefined || target.hasUserInfo) return this.exchange(call, deadlines);
@@ -151,7 +151,7 @@ export class DinteroAuthInterceptor {
   }
 
   private dispatch(call: BoundCall, token: DinteroAccessToken | undefined): Promise<AxiosResponse> {
-    if (token) putAuthorization(call.config.headers, this.bearerOf(token));
+    if (token) putAuthorization(call.config.headers, (call.bearer = this.bearerOf(token)));
     return call.next(call.config);
   }
 
@@ -164,12 +164,12 @@ export class DinteroAuthInterceptor {
   }
 
   private answered(call: BoundCall, response: AxiosResponse): AxiosResponse {
-    return redactResponse(call.deadline ? call.deadline.settle(response) : response);
+    return redactResponse(call.deadline ? call.deadline.settle(response) : response, call.bearer);
   }
 
   private failed(call: BoundCall, error: unknown): never {
     const surfaced = call.deadline ? call.deadline.fail(error) : error;
-    throw axios.isAxiosError(surfaced) ? redactAxiosError(surfaced) : surfaced;
+    throw axios.isAxiosError(surfaced) ? redactAxiosError(surfaced, call.bearer) : surfaced;
   }
 
   /** A 401 on a request that carried our token: resend once, or hand it back (see judgeUnauthorized). */
@@ -199,4 +199,6 @@ interface BoundCall extends RedirectTrail {
   /** Where it was sent first. */
   readonly sentTo: string;
   deadline: CallDeadline | undefined;
+  /** The header value it carries, once the token is on it. */
+  bearer: string | undefined;
 }

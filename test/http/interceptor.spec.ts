@@ -169,8 +169,9 @@ describe('401 handling', () => {
     expect((await tokens.getToken()).accessToken).not.toBe(revoked.accessToken);
   });
 
-  it('a second 401 goes back to the caller as it is', async () => {
-    const { http } = await startWithAgedToken();
+  it('a second 401 goes back to the caller as it is, holding neither token', async () => {
+    const { http, tokens } = await startWithAgedToken();
+    const first = (await tokens.getToken()).accessToken;
     fake.injectApiFault(401, 2, 'unauthorized', 'No');
     const error = (await firstValueFrom(http.get('/sessions/T12345678.x')).catch((caught: unknown) => caught)) as AxiosError;
     expect(axios.isAxiosError(error)).toBe(true);
@@ -178,6 +179,11 @@ describe('401 handling', () => {
     expect(error.response?.data).toEqual({ error: { code: 'unauthorized', message: 'No' } });
     expect(fake.apiRequests).toHaveLength(2);
     expect(fake.tokenRequestCount).toBe(2);
+    const second = (await tokens.getToken()).accessToken;
+    expect(fake.apiRequests.map((request) => request.headers.authorization)).toEqual([`Bearer ${first}`, `Bearer ${second}`]);
+    const printed = [inspect(error, { depth: Infinity, showHidden: true }), JSON.stringify(error)].join('\n');
+    expect(printed).not.toContain(first);
+    expect(printed).not.toContain(second);
   });
 
   it('a token younger than the minimum age is not blamed: the 401 goes back, and no token is fetched', async () => {
