@@ -12,6 +12,8 @@ const SCENARIOS = [
   { file: 'cold-start.bench.js', result: 'cold-start' },
   { file: 'steady-load.bench.js', result: 'steady-load' },
   { file: 'overhead.bench.js', result: 'overhead' },
+  { file: 'overhead-profile.bench.js', result: 'overhead-profile' },
+  { file: 'sequential.bench.js', result: 'sequential' },
   { file: 'memory.bench.js', result: 'memory', args: ['--expose-gc'] },
   { file: 'replicas.bench.js', result: 'replicas' },
   { file: 'burst.bench.js', result: 'burst' },

@@ -1,6 +1,6 @@
 import { Readable, finished } from 'node:stream';
 import { AxiosError, type AxiosResponse, type InternalAxiosRequestConfig } from 'axios';
-import type { Clock, TimerHandle } from '../token/clock.js';
+import type { DeadlineQueue, QueuedDeadline } from './deadline-queue.js';
 
 type Listener = (reason: unknown) => void;
 
@@ -20,9 +20,16 @@ interface CancelTokenLike {
 class DeadlineToken implements CancelTokenLike {
   reason: AxiosError | undefined;
   private listeners: Listener[] = [];
+  // Only a call with a token of the app's own needs to hear from it.
+  private readonly onAppCancel: Listener | undefined;
 
   constructor(private readonly appToken: CancelTokenLike | undefined) {
-    appToken?.subscribe(this.onAppCancel);
+    if (!appToken) return;
+    this.onAppCancel = (reason) => {
+      this.reason ??= reason as AxiosError;
+      for (const listener of this.listeners.splice(0)) listener(reason);
+    };
+    appToken.subscribe(this.onAppCancel);
   }
 
   cancel(reason: AxiosError): void {
@@ -54,13 +61,8 @@ class DeadlineToken implements CancelTokenLike {
   }
 
   detach(): void {
-    this.appToken?.unsubscribe(this.onAppCancel);
+    if (this.onAppCancel) this.appToken!.unsubscribe(this.onAppCancel);
   }
-
-  private readonly onAppCancel: Listener = (reason) => {
-    this.reason ??= reason as AxiosError;
-    for (const listener of this.listeners.splice(0)) listener(reason);
-  };
 }
 
 /**
@@ -68,23 +70,27 @@ class DeadlineToken implements CancelTokenLike {
  * does. axios' own `timeout` only fires when the socket stays idle, so a server that trickles
  * a byte now and then would hold the call forever. A streamed body stays under the same
  * deadline until it ends. The error is axios' own timeout shape, so apps that check for it
- * keep working.
+ * keep working. The instance's {@link DeadlineQueue} keeps the time.
  */
-export class CallDeadline {
+export class CallDeadline implements QueuedDeadline {
+  readonly dueAt: number;
+  ended = false;
   private readonly token: DeadlineToken;
   private readonly appToken: CancelTokenLike | undefined;
-  private readonly timer: TimerHandle;
+  // Let go of once the call ends: the queue may list an ended deadline a while longer.
+  private config: InternalAxiosRequestConfig | undefined;
   private body: Readable | undefined;
 
   constructor(
-    private readonly config: InternalAxiosRequestConfig,
-    private readonly clock: Clock,
-    private readonly deadlineMs: number,
+    config: InternalAxiosRequestConfig,
+    private readonly queue: DeadlineQueue,
   ) {
+    this.config = config;
+    this.dueAt = queue.dueAtFromNow();
     this.appToken = config.cancelToken;
     this.token = new DeadlineToken(this.appToken);
     config.cancelToken = this.token as unknown as InternalAxiosRequestConfig['cancelToken'];
-    this.timer = clock.setTimer(() => this.expire(), deadlineMs);
+    queue.add(this);
   }
 
   /** An answer arrived: the deadline ends with it, or with its streamed body. */
@@ -105,9 +111,11 @@ export class CallDeadline {
     return this.token.reason && this.token.reason !== this.appToken?.reason ? this.token.reason : error;
   }
 
-  private expire(): void {
+  /** The deadline is reached. */
+  expire(): void {
+    if (this.ended) return;
     const error = new AxiosError(
-      `timeout of ${this.deadlineMs}ms exceeded (total deadline of the call)`,
+      `timeout of ${this.queue.deadlineMs}ms exceeded (total deadline of the call)`,
       AxiosError.ECONNABORTED,
       this.config,
     );
@@ -117,9 +125,13 @@ export class CallDeadline {
   }
 
   private release(): void {
-    this.clock.clearTimer(this.timer);
+    if (this.ended) return;
+    this.ended = true;
     this.token.detach();
     // A retry of the same config (axios-retry and the like) must not inherit a spent deadline.
-    this.config.cancelToken = this.appToken as InternalAxiosRequestConfig['cancelToken'];
+    this.config!.cancelToken = this.appToken as InternalAxiosRequestConfig['cancelToken'];
+    this.config = undefined;
+    this.body = undefined;
+    this.queue.ended();
   }
 }

@@ -6,11 +6,13 @@ import axios, {
   type InternalAxiosRequestConfig,
 } from 'axios';
 import type { AxiosInstanceLike } from './axios-instance-like.js';
+import { hasAuthorization, putAuthorization } from './authorization-header.js';
 import type { DinteroAuthConfig } from '../options/dintero-auth.config.js';
 import type { DinteroAccessToken } from '../token/access-token.js';
 import type { Clock } from '../token/clock.js';
 import type { DinteroTokenService } from '../token/dintero-token.service.js';
 import { CallDeadline } from './call-deadline.js';
+import { DeadlineQueue } from './deadline-queue.js';
 import type { DinteroAgents } from './dintero-agents.js';
 import { redactAxiosError, redactResponse } from './redact-axios.js';
 import { guardRedirects, type RedirectTrail } from './redirect-guard.js';
@@ -53,6 +55,9 @@ export class DinteroAuthInterceptor {
   private readonly attached = new WeakMap<AxiosInstance, () => void>();
   private readonly detachers = new Set<() => void>();
   private readonly waited = new SlicedDispatch();
+  // The header value of the token held last: built once per token, not per call.
+  private bearerToken: DinteroAccessToken | undefined;
+  private bearer = '';
 
   /** @internal Made by `createDinteroClient`; `agents` carry every request that gets the token. */
   constructor(
@@ -93,9 +98,10 @@ export class DinteroAuthInterceptor {
     const original = instance.defaults.adapter;
     let active = true;
     let next: AxiosAdapter | undefined;
+    const deadlines = options.deadlineMs === undefined ? undefined : new DeadlineQueue(this.clock, options.deadlineMs);
     const adapter: AxiosAdapter = (config) => {
       next ??= resolveAdapter(original, config);
-      return active ? this.send(config, next, options) : next(config);
+      return active ? this.send(config, next, deadlines) : next(config);
     };
     instance.defaults.adapter = adapter;
     const detach = () => {
@@ -111,26 +117,26 @@ export class DinteroAuthInterceptor {
   }
 
   /** The last hop of a request: everything the app does to it has been done. */
-  private send(config: InternalAxiosRequestConfig, next: AxiosAdapter, options: ProtectOptions): Promise<AxiosResponse> {
+  private send(config: InternalAxiosRequestConfig, next: AxiosAdapter, deadlines: DeadlineQueue | undefined): Promise<AxiosResponse> {
     const target = requestTarget(config);
     if (target === undefined || !this.config.allowedOrigins.has(target.origin)) return next(config);
     // Older axios sends an https request to an http proxy in clear text, head and all.
     config.proxy = false;
     config.httpAgent ??= this.agents.http;
     config.httpsAgent ??= this.agents.https;
-    const call: BoundCall = { config, next, origin: target.origin, trail: { origin: target.origin }, deadline: undefined };
-    config.beforeRedirect = guardRedirects(call.trail, config.beforeRedirect);
+    const call: BoundCall = { config, next, sentTo: target.origin, origin: target.origin, deadline: undefined, bearer: undefined };
+    config.beforeRedirect = guardRedirects(call, config.beforeRedirect);
     // A request that says who it is by itself (its own header, `auth`, user:pass in the URL) is left alone.
-    if (config.headers.has('Authorization') || config.auth !== undefined || target.hasUserInfo) return this.exchange(call, options);
+    if (hasAuthorization(config.headers) || config.auth !== undefined || target.hasUserInfo) return this.exchange(call, deadlines);
     // The usual case needs no promise; otherwise wait for the shared fetch. No token, no
     // request: the caller gets the typed token error, and Dintero gets nothing.
     const held = this.tokens.peekToken();
-    if (held) return this.exchange(call, options, held);
-    return this.tokens.getToken().then((token) => this.waited.run(() => this.exchange(call, options, token)));
+    if (held) return this.exchange(call, deadlines, held);
+    return this.tokens.getToken().then((token) => this.waited.run(() => this.exchange(call, deadlines, token)));
   }
 
-  private exchange(call: BoundCall, options: ProtectOptions, token?: DinteroAccessToken): Promise<AxiosResponse> {
-    if (options.deadlineMs !== undefined) call.deadline = new CallDeadline(call.config, this.clock, options.deadlineMs);
+  private exchange(call: BoundCall, deadlines: DeadlineQueue | undefined, token?: DinteroAccessToken): Promise<AxiosResponse> {
+    if (deadlines) call.deadline = new CallDeadline(call.config, deadlines);
     let sent: Promise<AxiosResponse>;
     try {
       sent = this.dispatch(call, token);
@@ -145,23 +151,31 @@ export class DinteroAuthInterceptor {
   }
 
   private dispatch(call: BoundCall, token: DinteroAccessToken | undefined): Promise<AxiosResponse> {
-    if (token) call.config.headers.set('Authorization', `Bearer ${token.accessToken}`);
+    if (token) putAuthorization(call.config.headers, (call.bearer = this.bearerOf(token)));
     return call.next(call.config);
   }
 
+  private bearerOf(token: DinteroAccessToken): string {
+    if (token !== this.bearerToken) {
+      this.bearerToken = token;
+      this.bearer = `Bearer ${token.accessToken}`;
+    }
+    return this.bearer;
+  }
+
   private answered(call: BoundCall, response: AxiosResponse): AxiosResponse {
-    return redactResponse(call.deadline ? call.deadline.settle(response) : response);
+    return redactResponse(call.deadline ? call.deadline.settle(response) : response, call.bearer);
   }
 
   private failed(call: BoundCall, error: unknown): never {
     const surfaced = call.deadline ? call.deadline.fail(error) : error;
-    throw axios.isAxiosError(surfaced) ? redactAxiosError(surfaced) : surfaced;
+    throw axios.isAxiosError(surfaced) ? redactAxiosError(surfaced, call.bearer) : surfaced;
   }
 
   /** A 401 on a request that carried our token: resend once, or hand it back (see judgeUnauthorized). */
   private async afterUnauthorized(call: BoundCall, sent: DinteroAccessToken, error: unknown): Promise<AxiosResponse> {
     const verdict = judgeUnauthorized({
-      answeredByAllowedOrigin: this.config.allowedOrigins.has(call.trail.origin),
+      answeredByAllowedOrigin: this.config.allowedOrigins.has(call.origin),
       canResend: isReplayable(call.config.data),
       sentIsCurrent: this.tokens.peekToken()?.matches(sent) ?? false,
       sentAgeMs: this.clock.now() - sent.timeline.sentAt,
@@ -170,7 +184,7 @@ export class DinteroAuthInterceptor {
     if (verdict === 'invalidate') this.tokens.invalidate(sent);
     try {
       const successor = await this.tokens.getToken();
-      call.trail.origin = call.origin;
+      call.origin = call.sentTo;
       return this.answered(call, await this.dispatch(call, successor));
     } catch (resent: unknown) {
       return this.failed(call, resent);
@@ -178,13 +192,13 @@ export class DinteroAuthInterceptor {
   }
 }
 
-/** One request on its way to an allowed origin. */
-interface BoundCall {
+/** One request on its way to an allowed origin; `origin` is where it went last (redirects). */
+interface BoundCall extends RedirectTrail {
   readonly config: InternalAxiosRequestConfig;
   readonly next: AxiosAdapter;
   /** Where it was sent first. */
-  readonly origin: string;
-  /** Where it went last (redirects). */
-  readonly trail: RedirectTrail;
+  readonly sentTo: string;
   deadline: CallDeadline | undefined;
+  /** The header value it carries, once the token is on it. */
+  bearer: string | undefined;
 }

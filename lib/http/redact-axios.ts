@@ -1,6 +1,7 @@
 import { PassThrough, Readable, pipeline } from 'node:stream';
 import { inspect } from 'node:util';
 import type { AxiosError, AxiosResponse, InternalAxiosRequestConfig } from 'axios';
+import { removeAuthorization } from './authorization-header.js';
 
 /**
  * Stands in for the Node `ClientRequest` on errors and responses: that object keeps the raw
@@ -21,10 +22,13 @@ export class RedactedRequest {
   }
 }
 
-/** Removes credentials from a request config in place: the Authorization header and `auth`. */
-function redactConfig(config: InternalAxiosRequestConfig | undefined): void {
+/**
+ * Removes credentials from a request config in place: the Authorization header (every spelling)
+ * and `auth`. `bearer`: the value the attach point put there, if it did.
+ */
+function redactConfig(config: InternalAxiosRequestConfig | undefined, bearer: string | undefined): void {
   if (!config) return;
-  config.headers?.delete?.('Authorization');
+  if (config.headers) removeAuthorization(config.headers, bearer);
   if (config.auth) config.auth = { username: config.auth.username, password: '<redacted>' };
 }
 
@@ -33,10 +37,10 @@ function summarize(request: unknown, config: InternalAxiosRequestConfig | undefi
   return new RedactedRequest(config?.method?.toUpperCase(), config?.url);
 }
 
-/** Makes a response safe to log: no token in its config, no raw request head. */
-export function redactResponse<T extends AxiosResponse | undefined>(response: T): T {
+/** Makes a response safe to log: no token in its config, no raw request head. `bearer`: see redactConfig. */
+export function redactResponse<T extends AxiosResponse | undefined>(response: T, bearer?: string): T {
   if (!response) return response;
-  redactConfig(response.config);
+  redactConfig(response.config, bearer);
   response.request = summarize(response.request, response.config);
   // A streamed body is the socket's IncomingMessage, which links back to the request head;
   // hand out a plain stream with the same bytes instead.
@@ -48,9 +52,9 @@ export function redactResponse<T extends AxiosResponse | undefined>(response: T)
  * Makes an axios error safe to log while keeping it an `AxiosError` (status, code, response
  * data and headers stay): its config, request and response.request lose every credential.
  */
-export function redactAxiosError<E extends AxiosError>(error: E): E {
-  redactConfig(error.config);
+export function redactAxiosError<E extends AxiosError>(error: E, bearer?: string): E {
+  redactConfig(error.config, bearer);
   error.request = summarize(error.request, error.config);
-  redactResponse(error.response);
+  redactResponse(error.response, bearer);
   return error;
 }

@@ -93,6 +93,17 @@ describe('DinteroHttpService', () => {
     expect(fake.tokenRequestCount).toBe(0);
   });
 
+  it('an Authorization of its own in any spelling is left alone; one set to undefined is no header, and the token goes out once', async () => {
+    const { http, tokens } = await start();
+    await firstValueFrom(http.get('/sessions/T12345678.x', { headers: { authorization: 'Bearer mine' } })).catch(() => undefined);
+    expect(fake.tokenRequestCount).toBe(0);
+    await firstValueFrom(http.post('/sessions-profile', sessionBody(), { headers: { AUTHORIZATION: undefined } }));
+    expect(fake.apiRequests.map((request) => request.headers.authorization)).toEqual([
+      'Bearer mine',
+      `Bearer ${tokens.peekToken()!.accessToken}`,
+    ]);
+  });
+
   it('leaves a request with its own `auth` alone, and spends no token on it', async () => {
     const { http } = await start();
     const error = (await firstValueFrom(http.get('/sessions/T12345678.x', { auth: { username: 'u', password: 'p' } })).catch(
@@ -158,8 +169,9 @@ describe('401 handling', () => {
     expect((await tokens.getToken()).accessToken).not.toBe(revoked.accessToken);
   });
 
-  it('a second 401 goes back to the caller as it is', async () => {
-    const { http } = await startWithAgedToken();
+  it('a second 401 goes back to the caller as it is, holding neither token', async () => {
+    const { http, tokens } = await startWithAgedToken();
+    const first = (await tokens.getToken()).accessToken;
     fake.injectApiFault(401, 2, 'unauthorized', 'No');
     const error = (await firstValueFrom(http.get('/sessions/T12345678.x')).catch((caught: unknown) => caught)) as AxiosError;
     expect(axios.isAxiosError(error)).toBe(true);
@@ -167,6 +179,11 @@ describe('401 handling', () => {
     expect(error.response?.data).toEqual({ error: { code: 'unauthorized', message: 'No' } });
     expect(fake.apiRequests).toHaveLength(2);
     expect(fake.tokenRequestCount).toBe(2);
+    const second = (await tokens.getToken()).accessToken;
+    expect(fake.apiRequests.map((request) => request.headers.authorization)).toEqual([`Bearer ${first}`, `Bearer ${second}`]);
+    const printed = [inspect(error, { depth: Infinity, showHidden: true }), JSON.stringify(error)].join('\n');
+    expect(printed).not.toContain(first);
+    expect(printed).not.toContain(second);
   });
 
   it('a token younger than the minimum age is not blamed: the 401 goes back, and no token is fetched', async () => {

@@ -78,6 +78,17 @@ describe('redactAxiosError', () => {
     const plainHeaders = { headers: { Accept: 'application/json' } } as unknown as InternalAxiosRequestConfig;
     expect(() => redactAxiosError(new AxiosError('boom', 'ECONNRESET', plainHeaders))).not.toThrow();
   });
+
+  it('every spelling of Authorization goes, from AxiosHeaders and from plain header objects', () => {
+    const axiosHeaders = configWith({ headers: new AxiosHeaders({ authorization: BEARER, Accept: 'application/json' }) });
+    const plain = { url: '/v1/x', headers: { AUTHORIZATION: BEARER, authorization: BEARER, Accept: 'application/json' } };
+    for (const config of [axiosHeaders, plain as unknown as InternalAxiosRequestConfig]) {
+      const error = new AxiosError('boom', 'ECONNRESET', config, rawRequest());
+      redactAxiosError(error);
+      expect(everyRendering(error)).not.toContain('eyJ.secret.token');
+      expect(JSON.parse(JSON.stringify(config.headers))).toEqual({ Accept: 'application/json' });
+    }
+  });
 });
 
 describe('redactResponse', () => {
