@@ -92,7 +92,7 @@ describe('line items on capture and refund', () => {
 
   it('an invoice payment captured in full is sent with its lines, which add up to the amount', async () => {
     const { transactionId } = await authorized('collector.invoice');
-    await request(sample.server).post(`/payments/${transactionId}/capture`).send({}).expect(200);
+    await request(sample.server).post(`/payments/${transactionId}/capture`).send({ all: true }).expect(200);
     const [sent] = sentOperations(transactionId, 'capture');
     expect(sent!.amount).toBe(cart.amount);
     expect(sent!.items.map((item: { line_id: string }) => item.line_id)).toEqual(['1', '2', '3']);
@@ -104,7 +104,7 @@ describe('202 Accepted', () => {
   it('is polled until Dintero completes it, and sent once', async () => {
     const { transactionId } = await authorized();
     sample.fake.deferOperations({ completeAfterReads: 2 });
-    const answer = await request(sample.server).post(`/payments/${transactionId}/capture`).send({}).expect(200);
+    const answer = await request(sample.server).post(`/payments/${transactionId}/capture`).send({ all: true }).expect(200);
     expect(answer.body).toMatchObject({ status: 'CAPTURED', captured: 35_700 });
     expect(answer.body.pending).toBeUndefined();
     expect(sentOperations(transactionId, 'capture')).toHaveLength(1);
@@ -113,7 +113,7 @@ describe('202 Accepted', () => {
   it('still running after the polls: answered as pending, never sent again, done once Dintero completes it', async () => {
     const { transactionId } = await authorized();
     sample.fake.deferOperations();
-    const accepted = await request(sample.server).post(`/payments/${transactionId}/capture`).send({}).expect(202);
+    const accepted = await request(sample.server).post(`/payments/${transactionId}/capture`).send({ all: true }).expect(202);
     expect(accepted.body).toMatchObject({
       status: 'AUTHORIZED',
       pending: { operation: 'capture', requestId: expect.any(String) },
@@ -123,7 +123,7 @@ describe('202 Accepted', () => {
     expect(page.text).toContain('Dintero accepted the capture and is still processing it');
     expect(page.text).toContain('<main data-pending="true">');
 
-    const second = await request(sample.server).post(`/payments/${transactionId}/capture`).send({}).expect(409);
+    const second = await request(sample.server).post(`/payments/${transactionId}/capture`).send({ all: true }).expect(409);
     expect(second.body.message).toBe(
       `The capture Dintero accepted (event-request-id ${accepted.body.pending.requestId}) is still pending; it is not sent again`,
     );
@@ -133,7 +133,7 @@ describe('202 Accepted', () => {
     const done = await request(sample.server).get(`/payments/${transactionId}`).expect(200);
     expect(done.body).toMatchObject({ status: 'CAPTURED', allowed: { refund: true } });
     expect(done.body.pending).toBeUndefined();
-    await request(sample.server).post(`/payments/${transactionId}/refund`).send({}).expect(200);
+    await request(sample.server).post(`/payments/${transactionId}/refund`).send({ all: true }).expect(200);
   });
 });
 
@@ -158,8 +158,8 @@ describe('references: a retried operation is recognizable', () => {
   it('a capture that never reached Dintero is sent again with the same reference', async () => {
     const { transactionId, merchantReference } = await authorized();
     sample.fake.dropApiRequests({ path: /\/capture$/ });
-    await request(sample.server).post(`/payments/${transactionId}/capture`).send({}).expect(502);
-    await request(sample.server).post(`/payments/${transactionId}/capture`).send({}).expect(200);
+    await request(sample.server).post(`/payments/${transactionId}/capture`).send({ all: true }).expect(502);
+    await request(sample.server).post(`/payments/${transactionId}/capture`).send({ all: true }).expect(200);
     const sent = sentOperations(transactionId, 'capture');
     expect(sent).toHaveLength(2);
     expect(sent[1]).toEqual(sent[0]);
@@ -169,8 +169,8 @@ describe('references: a retried operation is recognizable', () => {
   it('a double click sends one capture: the second is told another operation is under way', async () => {
     const { transactionId } = await authorized();
     const answers = await Promise.all([
-      request(sample.server).post(`/payments/${transactionId}/capture`).send({}),
-      request(sample.server).post(`/payments/${transactionId}/capture`).send({}),
+      request(sample.server).post(`/payments/${transactionId}/capture`).send({ all: true }),
+      request(sample.server).post(`/payments/${transactionId}/capture`).send({ all: true }),
     ]);
     expect(answers.map((answer) => answer.status).sort()).toEqual([200, 409]);
     expect(answers.find((answer) => answer.status === 409)!.body.message).toBe('Another operation on this payment is under way');
@@ -183,7 +183,7 @@ describe('references: a retried operation is recognizable', () => {
       .post(`/payments/${transactionId}/capture`)
       .send({ lineIds: ['3'] })
       .expect(200);
-    await request(sample.server).post(`/payments/${transactionId}/capture`).send({}).expect(200);
+    await request(sample.server).post(`/payments/${transactionId}/capture`).send({ all: true }).expect(200);
     expect(sentOperations(transactionId, 'capture').map((body) => body.capture_reference as string)).toEqual([
       `${merchantReference}-capture-1`,
       `${merchantReference}-capture-2`,
@@ -199,7 +199,7 @@ describe('void', () => {
     expect(sample.fake.apiRequests.filter((entry) => entry.path.endsWith('/void')).at(-1)!.body).toBe('');
     const again = await request(sample.server).post(`/payments/${transactionId}/void`).expect(409);
     expect(again.body.message).toBe('Cannot void: the payment is AUTHORIZATION_VOIDED');
-    await request(sample.server).post(`/payments/${transactionId}/capture`).send({}).expect(409);
+    await request(sample.server).post(`/payments/${transactionId}/capture`).send({ all: true }).expect(409);
     const page = await request(sample.server).get(`/payments/return?transaction_id=${transactionId}`).expect(200);
     expect(page.text).toContain('<h1>Authorization voided</h1>');
   });

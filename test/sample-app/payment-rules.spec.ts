@@ -73,14 +73,14 @@ describe('choosing lines', () => {
   const state = paymentState(transaction('PARTIALLY_CAPTURED', 6_000));
 
   it('captures what is left by default, whole lines only', () => {
-    expect(planOperation(state, 'capture', {})).toEqual({
+    expect(planOperation(state, 'capture', { all: true })).toEqual({
       amount: 4_000,
       items: [{ line_id: 'b', description: 'Hat', quantity: 1, amount: 4_000 }],
     });
   });
 
   it('refunds only captured lines', () => {
-    expect(planOperation(state, 'refund', {})).toEqual({
+    expect(planOperation(state, 'refund', { all: true })).toEqual({
       amount: 6_000,
       items: [{ line_id: 'a', description: 'Socks', quantity: 2, amount: 6_000 }],
     });

@@ -44,6 +44,12 @@ export class OrderBook {
     return this.orders.get(merchantReference);
   }
 
+  /** The order a transaction belongs to, once a read or callback has told this app. */
+  orderOfTransaction(transactionId: string): Order | undefined {
+    for (const order of this.orders.values()) if (order.transactionId === transactionId) return order;
+    return undefined;
+  }
+
   /** Records what Dintero says of a transaction, on the order it belongs to; the same news twice changes nothing. */
   recordTransaction(transaction: DinteroTransaction): void {
     const order =

@@ -45,10 +45,18 @@ export interface PaymentState {
   lines: LineState[];
 }
 
-/** Which part of the payment to capture or refund: whole lines, by id or by amount. */
+/** Which part of the payment to capture or refund: lines, an amount, or all that is left (`all`). */
 export interface Selection {
   amount?: number;
   lineIds?: string[];
+  all?: true;
+}
+
+/** Why a selection asks for nothing definite (empty, or `all` mixed with more), or undefined. */
+export function selectionProblem(selection: Selection): string | undefined {
+  const named = selection.amount !== undefined || selection.lineIds !== undefined;
+  if (selection.all === true) return named ? 'body: "all" goes alone, without amount or lineIds' : undefined;
+  return named ? undefined : 'body: name the lines (lineIds), an amount, or everything ({"all": true})';
 }
 
 /** A capture or refund as Dintero takes it. */
@@ -130,6 +138,10 @@ export function planOperation(
     const unknown = selection.lineIds.find((id) => !open.some((line) => line.lineId === id));
     if (unknown !== undefined) return { problem: `lineIds: line ${unknown} has nothing left to ${operation}` };
     chosen = open.filter((line) => selection.lineIds!.includes(line.lineId));
+    const left = sum(chosen.map(leftOf));
+    if (selection.amount !== undefined && selection.amount !== left) {
+      return { problem: `amount: ${selection.amount} is not what lineIds ${selection.lineIds.join(', ')} leave to ${operation} (${left})` };
+    }
   } else if (selection.amount !== undefined) {
     let remaining = selection.amount;
     chosen = [];

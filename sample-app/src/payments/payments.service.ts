@@ -1,4 +1,4 @@
-import { BadRequestException, ConflictException, Inject, Injectable, Logger } from '@nestjs/common';
+import { BadRequestException, ConflictException, Inject, Injectable, Logger, NotFoundException } from '@nestjs/common';
 import { AxiosError } from 'axios';
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -6,17 +6,23 @@ import { DinteroTarget } from '../dintero/dintero-target.js';
 import { amountMismatch, callbackUrl, sessionRequest, type SessionUrls } from './checkout-session.js';
 import { DinteroCheckoutClient } from './dintero-checkout.client.js';
 import type { DinteroTransaction } from './dintero-transaction.js';
+import { TRANSACTION_ID } from './transaction-id.pipe.js';
 import type { CreatePaymentDto } from './dto/create-payment.dto.js';
 import { type Order, OrderBook, type PendingOperation } from './order-book.js';
-import { type Operation, operationReference, paymentState, planOperation, refusal, type Selection } from './payment-rules.js';
+import {
+  type Operation,
+  operationReference,
+  paymentState,
+  planOperation,
+  refusal,
+  type Selection,
+  selectionProblem,
+} from './payment-rules.js';
 import { type PaymentSummary, summarize } from './payment-summary.js';
 
 /** How long to wait between reads of a transaction after a 202, in ms; the length bounds the polling. */
 export const OPERATION_POLL_DELAYS_MS = Symbol('OPERATION_POLL_DELAYS_MS');
 export const DEFAULT_OPERATION_POLL_DELAYS_MS: readonly number[] = [250, 500, 1_000, 2_000];
-
-/** Dintero's transaction ids: an account id, a dot, then an opaque part. */
-export const TRANSACTION_ID = /^[PT]\d{3,8}\.[A-Za-z0-9]+$/;
 
 /** The answer to capture, refund and void: the payment, and whether Dintero is still working on it. */
 export interface OperationResult {
@@ -80,16 +86,25 @@ export class PaymentsService {
    * number of times.
    */
   async callback(transactionId: string | undefined, merchantReference: string | undefined): Promise<{ recorded: string }> {
+    if (transactionId !== undefined && !TRANSACTION_ID.test(transactionId))
+      throw new BadRequestException('transaction_id: not a Dintero transaction id');
+    // A read costs a call with this app's token: only for an order this app made, and only for its own transaction.
+    const order =
+      merchantReference !== undefined
+        ? this.book.order(merchantReference)
+        : transactionId !== undefined
+          ? this.book.orderOfTransaction(transactionId)
+          : undefined;
+    if (!order) return { recorded: 'nothing: unknown order' };
     if (transactionId !== undefined) {
-      if (!TRANSACTION_ID.test(transactionId)) throw new BadRequestException('transaction_id: not a Dintero transaction id');
+      if (order.transactionId !== undefined && order.transactionId !== transactionId)
+        throw new NotFoundException(`transaction_id: not the transaction of order ${order.merchantReference}`);
       const transaction = await this.client.transaction(transactionId);
       this.book.recordTransaction(transaction);
       return { recorded: transaction.status };
     }
-    const order = merchantReference === undefined ? undefined : this.book.order(merchantReference);
-    if (!order) return { recorded: 'nothing: unknown order' };
     const session = await this.client.session(order.sessionId);
-    if (session.transaction_id) return this.callback(session.transaction_id, undefined);
+    if (session.transaction_id) return this.callback(session.transaction_id, order.merchantReference);
     if (session.cancelled_at) this.book.recordCancelled(order);
     return { recorded: order.status };
   }
@@ -110,6 +125,8 @@ export class PaymentsService {
   }
 
   private async operate(transactionId: string, operation: Operation, selection: Selection): Promise<OperationResult> {
+    const problem = operation === 'void' ? undefined : selectionProblem(selection);
+    if (problem) throw new BadRequestException(problem);
     if (this.busy.has(transactionId)) throw new ConflictException('Another operation on this payment is under way');
     this.busy.add(transactionId);
     try {

@@ -23,7 +23,11 @@ export interface ReturnOutcome {
 function lineLabel(line: LineState, payment: PaymentSummary): string {
   if (line.refunded > 0) return line.refunded === line.captured ? 'refunded' : 'partly refunded';
   if (line.captured > 0) return line.captured === line.amount ? 'captured' : 'partly captured';
-  return payment.status === 'AUTHORIZATION_VOIDED' ? 'voided' : STATUS_VIEWS[payment.status]?.pending ? 'pending' : 'reserved';
+  return payment.status === 'AUTHORIZATION_VOIDED'
+    ? 'voided'
+    : Object.hasOwn(STATUS_VIEWS, payment.status) && STATUS_VIEWS[payment.status].pending
+      ? 'pending'
+      : 'reserved';
 }
 
 function linesTable(payment: PaymentSummary): string {
@@ -61,9 +65,18 @@ ${pending}
 /** What the payer sees after Dintero sends them back: the outcome, the lines, and what may be done next. */
 export function returnPage(outcome: ReturnOutcome): string {
   const { payment, error } = outcome;
-  const view = payment ? (STATUS_VIEWS[payment.status] ?? { heading: `Payment ${payment.status}`, note: '', pending: false }) : undefined;
+  const view = payment
+    ? Object.hasOwn(STATUS_VIEWS, payment.status)
+      ? STATUS_VIEWS[payment.status]
+      : { heading: `Payment ${payment.status}`, note: '', pending: false }
+    : undefined;
   const heading = view?.heading ?? 'No payment';
-  const message = error && !payment ? (OUTCOMES[error] ?? `Dintero reported: ${error}`) : (outcome.problem ?? view?.note ?? '');
+  const message =
+    error && !payment
+      ? Object.hasOwn(OUTCOMES, error)
+        ? OUTCOMES[error]
+        : `Dintero reported: ${error}`
+      : (outcome.problem ?? view?.note ?? '');
   const polling = Boolean(view?.pending || payment?.pending);
   return `<!doctype html>
 <html lang="en">
