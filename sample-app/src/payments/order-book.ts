@@ -6,8 +6,11 @@ import type { Operation } from './payment-rules.js';
 export interface Order {
   merchantReference: string;
   sessionId: string;
-  status: 'CREATED' | 'CANCELLED' | TransactionStatus;
+  /** `EXPIRED`: created, and not paid before the session's `expires_at`. */
+  status: 'CREATED' | 'CANCELLED' | 'EXPIRED' | TransactionStatus;
   transactionId?: string;
+  /** The session's `expires_at`: after it the payer can no longer pay. */
+  expiresAt?: string;
   updatedAt: string;
 }
 
@@ -17,6 +20,12 @@ export interface PendingOperation {
   readonly body?: { amount: number; items?: DinteroItem[]; capture_reference?: string; refund_reference?: string };
   /** The `event-request-id` of Dintero's 202; absent when the call got no answer. */
   requestId?: string;
+}
+
+/** An operation Dintero accepted (202) and then could not complete. */
+export interface FailedOperation {
+  readonly operation: Operation;
+  readonly message: string;
 }
 
 const MAX_ORDERS = 10_000;
@@ -29,9 +38,16 @@ const MAX_ORDERS = 10_000;
 export class OrderBook {
   private readonly orders = new Map<string, Order>();
   private readonly pending = new Map<string, PendingOperation>();
+  private readonly failures = new Map<string, FailedOperation>();
 
-  created(merchantReference: string, sessionId: string): Order {
-    const order: Order = { merchantReference, sessionId, status: 'CREATED', updatedAt: new Date().toISOString() };
+  created(merchantReference: string, sessionId: string, expiresAt?: string): Order {
+    const order: Order = {
+      merchantReference,
+      sessionId,
+      status: 'CREATED',
+      ...(expiresAt ? { expiresAt } : {}),
+      updatedAt: new Date().toISOString(),
+    };
     this.orders.set(merchantReference, order);
     for (const oldest of this.orders.keys()) {
       if (this.orders.size <= MAX_ORDERS) break;
@@ -41,7 +57,11 @@ export class OrderBook {
   }
 
   order(merchantReference: string): Order | undefined {
-    return this.orders.get(merchantReference);
+    const order = this.orders.get(merchantReference);
+    if (order?.status === 'CREATED' && order.expiresAt !== undefined && Date.parse(order.expiresAt) <= Date.now()) {
+      Object.assign(order, { status: 'EXPIRED', updatedAt: new Date().toISOString() });
+    }
+    return order;
   }
 
   /** The order a transaction belongs to, once a read or callback has told this app. */
@@ -70,7 +90,21 @@ export class OrderBook {
     return this.pending.get(transactionId);
   }
 
+  /** The last operation on the transaction that Dintero accepted and then failed; forgotten when the next begins. */
+  failureOn(transactionId: string): FailedOperation | undefined {
+    return this.failures.get(transactionId);
+  }
+
+  failed(transactionId: string, failure: FailedOperation): void {
+    this.failures.set(transactionId, failure);
+    for (const oldest of this.failures.keys()) {
+      if (this.failures.size <= MAX_ORDERS) break;
+      this.failures.delete(oldest);
+    }
+  }
+
   begin(transactionId: string, operation: PendingOperation): void {
+    this.failures.delete(transactionId);
     this.pending.set(transactionId, operation);
     for (const oldest of this.pending.keys()) {
       if (this.pending.size <= MAX_ORDERS) break;

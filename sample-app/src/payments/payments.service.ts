@@ -1,9 +1,9 @@
-import { BadRequestException, ConflictException, Inject, Injectable, Logger, NotFoundException } from '@nestjs/common';
+import { BadGatewayException, BadRequestException, ConflictException, Inject, Injectable, Logger, NotFoundException } from '@nestjs/common';
 import { AxiosError } from 'axios';
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DinteroTarget } from '../dintero/dintero-target.js';
-import { amountMismatch, callbackUrl, sessionRequest, type SessionUrls } from './checkout-session.js';
+import { amountMismatch, callbackUrl, SESSION_LIFETIME_MS, sessionRequest, type SessionUrls } from './checkout-session.js';
 import { DinteroCheckoutClient } from './dintero-checkout.client.js';
 import type { DinteroTransaction } from './dintero-transaction.js';
 import { TRANSACTION_ID } from './transaction-id.pipe.js';
@@ -61,8 +61,11 @@ export class PaymentsService {
     const mismatch = amountMismatch(payment);
     if (mismatch) throw new BadRequestException(mismatch);
     const merchantReference = `order-${randomUUID().slice(0, 8)}`;
-    const session = await this.client.createSession(sessionRequest(payment, merchantReference, this.target.profileId, this.urls));
-    this.book.created(merchantReference, session.id);
+    const expiresAt = new Date(Date.now() + SESSION_LIFETIME_MS);
+    const session = await this.client.createSession(
+      sessionRequest(payment, merchantReference, this.target.profileId, this.urls, expiresAt),
+    );
+    this.book.created(merchantReference, session.id, expiresAt.toISOString());
     return { sessionId: session.id, checkoutUrl: session.url, merchantReference };
   }
 
@@ -70,9 +73,9 @@ export class PaymentsService {
   async get(transactionId: string): Promise<PaymentSummary> {
     const transaction = await this.client.transaction(transactionId);
     const pending = this.book.pendingOn(transactionId);
-    if (pending && landed(transaction, pending)) this.book.settle(transactionId);
+    if (pending) this.settleIfLanded(transaction, pending);
     this.book.recordTransaction(transaction);
-    return summarize(transaction, this.book.pendingOn(transactionId));
+    return summarize(transaction, this.book.pendingOn(transactionId), this.book.failureOn(transactionId));
   }
 
   /** An order by its merchant reference, as far as Dintero has told this app. */
@@ -167,9 +170,11 @@ export class PaymentsService {
     pending: PendingOperation,
     operation: Operation,
   ): Promise<OperationResult | undefined> {
-    if (landed(transaction, pending)) {
-      this.book.settle(transaction.id);
-      return pending.operation === operation && !pending.requestId ? { accepted: false, payment: summarize(transaction) } : undefined;
+    const outcome = this.settleIfLanded(transaction, pending);
+    if (outcome) {
+      return outcome.success && pending.operation === operation && !pending.requestId
+        ? { accepted: false, payment: summarize(transaction) }
+        : undefined;
     }
     if (pending.requestId) {
       throw new ConflictException(
@@ -179,6 +184,22 @@ export class PaymentsService {
     if (pending.operation !== operation) throw new ConflictException(`A ${pending.operation} got no answer from Dintero: retry it first`);
     this.logger.warn(`Resending the ${operation} of ${transaction.id} that got no answer, with the same reference`);
     return this.send(transaction.id, pending);
+  }
+
+  /**
+   * Settles the pending operation if Dintero's events show its outcome: done, or failed (kept to
+   * be shown with the payment, so that a 202 that ended in failure is not taken for done).
+   */
+  private settleIfLanded(transaction: DinteroTransaction, pending: PendingOperation): Outcome | undefined {
+    const outcome = outcomeOf(transaction, pending);
+    if (!outcome) return undefined;
+    this.book.settle(transaction.id);
+    if (!outcome.success) {
+      const message = failureMessage(pending.operation, outcome.message);
+      this.logger.warn(`${transaction.id}: ${message}`);
+      this.book.failed(transaction.id, { operation: pending.operation, message });
+    }
+    return outcome;
   }
 
   private async send(transactionId: string, intent: PendingOperation): Promise<OperationResult> {
@@ -200,9 +221,10 @@ export class PaymentsService {
     for (const delay of this.pollDelaysMs) {
       await sleep(delay);
       transaction = await this.client.transaction(transactionId);
-      if (landed(transaction, intent)) {
-        this.book.settle(transactionId);
+      const outcome = this.settleIfLanded(transaction, intent);
+      if (outcome) {
         this.book.recordTransaction(transaction);
+        if (!outcome.success) throw new BadGatewayException(failureMessage(intent.operation, outcome.message));
         return { accepted: false, payment: summarize(transaction) };
       }
     }
@@ -210,15 +232,33 @@ export class PaymentsService {
   }
 }
 
-/** Whether Dintero's events show the operation: by the 202's request id, or by our reference. */
-function landed(transaction: DinteroTransaction, pending: PendingOperation): boolean {
+/** How an operation sent to Dintero ended, as its events show. */
+interface Outcome {
+  readonly success: boolean;
+  readonly message?: string | undefined;
+}
+
+/**
+ * The outcome of the operation, if Dintero's events show it: an event of the operation's own
+ * type (`CAPTURE`, not the `INITIATE_CAPTURE` that follows a 202) that answers the 202's request
+ * id or carries our reference; its `success` says whether it was done. A void sent without an
+ * answer is shown by any successful VOID.
+ */
+function outcomeOf(transaction: DinteroTransaction, pending: PendingOperation): Outcome | undefined {
+  const name = pending.operation.toUpperCase();
   const reference = pending.body?.capture_reference ?? pending.body?.refund_reference;
-  return (transaction.events ?? []).some(
-    (event) =>
-      (pending.requestId !== undefined && event.correlation_request_id === pending.requestId) ||
-      (reference !== undefined && event.event_reference === reference) ||
-      (pending.operation === 'void' && event.event === 'VOID' && event.success),
+  const event = (transaction.events ?? []).find(
+    (entry) =>
+      entry.event === name &&
+      ((pending.requestId !== undefined && entry.correlation_request_id === pending.requestId) ||
+        (reference !== undefined && entry.event_reference === reference) ||
+        (pending.operation === 'void' && pending.requestId === undefined && entry.success)),
   );
+  return event && { success: event.success, message: event.error?.message };
+}
+
+function failureMessage(operation: Operation, message: string | undefined): string {
+  return `Dintero could not complete the ${operation}${message ? `: ${message}` : ''}`;
 }
 
 /** A 4xx other than timeout and rate limit: Dintero looked at the operation and said no. */

@@ -49,6 +49,7 @@ function details(payment: PaymentSummary): string {
   const pending = payment.pending
     ? `<p id="pending" class="pending">Dintero accepted the ${payment.pending.operation} and is still processing it (event-request-id ${escapeHtml(payment.pending.requestId)}); it will not be sent again.</p>`
     : '';
+  const failed = payment.failed ? `<p id="failed" class="error">${escapeHtml(payment.failed.message)}</p>` : '';
   return `<dl>
   <dt>Transaction</dt><dd id="transaction">${escapeHtml(payment.transactionId)}</dd>
   <dt>Order</dt><dd>${escapeHtml(payment.merchantReference)}</dd>
@@ -59,6 +60,7 @@ function details(payment: PaymentSummary): string {
 </dl>
 ${linesTable(payment)}
 ${pending}
+${failed}
 <p class="actions">${button('capture', 'Capture', payment.allowed.capture)} ${button('refund', 'Refund', payment.allowed.refund)} ${button('void', 'Void', payment.allowed.void)}</p>`;
 }
 
