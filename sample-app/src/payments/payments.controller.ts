@@ -108,8 +108,8 @@ export class PaymentsController {
 
   /** An order by merchant reference, as the callbacks and reads have recorded it. */
   @Get('orders/:merchantReference')
-  order(@Param('merchantReference') merchantReference: string) {
-    const order = this.payments.order(merchantReference);
+  async order(@Param('merchantReference') merchantReference: string) {
+    const order = await this.payments.order(merchantReference);
     if (!order) throw new NotFoundException(`No order ${merchantReference}`);
     return order;
   }

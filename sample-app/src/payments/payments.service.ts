@@ -65,21 +65,21 @@ export class PaymentsService {
     const session = await this.client.createSession(
       sessionRequest(payment, merchantReference, this.target.profileId, this.urls, expiresAt),
     );
-    this.book.created(merchantReference, session.id, expiresAt.toISOString());
+    await this.book.created(merchantReference, session.id, expiresAt.toISOString());
     return { sessionId: session.id, checkoutUrl: session.url, merchantReference };
   }
 
   /** The transaction as Dintero has it now (which also settles an operation that has landed). */
   async get(transactionId: string): Promise<PaymentSummary> {
     const transaction = await this.client.transaction(transactionId);
-    const pending = this.book.pendingOn(transactionId);
-    if (pending) this.settleIfLanded(transaction, pending);
-    this.book.recordTransaction(transaction);
-    return summarize(transaction, this.book.pendingOn(transactionId), this.book.failureOn(transactionId));
+    const pending = await this.book.pendingOn(transactionId);
+    if (pending) await this.settleIfLanded(transaction, pending);
+    await this.book.recordTransaction(transaction);
+    return summarize(transaction, await this.book.pendingOn(transactionId), await this.book.failureOn(transactionId));
   }
 
   /** An order by its merchant reference, as far as Dintero has told this app. */
-  order(merchantReference: string): Order | undefined {
+  order(merchantReference: string): Promise<Order | undefined> {
     return this.book.order(merchantReference);
   }
 
@@ -94,21 +94,24 @@ export class PaymentsService {
     // A read costs a call with this app's token: only for an order this app made, and only for its own transaction.
     const order =
       merchantReference !== undefined
-        ? this.book.order(merchantReference)
+        ? await this.book.order(merchantReference)
         : transactionId !== undefined
-          ? this.book.orderOfTransaction(transactionId)
+          ? await this.book.orderOfTransaction(transactionId)
           : undefined;
     if (!order) return { recorded: 'nothing: unknown order' };
     if (transactionId !== undefined) {
       if (order.transactionId !== undefined && order.transactionId !== transactionId)
         throw new NotFoundException(`transaction_id: not the transaction of order ${order.merchantReference}`);
       const transaction = await this.client.transaction(transactionId);
-      this.book.recordTransaction(transaction);
+      await this.book.recordTransaction(transaction);
       return { recorded: transaction.status };
     }
     const session = await this.client.session(order.sessionId);
     if (session.transaction_id) return this.callback(session.transaction_id, order.merchantReference);
-    if (session.cancelled_at) this.book.recordCancelled(order);
+    if (session.cancelled_at) {
+      await this.book.recordCancelled(order);
+      return { recorded: 'CANCELLED' };
+    }
     return { recorded: order.status };
   }
 
@@ -141,7 +144,7 @@ export class PaymentsService {
 
   private async operateAlone(transactionId: string, operation: Operation, selection: Selection): Promise<OperationResult> {
     const transaction = await this.client.transaction(transactionId);
-    const pending = this.book.pendingOn(transactionId);
+    const pending = await this.book.pendingOn(transactionId);
     if (pending) {
       const resumed = await this.resume(transaction, pending, operation);
       if (resumed) return resumed;
@@ -157,7 +160,7 @@ export class PaymentsService {
       body = operation === 'capture' ? { ...plan, capture_reference: reference } : { ...plan, refund_reference: reference };
     }
     const intent: PendingOperation = { operation, ...(body ? { body } : {}) };
-    this.book.begin(transactionId, intent);
+    await this.book.begin(transactionId, intent);
     return this.send(transactionId, intent);
   }
 
@@ -170,7 +173,7 @@ export class PaymentsService {
     pending: PendingOperation,
     operation: Operation,
   ): Promise<OperationResult | undefined> {
-    const outcome = this.settleIfLanded(transaction, pending);
+    const outcome = await this.settleIfLanded(transaction, pending);
     if (outcome) {
       return outcome.success && pending.operation === operation && !pending.requestId
         ? { accepted: false, payment: summarize(transaction) }
@@ -190,14 +193,14 @@ export class PaymentsService {
    * Settles the pending operation if Dintero's events show its outcome: done, or failed (kept to
    * be shown with the payment, so that a 202 that ended in failure is not taken for done).
    */
-  private settleIfLanded(transaction: DinteroTransaction, pending: PendingOperation): Outcome | undefined {
+  private async settleIfLanded(transaction: DinteroTransaction, pending: PendingOperation): Promise<Outcome | undefined> {
     const outcome = outcomeOf(transaction, pending);
     if (!outcome) return undefined;
-    this.book.settle(transaction.id);
-    if (!outcome.success) {
+    if (outcome.success) await this.book.settle(transaction.id);
+    else {
       const message = failureMessage(pending.operation, outcome.message);
       this.logger.warn(`${transaction.id}: ${message}`);
-      this.book.failed(transaction.id, { operation: pending.operation, message });
+      await this.book.failed(transaction.id, { operation: pending.operation, message });
     }
     return outcome;
   }
@@ -208,22 +211,24 @@ export class PaymentsService {
       answer = await this.client.operate(transactionId, intent.operation, intent.body);
     } catch (error) {
       // Dintero refused it: nothing is pending. No answer or a 5xx: it may have landed, so keep it.
-      if (isRefusal(error)) this.book.settle(transactionId);
+      if (isRefusal(error)) await this.book.settle(transactionId);
       throw error;
     }
     if (!answer.accepted) {
-      this.book.settle(transactionId);
-      this.book.recordTransaction(answer.transaction);
+      await this.book.settle(transactionId);
+      await this.book.recordTransaction(answer.transaction);
       return { accepted: false, payment: summarize(answer.transaction) };
     }
     intent.requestId = answer.requestId;
+    // Kept with its request id: after a restart the app still knows the 202 and does not send it again.
+    await this.book.begin(transactionId, intent);
     let transaction = answer.transaction;
     for (const delay of this.pollDelaysMs) {
       await sleep(delay);
       transaction = await this.client.transaction(transactionId);
-      const outcome = this.settleIfLanded(transaction, intent);
+      const outcome = await this.settleIfLanded(transaction, intent);
       if (outcome) {
-        this.book.recordTransaction(transaction);
+        await this.book.recordTransaction(transaction);
         if (!outcome.success) throw new BadGatewayException(failureMessage(intent.operation, outcome.message));
         return { accepted: false, payment: summarize(transaction) };
       }
