@@ -79,7 +79,8 @@ async function restartBetweenPaymentAndCallback(store: Store): Promise<void> {
     await fake.callbacks.idle();
     expect(fake.callbacks.attempts.slice(before + 2).map((attempt) => attempt.status)).toEqual([200, 200]);
 
-    const order = async (reference: string) => (await request(app.server).get(`/payments/orders/${reference}`).expect(200)).body;
+    const order = async (reference: string): Promise<unknown> =>
+      (await request(app.server).get(`/payments/orders/${reference}`).expect(200)).body as unknown;
     expect(await order(paid.merchantReference!)).toMatchObject({ status: 'AUTHORIZED' });
     expect(await order(cancelled.merchantReference!)).toMatchObject({ status: 'CANCELLED' });
 

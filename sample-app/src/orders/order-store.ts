@@ -77,15 +77,22 @@ export function orderRow(order: Order): (string | null)[] {
   return [order.merchantReference, order.sessionId, order.status, order.transactionId ?? null, order.expiresAt ?? null, order.updatedAt];
 }
 
+/** A text column's value; NULL (or anything else) is undefined. */
+function text(value: unknown): string | undefined {
+  return typeof value === 'string' ? value : undefined;
+}
+
 /** An order from a row of {@link ORDER_COLUMNS}. */
 export function orderOf(row: Record<string, unknown>): Order {
+  const transactionId = text(row.transaction_id);
+  const expiresAt = text(row.expires_at);
   return {
-    merchantReference: String(row.merchant_reference),
-    sessionId: String(row.session_id),
-    status: String(row.status) as Order['status'],
-    ...(row.transaction_id ? { transactionId: String(row.transaction_id) } : {}),
-    ...(row.expires_at ? { expiresAt: String(row.expires_at) } : {}),
-    updatedAt: String(row.updated_at),
+    merchantReference: text(row.merchant_reference) ?? '',
+    sessionId: text(row.session_id) ?? '',
+    status: text(row.status) as Order['status'],
+    ...(transactionId ? { transactionId } : {}),
+    ...(expiresAt ? { expiresAt } : {}),
+    updatedAt: text(row.updated_at) ?? '',
   };
 }
 
@@ -96,9 +103,10 @@ export function operationsRow(transactionId: string, record: OperationRecord): (
 
 /** An operation record from a row, or nothing. */
 export function operationsOf(row: Record<string, unknown> | undefined): OperationRecord {
-  if (!row) return {};
+  const pending = text(row?.pending);
+  const failure = text(row?.failure);
   return {
-    ...(row.pending ? { pending: JSON.parse(String(row.pending)) as PendingOperation } : {}),
-    ...(row.failure ? { failure: JSON.parse(String(row.failure)) as FailedOperation } : {}),
+    ...(pending ? { pending: JSON.parse(pending) as PendingOperation } : {}),
+    ...(failure ? { failure: JSON.parse(failure) as FailedOperation } : {}),
   };
 }
