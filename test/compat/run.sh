@@ -2,7 +2,9 @@
 # Packs the package as npm would publish it, installs the tarball into a NestJS 11 (CommonJS)
 # and a NestJS 12 (ESM) app, compiles the README's examples (./examples) in each, and runs
 # them (./harness.ts) on this machine's Node and on every version in COMPAT_NODE_VERSIONS
-# (default "22 24"; the runtimes come from the npm registry's `node` package).
+# (default "22 24"; the runtimes come from the npm registry's `node` package). An app with a
+# `jest` section in its package.json also runs ./jest/*.spec.ts there, as `nest new` sets it up.
+# COMPAT_APPS picks apps (default: all).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 work=$(mktemp -d)
@@ -21,16 +23,21 @@ done
 wait
 for version in ${COMPAT_NODE_VERSIONS-22 24}; do runtimes+=("$work/node$version/node_modules/.bin/node"); done
 
-for app in nest11 nest12; do
+for app in ${COMPAT_APPS-nest11 nest12}; do
   echo "== $app"
   mkdir -p "$work/$app/src"
-  cp "$root/test/compat/$app/package.json" "$root/test/compat/$app/tsconfig.json" "$work/$app/"
+  cp "$root/test/compat/$app/"* "$work/$app/"
   cp "$root/test/compat/harness.ts" "$work/$app/src/main.ts"
   cp -r "$root/test/compat/examples" "$work/$app/src/examples"
+  jest=$(grep -q '"jest"' "$work/$app/package.json" && echo yes || true)
+  [ -z "$jest" ] || cp "$root/test/compat/jest/"*.spec.ts "$work/$app/src/"
   (
     cd "$work/$app"
     npm install --silent --no-audit --no-fund --no-package-lock "$tarball"
     npm run --silent build
-    for runtime in "${runtimes[@]}"; do "$runtime" dist/main.js; done
+    for runtime in "${runtimes[@]}"; do
+      "$runtime" dist/main.js
+      [ -z "$jest" ] || "$runtime" node_modules/jest/bin/jest.js --ci
+    done
   )
 done
