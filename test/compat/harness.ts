@@ -20,6 +20,7 @@ import { paymentsEndToEnd } from './examples/payments.e2e.js';
 import { PaymentsService } from './examples/payments.service.js';
 import { paymentsTestingModule } from './examples/payments.testing.js';
 import { AppModule as ReplicasAppModule } from './examples/replicas.module.js';
+import { TransactionsController } from './examples/transactions.controller.js';
 import { DinteroHeaders } from './examples/token-headers.js';
 import { TokenMetrics } from './examples/token-metrics.js';
 
@@ -57,6 +58,21 @@ async function main(): Promise<void> {
     );
   });
   ran.push('quick start', 'DinteroHttpService');
+
+  @Module({ imports: [AppModule], controllers: [TransactionsController] })
+  class AppWithControllerModule {}
+  const web = await NestFactory.create(AppWithControllerModule, { logger: false });
+  try {
+    await web.listen(0, '127.0.0.1');
+    const base = await web.getUrl();
+    const unknown = await fetch(`${base}/transactions/${FAKE_DINTERO_CLIENT.accountId}.unknown`);
+    const body = (await unknown.json()) as { dintero?: { status?: number } };
+    const refused = await fetch(`${base}/transactions/not-an-id`);
+    check(unknown.status === 404 && body.dintero?.status === 404 && refused.status === 400, 'DinteroExceptionFilter');
+  } finally {
+    await web.close();
+  }
+  ran.push('DinteroExceptionFilter');
 
   @Module({ imports: [AppModule, HealthModule] })
   class AppWithHealthModule {}
