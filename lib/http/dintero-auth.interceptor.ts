@@ -170,7 +170,7 @@ export class DinteroAuthInterceptor {
 
   private failed(call: BoundCall, error: unknown): never {
     const surfaced = call.deadline ? call.deadline.fail(error) : error;
-    throw axios.isAxiosError(surfaced) ? markDinteroCallError(redactAxiosError(surfaced, call.bearer)) : surfaced;
+    throw axios.isAxiosError(surfaced) ? markDinteroCallError(redactAxiosError(surfaced, call.bearer), this.config.accountId) : surfaced;
   }
 
   /** A 401 on a request that carried our token: resend once, or hand it back (see judgeUnauthorized). */

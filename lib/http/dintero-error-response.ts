@@ -4,7 +4,7 @@ import { DinteroAuthError } from '../errors/dintero-auth.error.js';
 import { DinteroErrorCode } from '../errors/dintero-error-code.js';
 import { DinteroTokenRequestError } from '../errors/dintero-token-request.error.js';
 import { DinteroTokenUnavailableError } from '../errors/dintero-token-unavailable.error.js';
-import { isDinteroCallError } from './dintero-call-errors.js';
+import { dinteroCallAccountOf } from './dintero-call-errors.js';
 
 /** What an HTTP client is told about a Dintero failure: never a token, a secret or a stack. */
 export interface DinteroErrorResponse {
@@ -43,7 +43,7 @@ const TOKEN_SIDE: ReadonlySet<string> = new Set([
  */
 export function dinteroErrorResponse(error: unknown): DinteroErrorResponse | undefined {
   if (error instanceof DinteroAuthError) return fromModuleError(error);
-  if (axios.isAxiosError(error) && isDinteroCallError(error)) return fromDinteroAnswer(error.response, error.code);
+  if (axios.isAxiosError(error) && dinteroCallAccountOf(error) !== undefined) return fromDinteroAnswer(error.response, error.code);
   return undefined;
 }
 

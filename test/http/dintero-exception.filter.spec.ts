@@ -6,6 +6,7 @@ import axios from 'axios';
 import { firstValueFrom } from 'rxjs';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { FAKE_DINTERO_CLIENT, FakeDinteroServer } from '../../lib/fake-dintero/index.js';
+import { CaptureLogger } from '../support/capture-logger.js';
 import { DinteroAccounts, DinteroAccountsModule, DinteroAuthModule, DinteroExceptionFilter, DinteroHttpService } from '../../lib/index.js';
 
 let fake: FakeDinteroServer;
@@ -21,7 +22,7 @@ class PaymentsController {
 
   @Get('transactions/:id')
   async transaction(@Param('id') id: string): Promise<unknown> {
-    return (await firstValueFrom(this.dintero.get(`/transactions/${id}`))).data;
+    return (await firstValueFrom(this.dintero.get(`/transactions/${id}`, { params: { includes: 'card' } }))).data;
   }
 
   @Get('merchants/:account/transactions/:id')
@@ -58,8 +59,10 @@ function appModule(filters: 'controller' | 'app' | 'none') {
   return AppModule;
 }
 
+const logger = new CaptureLogger();
+
 async function start(filters: 'controller' | 'app' | 'none' | 'instance'): Promise<{ app: INestApplication; url: string }> {
-  const app = await NestFactory.create(appModule(filters === 'instance' ? 'none' : filters), { logger: false, abortOnError: false });
+  const app = await NestFactory.create(appModule(filters === 'instance' ? 'none' : filters), { logger, abortOnError: false });
   if (filters === 'instance') app.useGlobalFilters(new DinteroExceptionFilter(app.get(HttpAdapterHost).httpAdapter));
   await app.listen(0, '127.0.0.1');
   return { app, url: `${await app.getUrl()}${filters === 'controller' ? '/filtered' : ''}` };
@@ -173,6 +176,19 @@ describe.each(['controller', 'app', 'instance'] as const)('DinteroExceptionFilte
       status: 502,
       body: { dintero: { status: 500 } },
     });
+  });
+
+  it('logs the call that failed by method, URL without query and account; never a token or a secret', async () => {
+    logger.lines.length = 0;
+    fake.injectApiFault(500, 1);
+    await ask(`${url}/transactions/${FAKE_DINTERO_CLIENT.accountId}.logged`);
+    await ask(`${url}/merchants/T99999999/transactions/x`);
+    const ours = logger.lines.filter((line) => line.endsWith(' DinteroAuth'));
+    expect(ours).toEqual([
+      `warn GET ${fake.baseUrl}/transactions/${FAKE_DINTERO_CLIENT.accountId}.logged (account ${FAKE_DINTERO_CLIENT.accountId}): Dintero answered 500; answered 502 DinteroAuth`,
+      expect.stringMatching(/^debug DinteroAccountNotFoundError: .*T99999999.*; answered 404 DinteroAuth$/),
+    ]);
+    for (const line of logger.lines) expect(line).not.toMatch(new RegExp(`includes=|Bearer|eyJ|${FAKE_DINTERO_CLIENT.clientSecret}`));
   });
 
   it('leaves an axios error of a call that did not go to Dintero to Nest: 500, not its 404', async () => {
