@@ -9,6 +9,7 @@ import { createHmac } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { DinteroAuthModule, DinteroTokenService, dinteroOptionsFromEnv } from 'nestjs-dintero-auth';
 import { register } from 'prom-client';
+import { firstValueFrom } from 'rxjs';
 import { MerchantCredentials, Payments, PlatformModule } from './examples/accounts.module.js';
 import { AppModule as FactoryAppModule } from './examples/app-config-factory.module.js';
 import { AppModule } from './examples/app.module.js';
@@ -84,7 +85,9 @@ async function main(): Promise<void> {
   ran.push('health');
 
   await withApp(FactoryAppModule, async (app) => {
-    check(app.get(PaymentsService) !== undefined && app.get(DinteroTokenService).status().token === undefined, 'factory configuration');
+    fake.resetCounts();
+    const session = await app.get(PaymentsService).createSession(1_000, 'NOK', 'factory');
+    check(session.id.startsWith(`${FAKE_DINTERO_CLIENT.accountId}.`) && fake.apiRequestCount === 1, 'factory configuration');
   });
   ran.push('ConfigService factory');
 
@@ -93,10 +96,11 @@ async function main(): Promise<void> {
   await withApp(ServicesModule, async (app) => {
     const { Authorization } = await app.get(DinteroHeaders).authorization();
     check(fake.verifyToken(Authorization.replace('Bearer ', '')) !== undefined, 'DinteroTokenService header');
-    const billing = app.get(BillingClient).http;
-    billing.defaults.baseURL = fake.baseUrl;
     fake.resetCounts();
-    await billing.get('/sessions/none').catch(() => undefined);
+    await app
+      .get(BillingClient)
+      .http.get('/sessions/none')
+      .catch(() => undefined);
     check(bearers()[0] === Authorization, 'attach() to an axios instance of your own');
     const metrics = await register.getSingleMetricAsString('dintero_token_events_total');
     check(metrics.includes('type="acquired"'), 'token metrics');
@@ -110,7 +114,17 @@ async function main(): Promise<void> {
   }
   await withApp(MarketplaceModule, async (app) => {
     const market = app.get(Marketplace);
-    check(market.norway !== market.sweden && market.swedenTokens instanceof DinteroTokenService, 'named registrations');
+    fake.resetCounts();
+    const order = { amount: 1_000, currency: 'NOK', merchant_reference: 'marketplace' };
+    for (const http of [market.norway, market.sweden]) {
+      await firstValueFrom(
+        http.post('/sessions-profile', { profile_id: 'default', url: { return_url: 'https://shop.example/return' }, order }),
+      );
+    }
+    check(
+      market.norway !== market.sweden && market.swedenTokens instanceof DinteroTokenService && fake.apiRequestCount === 2,
+      'named registrations',
+    );
   });
   ran.push('many accounts');
 
