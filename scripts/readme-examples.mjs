@@ -58,7 +58,16 @@ for (const app of ['nest11', 'nest12']) {
 // Each package an example imports is installed by a line of the README: the Install line, or
 // one next to the example (`npm install ioredis`), unless Nest itself brings it.
 const NEST_BRINGS = new Set(['@nestjs/common', '@nestjs/core', 'reflect-metadata', 'rxjs', 'nestjs-dintero-auth']);
-const named = new Set(lines.filter((line) => /^npm (install|i) /.test(line)).flatMap((line) => line.split(/\s+/).slice(2).filter((word) => !word.startsWith('-'))));
+const named = new Set(
+  lines
+    .filter((line) => /^npm (install|i) /.test(line))
+    .flatMap((line) =>
+      line
+        .split(/\s+/)
+        .slice(2)
+        .filter((word) => !word.startsWith('-')),
+    ),
+);
 for (const name of readdirSync(examples)) {
   const source = readFileSync(`${examples}${name}`, 'utf8');
   for (const [, specifier] of source.matchAll(/^import .* from '([^'.][^']*)';$/gm)) {

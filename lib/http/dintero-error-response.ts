@@ -8,9 +8,11 @@ import { dinteroCallAccountOf } from './dintero-call-errors.js';
 
 /** What an HTTP client is told about a Dintero failure: never a token, a secret or a stack. */
 export interface DinteroErrorResponse {
+  /** The HTTP status to answer with. */
   readonly status: number;
   /** Seconds, for a `Retry-After` header, when trying again later may work. */
   readonly retryAfterSeconds: number | undefined;
+  /** The JSON body, shaped as Nest's own error bodies. */
   readonly body: {
     readonly statusCode: number;
     readonly error: string;

@@ -18,6 +18,7 @@ import { type DinteroErrorResponse, dinteroErrorResponse } from './dintero-error
 export class DinteroExceptionFilter extends BaseExceptionFilter {
   private readonly logger = new Logger(LOGGER_CONTEXT);
 
+  /** Answers for a Dintero failure over HTTP; hands anything else to Nest's own handling. */
   override catch(exception: unknown, host: ArgumentsHost): void {
     const adapter = this.applicationRef ?? this.httpAdapterHost?.httpAdapter;
     const mapped = host.getType() === 'http' ? dinteroErrorResponse(exception) : undefined;

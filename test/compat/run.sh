@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Packs the package as npm would publish it, installs the tarball into a NestJS 11 (CommonJS)
 # and a NestJS 12 (ESM) app, compiles the README's examples (./examples) in each, and runs
-# them (./harness.ts) on this machine's Node and on every version in COMPAT_NODE_VERSIONS
-# (default "22 24"; the runtimes come from the npm registry's `node` package). An app with a
+# them (./harness.ts) on every version in COMPAT_NODE_VERSIONS (default "22 24 26", the supported
+# versions; the runtimes come from the npm registry's `node` package; empty: this machine's Node),
+# after checking that no installed package's `engines` refuses one of those versions. An app with a
 # `jest` section in its package.json also runs ./jest/*.spec.ts there, as `nest new` sets it up.
 # COMPAT_APPS picks apps (default: all).
 set -euo pipefail
@@ -16,12 +17,14 @@ tarball=$(ls "$work"/nestjs-dintero-auth-*.tgz)
 contents=$(tar -tzf "$tarball")
 grep -qx 'package/dist/index.js' <<<"$contents" || { echo "the packed package has no dist/index.js" >&2; exit 1; }
 
-runtimes=(node)
-for version in ${COMPAT_NODE_VERSIONS-22 24}; do
+runtimes=()
+versions=${COMPAT_NODE_VERSIONS-22 24 26}
+for version in $versions; do
   npm install --silent --no-audit --no-fund --no-package-lock --prefix "$work/node$version" "node@$version" >/dev/null &
 done
 wait
-for version in ${COMPAT_NODE_VERSIONS-22 24}; do runtimes+=("$work/node$version/node_modules/.bin/node"); done
+for version in $versions; do runtimes+=("$work/node$version/node_modules/.bin/node"); done
+[ ${#runtimes[@]} -gt 0 ] || runtimes=(node)
 
 for app in ${COMPAT_APPS-nest11 nest12}; do
   echo "== $app"
@@ -34,6 +37,7 @@ for app in ${COMPAT_APPS-nest11 nest12}; do
   (
     cd "$work/$app"
     npm install --silent --no-audit --no-fund --no-package-lock "$tarball"
+    node "$root/test/compat/engines.cjs" . $(for runtime in "${runtimes[@]}"; do "$runtime" -p process.versions.node; done)
     npm run --silent build
     for runtime in "${runtimes[@]}"; do
       "$runtime" dist/main.js
