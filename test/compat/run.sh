@@ -17,31 +17,51 @@ tarball=$(ls "$work"/nestjs-dintero-auth-*.tgz)
 contents=$(tar -tzf "$tarball")
 grep -qx 'package/dist/index.js' <<<"$contents" || { echo "the packed package has no dist/index.js" >&2; exit 1; }
 
-runtimes=()
+apps=${COMPAT_APPS-nest11 nest12}
 versions=${COMPAT_NODE_VERSIONS-22 24 26}
-for version in $versions; do
-  npm install --silent --no-audit --no-fund --no-package-lock --prefix "$work/node$version" "node@$version" >/dev/null &
-done
-wait
-for version in $versions; do runtimes+=("$work/node$version/node_modules/.bin/node"); done
-[ ${#runtimes[@]} -gt 0 ] || runtimes=(node)
 
-for app in ${COMPAT_APPS-nest11 nest12}; do
-  echo "== $app"
+# Installs and builds an app in $work/$1, quietly (its log is shown if it fails).
+prepare() {
+  local app=$1
   mkdir -p "$work/$app/src"
   cp "$root/test/compat/$app/"* "$work/$app/"
   cp "$root/test/compat/harness.ts" "$work/$app/src/main.ts"
   cp -r "$root/test/compat/examples" "$work/$app/src/examples"
-  jest=$(grep -q '"jest"' "$work/$app/package.json" && echo yes || true)
-  [ -z "$jest" ] || cp "$root/test/compat/jest/"*.spec.ts "$work/$app/src/"
+  if grep -q '"jest"' "$work/$app/package.json"; then cp "$root/test/compat/jest/"*.spec.ts "$work/$app/src/"; fi
+  cd "$work/$app"
+  npm install --silent --no-audit --no-fund --no-package-lock "$tarball"
+  npm run --silent build
+}
+
+# The runtimes and the apps install at once (mostly waiting on the network); the apps then run
+# one after the other (with REDIS_URL they share one Redis).
+pids=()
+for version in $versions; do
+  npm install --silent --no-audit --no-fund --no-package-lock --prefix "$work/node$version" "node@$version" >"$work/node$version.log" 2>&1 &
+  pids+=($!)
+done
+for app in $apps; do
+  prepare "$app" >"$work/$app.log" 2>&1 &
+  pids+=($!)
+done
+for pid in "${pids[@]}"; do
+  wait "$pid" || { cat "$work"/*.log >&2; exit 1; }
+done
+
+runtimes=()
+for version in $versions; do runtimes+=("$work/node$version/node_modules/.bin/node"); done
+[ ${#runtimes[@]} -gt 0 ] || runtimes=(node)
+runtime_versions=$(for runtime in "${runtimes[@]}"; do "$runtime" -p process.versions.node; done)
+
+for app in $apps; do
+  echo "== $app"
   (
     cd "$work/$app"
-    npm install --silent --no-audit --no-fund --no-package-lock "$tarball"
-    node "$root/test/compat/engines.cjs" . $(for runtime in "${runtimes[@]}"; do "$runtime" -p process.versions.node; done)
-    npm run --silent build
+    cat "$work/$app.log"
+    node "$root/test/compat/engines.cjs" . $runtime_versions
     for runtime in "${runtimes[@]}"; do
       "$runtime" dist/main.js
-      [ -z "$jest" ] || "$runtime" node_modules/jest/bin/jest.js --ci
+      if [ -d node_modules/jest ]; then "$runtime" node_modules/jest/bin/jest.js --ci; fi
     done
   )
 done
