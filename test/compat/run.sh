@@ -4,7 +4,8 @@
 # them (./harness.ts) on every version in COMPAT_NODE_VERSIONS (default "22 24 26", the supported
 # versions; the runtimes come from the npm registry's `node` package; empty: this machine's Node),
 # after checking that no installed package's `engines` refuses one of those versions. An app with a
-# `jest` section in its package.json also runs ./jest/*.spec.ts there, as `nest new` sets it up.
+# `jest` section in its package.json also runs ./jest/*.spec.ts there, as `nest new` sets it up;
+# one with vitest, ./vitest/*.spec.ts.
 # COMPAT_APPS picks apps (default: all).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
@@ -28,6 +29,7 @@ prepare() {
   cp "$root/test/compat/harness.ts" "$work/$app/src/main.ts"
   cp -r "$root/test/compat/examples" "$work/$app/src/examples"
   if grep -q '"jest"' "$work/$app/package.json"; then cp "$root/test/compat/jest/"*.spec.ts "$work/$app/src/"; fi
+  if grep -q '"vitest"' "$work/$app/package.json"; then cp "$root/test/compat/vitest/"*.spec.ts "$work/$app/src/"; fi
   cd "$work/$app"
   npm install --silent --no-audit --no-fund --no-package-lock "$tarball"
   npm run --silent build
@@ -62,6 +64,7 @@ for app in $apps; do
     for runtime in "${runtimes[@]}"; do
       "$runtime" dist/main.js
       if [ -d node_modules/jest ]; then "$runtime" node_modules/jest/bin/jest.js --ci; fi
+      if [ -d node_modules/vitest ]; then "$runtime" node_modules/vitest/vitest.mjs run; fi
     done
   )
 done
