@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import swc from 'unplugin-swc';
-import { defineConfig } from 'vitest/config';
+import { configDefaults, defineConfig } from 'vitest/config';
 
 // Nest's dependency injection reads `design:paramtypes`, which vite's own TypeScript
 // transform does not emit; SWC does, with the same legacy-decorator semantics as tsc.
@@ -22,6 +22,8 @@ export default defineConfig({
   },
   test: {
     include: ['test/**/*.spec.ts'],
+    // The compat apps' own tests (Jest, Vitest) run inside those apps, against the packed package.
+    exclude: [...configDefaults.exclude, 'test/compat/**'],
     environment: 'node',
     setupFiles: ['test/support/no-unhandled-errors.ts'],
     testTimeout: 20_000,

@@ -47,6 +47,8 @@ export type {
 export type { DinteroTokenStatus } from './token/dintero-token.status.js';
 export { DinteroAuthInterceptor } from './http/dintero-auth.interceptor.js';
 export { DinteroHttpService } from './http/dintero-http.service.js';
+export { DinteroExceptionFilter } from './http/dintero-exception.filter.js';
+export { type DinteroErrorResponse, dinteroErrorResponse } from './http/dintero-error-response.js';
 export { RedactedRequest } from './http/redact-axios.js';
 export type { AxiosInstanceLike } from './http/axios-instance-like.js';
 export type { DinteroTokenLease, DinteroTokenStore } from './store/dintero-token.store.js';

@@ -55,6 +55,30 @@ for (const app of ['nest11', 'nest12']) {
   }
 }
 
+// Each package an example imports is installed by a line of the README: the Install line, or
+// one next to the example (`npm install ioredis`), unless Nest itself brings it.
+const NEST_BRINGS = new Set(['@nestjs/common', '@nestjs/core', 'reflect-metadata', 'rxjs', 'nestjs-dintero-auth']);
+const named = new Set(
+  lines
+    .filter((line) => /^npm (install|i) /.test(line))
+    .flatMap((line) =>
+      line
+        .split(/\s+/)
+        .slice(2)
+        .filter((word) => !word.startsWith('-')),
+    ),
+);
+for (const name of readdirSync(examples)) {
+  const source = readFileSync(`${examples}${name}`, 'utf8');
+  for (const [, specifier] of source.matchAll(/^import .* from '([^'.][^']*)';$/gm)) {
+    if (specifier.startsWith('node:')) continue;
+    const parts = specifier.split('/');
+    const pkg = specifier.startsWith('@') ? parts.slice(0, 2).join('/') : parts[0];
+    if (!NEST_BRINGS.has(pkg) && !named.has(pkg))
+      problems.push(`test/compat/examples/${name} imports ${pkg}, which no "npm install" line of the README installs`);
+  }
+}
+
 if (write) writeFileSync(`${root}README.md`, out.join('\n'));
 for (const problem of problems) console.error(problem);
 process.exitCode = problems.length > 0 ? 1 : 0;

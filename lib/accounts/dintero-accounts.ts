@@ -220,7 +220,8 @@ export class DinteroAccounts implements OnModuleDestroy, OnApplicationShutdown {
     const config = accountConfig(this.config.shared, accountId, credentials);
     const client = createDinteroClient({ config, clock: this.clock, store: this.store, agents: this.agents });
     const inFlight = new InFlightCounter(client.http.axiosRef, () => this.onIdle(entry));
-    return { account: Object.freeze({ accountId, tokens: client.tokens, http: client.http }), client, inFlight };
+    const account = Object.freeze({ accountId, profileId: config.profileId, tokens: client.tokens, http: client.http });
+    return { account, client, inFlight };
   }
 
   /** The resolver's answer, bounded by `resolveTimeoutMs` and by shutdown. */

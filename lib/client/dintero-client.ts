@@ -87,7 +87,7 @@ export function createDinteroClient(parts: DinteroClientParts): DinteroClient {
   const endpoint = parts.endpoint ?? new TokenEndpointClient(config, clock);
   const bus = new TokenEventBus();
   // The first subscriber: every log line about this client's tokens is written from its events.
-  new TokenLog(bus);
+  new TokenLog(bus, config);
   const source = store ? new SharedTokenSource(config, store, endpoint, bus, clock) : directSource(endpoint);
   const tokens = new DinteroTokenService(config, source, clock, bus);
   const ownAgents = parts.agents ? undefined : new DinteroAgents(config.httpsAgent);

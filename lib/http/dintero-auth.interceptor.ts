@@ -14,6 +14,7 @@ import type { DinteroTokenService } from '../token/dintero-token.service.js';
 import { CallDeadline } from './call-deadline.js';
 import { DeadlineQueue } from './deadline-queue.js';
 import type { DinteroAgents } from './dintero-agents.js';
+import { markDinteroCallError } from './dintero-call-errors.js';
 import { redactAxiosError, redactResponse } from './redact-axios.js';
 import { guardRedirects, type RedirectTrail } from './redirect-guard.js';
 import { requestTarget } from './request-url.js';
@@ -169,7 +170,7 @@ export class DinteroAuthInterceptor {
 
   private failed(call: BoundCall, error: unknown): never {
     const surfaced = call.deadline ? call.deadline.fail(error) : error;
-    throw axios.isAxiosError(surfaced) ? redactAxiosError(surfaced, call.bearer) : surfaced;
+    throw axios.isAxiosError(surfaced) ? markDinteroCallError(redactAxiosError(surfaced, call.bearer), this.config.accountId) : surfaced;
   }
 
   /** A 401 on a request that carried our token: resend once, or hand it back (see judgeUnauthorized). */

@@ -5,13 +5,21 @@ export function isAccountId(value: unknown): value is string {
   return typeof value === 'string' && ACCOUNT_ID_PATTERN.test(value);
 }
 
+/** Too short to be a secret, or a near miss of an account id (`t1234567`, `12345678`): safe to show. */
+const NEAR_MISS_PATTERN = /^(?:.{0,4}|[PTpt]?[0-9]{0,10})$/su;
+
 /**
- * Why `value` is not an account id, showing it only when short: a long value may be a secret
- * given in the wrong place (an environment variable, a URL segment).
+ * Why `value` is not an account id, showing it only when it is a near miss of one: anything else
+ * may be a secret given in the wrong place (an environment variable, a URL segment), short
+ * (`sk_live_0123`) or not.
  */
 export function accountIdProblem(value: unknown): string {
   const shown =
-    typeof value === 'string' ? (value.length <= 12 ? JSON.stringify(value) : `a ${value.length}-character value`) : kindOf(value);
+    typeof value === 'string'
+      ? NEAR_MISS_PATTERN.test(value)
+        ? JSON.stringify(value)
+        : `a ${value.length}-character value`
+      : kindOf(value);
   return `${shown} is not a Dintero account id: T (test) or P (production), then 8 digits, or 3 for a partner`;
 }
 

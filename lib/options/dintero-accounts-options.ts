@@ -10,6 +10,13 @@ export interface DinteroAccountCredentials {
   readonly callbackSecrets?: readonly string[] | undefined;
   /** The secrets of the account's webhook subscriptions; instead of `signature.webhookSecrets`. */
   readonly webhookSecrets?: readonly string[] | undefined;
+  /**
+   * The token's audience when not the default `https://api.dintero.com/v1/accounts/{accountId}`:
+   * only that or `{baseUrl}/accounts/{accountId}` is accepted.
+   */
+  readonly audience?: string | undefined;
+  /** The account's payment profile for Checkout sessions (`profile_id`), handed back as `DinteroAccount.profileId`. */
+  readonly profileId?: string | undefined;
 }
 
 /**

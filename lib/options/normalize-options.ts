@@ -88,9 +88,12 @@ export function normalizeOptions(input: DinteroAuthModuleOptions): DinteroAuthCo
   const options = readObject(input);
   const issues: Issues = [];
   readUnknownKeys(options, KNOWN_KEYS, issues);
-  const identity = readIdentity(options, issues);
+  // The audience is judged against the base URL: shared options first, their problems listed after.
+  const sharedIssues: Issues = [];
+  const shared = readSharedOptions(options, sharedIssues);
+  const identity = readIdentity(options, shared.baseUrl, issues);
   const prefetch = readBoolean(options.prefetch, 'prefetch', false, issues);
-  const shared = readSharedOptions(options, issues);
+  issues.push(...sharedIssues);
   if (issues.length > 0) throw DinteroAuthConfigError.fromIssues(issues);
   return withIdentity(shared, identity!, prefetch);
 }
@@ -136,19 +139,37 @@ export function readSharedOptions(options: RawOptions, issues: Issues): DinteroS
 
 /**
  * One account's config over shared ones already validated: its id (already checked by the
- * caller) and the credentials a resolver gave, checked as `forRoot` checks them.
+ * caller) and the credentials a resolver gave (with its own `audience` and `profileId`, if
+ * any), checked as `forRoot` checks them.
  */
-export function accountConfig(shared: DinteroSharedConfig, accountId: string, credentials: unknown): DinteroAuthConfig {
+export function accountConfig(shared: DinteroSharedConfig, accountId: string, credentials: unknown): DinteroAccountConfig {
   const given = isRecord(credentials) ? credentials : {};
   const issues: Issues = [];
-  const identity = readIdentity({ accountId, clientId: given.clientId, clientSecret: given.clientSecret }, issues);
+  const { clientId, clientSecret, audience } = given;
+  const identity = readIdentity({ accountId, clientId, clientSecret, audience }, shared.baseUrl, issues);
+  const profileId = readProfileId(given.profileId, issues);
   const signature = Object.freeze<SignatureConfig>({
     ...shared.signature,
     callbackSecrets: readSecrets(given.callbackSecrets, 'callbackSecrets', issues) ?? shared.signature.callbackSecrets,
     webhookSecrets: readSecrets(given.webhookSecrets, 'webhookSecrets', issues) ?? shared.signature.webhookSecrets,
   });
   if (issues.length > 0) throw DinteroAuthConfigError.fromIssues(issues);
-  return withIdentity({ ...shared, signature }, identity!, false);
+  return Object.freeze({ ...withIdentity({ ...shared, signature }, identity!, false), profileId });
+}
+
+/** An account's config, with the payment profile its resolver named. */
+export interface DinteroAccountConfig extends DinteroAuthConfig {
+  readonly profileId: string | undefined;
+}
+
+/** Dintero's payment profile ids are short names (`default`, `P12345678.57VcP8aM9AP3vh2Q8gsHBH`). */
+function readProfileId(value: unknown, issues: Issues): string | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'string' || !/^[\w.-]{1,100}$/.test(value)) {
+    issues.push({ path: 'profileId', problem: 'must be 1 to 100 letters, digits, ".", "_" or "-"' });
+    return undefined;
+  }
+  return value;
 }
 
 function readObject(input: unknown): RawOptions {
@@ -158,11 +179,11 @@ function readObject(input: unknown): RawOptions {
 }
 
 /** The identity, or undefined with its problems in `issues`. */
-function readIdentity(options: RawOptions, issues: Issues): Identity | undefined {
+function readIdentity(options: RawOptions, baseUrl: string, issues: Issues): Identity | undefined {
   const accountId = readAccountId(options.accountId, issues);
   const clientId = readClientId(options.clientId, issues);
   const clientSecret = readSecret(options.clientSecret, issues);
-  const audience = readAudience(options.audience, accountId, issues);
+  const audience = readAudience(options.audience, accountId, baseUrl, issues);
   if (accountId === undefined || clientId === undefined || clientSecret === undefined || audience === undefined) return undefined;
   return { accountId, clientId, clientSecret, audience };
 }
@@ -296,10 +317,25 @@ function readHeaderText(options: RawOptions, key: string, fallback: string, issu
   return value;
 }
 
-function readAudience(value: unknown, accountId: string | undefined, issues: Issues): string | undefined {
+/**
+ * The audience names the account the token is for: Dintero's form of it, or the configured base
+ * URL's. Anything else (another account's, another host, another scheme) would ask for a token
+ * that is not this account's, or hand the grant to a server that is not Dintero.
+ */
+function readAudience(value: unknown, accountId: string | undefined, baseUrl: string, issues: Issues): string | undefined {
   if (value === undefined) return accountId ? defaultAudience(accountId) : undefined;
-  if (typeof value !== 'string' || !parseUrl(value)) {
-    issues.push({ path: 'audience', problem: 'must be an absolute URL such as "https://api.dintero.com/v1/accounts/T12345678"' });
+  const allowed = [defaultAudience(accountId ?? ''), `${baseUrl}/accounts/${accountId ?? ''}`];
+  // With the account id wrong (reported as such), an audience of some account is let pass.
+  const fits = (audience: string) =>
+    accountId
+      ? value === audience
+      : typeof value === 'string' && /^[^/]+$/.test(value.slice(audience.length)) && value.startsWith(audience);
+  if (typeof value !== 'string' || !allowed.some(fits)) {
+    const [dintero, base] = allowed.map((audience) => (accountId ? audience : `${audience}{accountId}`));
+    issues.push({
+      path: 'audience',
+      problem: `must be this account's audience: "${dintero}" (the default)${base === dintero ? '' : ` or "${base}"`}`,
+    });
     return undefined;
   }
   return value;

@@ -9,6 +9,7 @@ import { createHmac } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { DinteroAuthModule, DinteroTokenService, dinteroOptionsFromEnv } from 'nestjs-dintero-auth';
 import { register } from 'prom-client';
+import { firstValueFrom } from 'rxjs';
 import { MerchantCredentials, Payments, PlatformModule } from './examples/accounts.module.js';
 import { AppModule as FactoryAppModule } from './examples/app-config-factory.module.js';
 import { AppModule } from './examples/app.module.js';
@@ -20,6 +21,7 @@ import { paymentsEndToEnd } from './examples/payments.e2e.js';
 import { PaymentsService } from './examples/payments.service.js';
 import { paymentsTestingModule } from './examples/payments.testing.js';
 import { AppModule as ReplicasAppModule } from './examples/replicas.module.js';
+import { TransactionsController } from './examples/transactions.controller.js';
 import { DinteroHeaders } from './examples/token-headers.js';
 import { TokenMetrics } from './examples/token-metrics.js';
 
@@ -58,6 +60,21 @@ async function main(): Promise<void> {
   });
   ran.push('quick start', 'DinteroHttpService');
 
+  @Module({ imports: [AppModule], controllers: [TransactionsController] })
+  class AppWithControllerModule {}
+  const web = await NestFactory.create(AppWithControllerModule, { logger: false });
+  try {
+    await web.listen(0, '127.0.0.1');
+    const base = await web.getUrl();
+    const unknown = await fetch(`${base}/transactions/${FAKE_DINTERO_CLIENT.accountId}.unknown`);
+    const body = (await unknown.json()) as { dintero?: { status?: number } };
+    const refused = await fetch(`${base}/transactions/not-an-id`);
+    check(unknown.status === 404 && body.dintero?.status === 404 && refused.status === 400, 'DinteroExceptionFilter');
+  } finally {
+    await web.close();
+  }
+  ran.push('DinteroExceptionFilter');
+
   @Module({ imports: [AppModule, HealthModule] })
   class AppWithHealthModule {}
   await withApp(AppWithHealthModule, async (app) => {
@@ -68,7 +85,9 @@ async function main(): Promise<void> {
   ran.push('health');
 
   await withApp(FactoryAppModule, async (app) => {
-    check(app.get(PaymentsService) !== undefined && app.get(DinteroTokenService).status().token === undefined, 'factory configuration');
+    fake.resetCounts();
+    const session = await app.get(PaymentsService).createSession(1_000, 'NOK', 'factory');
+    check(session.id.startsWith(`${FAKE_DINTERO_CLIENT.accountId}.`) && fake.apiRequestCount === 1, 'factory configuration');
   });
   ran.push('ConfigService factory');
 
@@ -77,10 +96,11 @@ async function main(): Promise<void> {
   await withApp(ServicesModule, async (app) => {
     const { Authorization } = await app.get(DinteroHeaders).authorization();
     check(fake.verifyToken(Authorization.replace('Bearer ', '')) !== undefined, 'DinteroTokenService header');
-    const billing = app.get(BillingClient).http;
-    billing.defaults.baseURL = fake.baseUrl;
     fake.resetCounts();
-    await billing.get('/sessions/none').catch(() => undefined);
+    await app
+      .get(BillingClient)
+      .http.get('/sessions/none')
+      .catch(() => undefined);
     check(bearers()[0] === Authorization, 'attach() to an axios instance of your own');
     const metrics = await register.getSingleMetricAsString('dintero_token_events_total');
     check(metrics.includes('type="acquired"'), 'token metrics');
@@ -94,7 +114,17 @@ async function main(): Promise<void> {
   }
   await withApp(MarketplaceModule, async (app) => {
     const market = app.get(Marketplace);
-    check(market.norway !== market.sweden && market.swedenTokens instanceof DinteroTokenService, 'named registrations');
+    fake.resetCounts();
+    const order = { amount: 1_000, currency: 'NOK', merchant_reference: 'marketplace' };
+    for (const http of [market.norway, market.sweden]) {
+      await firstValueFrom(
+        http.post('/sessions-profile', { profile_id: 'default', url: { return_url: 'https://shop.example/return' }, order }),
+      );
+    }
+    check(
+      market.norway !== market.sweden && market.swedenTokens instanceof DinteroTokenService && fake.apiRequestCount === 2,
+      'named registrations',
+    );
   });
   ran.push('many accounts');
 

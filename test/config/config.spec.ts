@@ -41,12 +41,12 @@ describe('dinteroOptionsFromEnv', () => {
           DINTERO_ACCOUNT_ID: 'T12345678',
           DINTERO_CLIENT_ID: 'id',
           DINTERO_CLIENT_SECRET: 's',
-          DINTERO_AUDIENCE: 'https://a',
+          DINTERO_AUDIENCE: 'https://b/accounts/T12345678',
           DINTERO_BASE_URL: 'https://b',
         },
         { prefetch: true },
       ),
-    ).toMatchObject({ audience: 'https://a', baseUrl: 'https://b', prefetch: true });
+    ).toMatchObject({ audience: 'https://b/accounts/T12345678', baseUrl: 'https://b', prefetch: true });
   });
 
   it('names every missing variable, and no value', () => {

@@ -25,15 +25,16 @@ describe('account ids', () => {
     }
   });
 
-  it('a problem shows short strings only: a long one may be a secret in the wrong place', () => {
+  it('a problem shows only near misses of an id: anything else, even 12 characters, may be a secret in the wrong place', () => {
     const rule = 'is not a Dintero account id: T (test) or P (production), then 8 digits, or 3 for a partner';
     const secretLike = 'sk_live_9f8e7d6c5b4a';
-    const values: unknown[] = ['X1', '', 'T12345678901', 'T123456789012', secretLike, 42, undefined, null, {}];
+    const values: unknown[] = ['X1', '', 'T1234567890', 'T12345678901', 'sk_live_0123', secretLike, 42, undefined, null, {}];
     expect(values.map(accountIdProblem)).toEqual([
       `"X1" ${rule}`,
       `"" ${rule}`,
-      `"T12345678901" ${rule}`,
-      `a 13-character value ${rule}`,
+      `"T1234567890" ${rule}`,
+      `a 12-character value ${rule}`,
+      `a 12-character value ${rule}`,
       `a ${secretLike.length}-character value ${rule}`,
       `a number ${rule}`,
       `undefined ${rule}`,

@@ -62,14 +62,14 @@ describe('normalizeOptions defaults', () => {
   it('keeps explicit values', () => {
     const config = normalize({
       ...VALID,
-      audience: 'https://example.com/aud',
+      audience: 'https://checkout.dintero.com/v1/accounts/T12345678',
       refresh: { windowStart: 0.5 },
       retry: { maxDelayMs: 1_000, demandIntervalMs: 250 },
       requestTimeoutMs: 2_000,
       acquireTimeoutMs: 3_000,
       prefetch: true,
     });
-    expect(config.audience).toBe('https://example.com/aud');
+    expect(config.audience).toBe('https://checkout.dintero.com/v1/accounts/T12345678');
     expect(config.refresh).toEqual({ windowStart: 0.5, windowEnd: 0.85, safetyMarginFraction: 0.1, safetyMarginMaxMs: 60_000 });
     expect(config.retry).toEqual({ initialDelayMs: 500, maxDelayMs: 1_000, demandIntervalMs: 250 });
     expect([config.requestTimeoutMs, config.acquireTimeoutMs, config.prefetch]).toEqual([2_000, 3_000, true]);
@@ -191,6 +191,34 @@ describe('normalizeOptions baseUrl and audience', () => {
 
   it.each(['not a url', '', 42])('rejects audience %j', (audience) => {
     expectIssues({ ...VALID, audience }, ['audience']);
+  });
+
+  // An audience names the account the token is for: another one, another host or scheme is refused.
+  it.each([
+    'http://evil.test/',
+    'javascript:alert(1)',
+    'https://api.dintero.com/v1/accounts/T87654321',
+    'http://api.dintero.com/v1/accounts/T12345678',
+    'https://api.dintero.com.evil.test/v1/accounts/T12345678',
+    'https://api.dintero.com/v1/accounts/T12345678/',
+    'https://api.dintero.com/v1/accounts/T12345678?x=1',
+    'https://checkout.dintero.com/v1/accounts/T1234567',
+  ])("accepts no audience but the account's own: refuses %s", (audience) => {
+    const error = expectIssues({ ...VALID, audience }, ['audience']);
+    expect(error.issues[0]!.problem).toBe(
+      'must be this account\'s audience: "https://api.dintero.com/v1/accounts/T12345678" (the default) or "https://checkout.dintero.com/v1/accounts/T12345678"',
+    );
+  });
+
+  it("accepts Dintero's audience of the account and the configured base URL's", () => {
+    expect(normalize({ ...VALID, audience: 'https://api.dintero.com/v1/accounts/T12345678' }).audience).toBe(
+      'https://api.dintero.com/v1/accounts/T12345678',
+    );
+    const base = { ...VALID, baseUrl: 'http://127.0.0.1:3000/v1', allowInsecureLoopback: true };
+    expect(normalize({ ...base, audience: 'http://127.0.0.1:3000/v1/accounts/T12345678' }).audience).toBe(
+      'http://127.0.0.1:3000/v1/accounts/T12345678',
+    );
+    expectIssues({ ...base, audience: 'https://checkout.dintero.com/v1/accounts/T12345678' }, ['audience']);
   });
 });
 
@@ -388,7 +416,11 @@ describe('normalizeOptions reports every problem at once, each saying what is wr
       },
       { path: 'clientId', problem: 'is required (a non-empty string)' },
       { path: 'clientSecret', problem: 'must not contain control characters or surrounding spaces (value not shown)' },
-      { path: 'audience', problem: 'must be an absolute URL such as "https://api.dintero.com/v1/accounts/T12345678"' },
+      {
+        path: 'audience',
+        problem:
+          'must be this account\'s audience: "https://api.dintero.com/v1/accounts/{accountId}" (the default) or "https://checkout.dintero.com/v1/accounts/{accountId}"',
+      },
       { path: 'allowInsecureLoopback', problem: 'must be true or false' },
       { path: 'baseUrl', problem: 'must be an absolute URL such as "https://checkout.dintero.com/v1"' },
       { path: 'refresh', problem: 'must be an object' },
@@ -410,9 +442,12 @@ describe('normalizeOptions reports every problem at once, each saying what is wr
     ]);
   });
 
-  it('shows an accountId of up to 12 characters, and only the length of a longer one', () => {
-    expect(configError({ ...VALID, accountId: 'T12345678901' }).issues[0]!.problem).toMatch(/^"T12345678901" is not/);
-    expect(configError({ ...VALID, accountId: 'T123456789012' }).issues[0]!.problem).toMatch(/^a 13-character value is not/);
+  it('shows an accountId only when it is a near miss, else only its length: a 12-character value may be a short secret', () => {
+    expect(configError({ ...VALID, accountId: 'T1234567890' }).issues[0]!.problem).toMatch(/^"T1234567890" is not/);
+    expect(configError({ ...VALID, accountId: 't1234567' }).issues[0]!.problem).toMatch(/^"t1234567" is not/);
+    expect(configError({ ...VALID, accountId: 'T12345678901' }).issues[0]!.problem).toMatch(/^a 12-character value is not/);
+    expect(configError({ ...VALID, accountId: 'sk_live_0123' }).issues[0]!.problem).toMatch(/^a 12-character value is not/);
+    expect(configError({ ...VALID, accountId: 'sk_live_0123' }).message).not.toContain('sk_live');
   });
 });
 
@@ -553,14 +588,14 @@ describe('dinteroOptionsFromEnv', () => {
       DINTERO_ACCOUNT_ID: ' T12345678\n',
       DINTERO_CLIENT_ID: ' my-client ',
       DINTERO_CLIENT_SECRET: `${SECRET}\n`,
-      DINTERO_AUDIENCE: ' https://example.com/aud ',
+      DINTERO_AUDIENCE: ' https://test.example.com/v1/accounts/T12345678 ',
       DINTERO_BASE_URL: '\thttps://test.example.com/v1 ',
     };
     expect(dinteroOptionsFromEnv(env)).toEqual({
       accountId: 'T12345678',
       clientId: 'my-client',
       clientSecret: SECRET,
-      audience: 'https://example.com/aud',
+      audience: 'https://test.example.com/v1/accounts/T12345678',
       baseUrl: 'https://test.example.com/v1',
     });
   });

@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import type { FakeDinteroServer } from '../../lib/fake-dintero/index.js';
+import { FAKE_DINTERO_CLIENT, type FakeDinteroServer } from '../../lib/fake-dintero/index.js';
 import { DinteroTokenNetworkError, type DinteroTokenEvent, type DinteroAuthModuleOptions } from '../../lib/index.js';
 import { normalizeOptions } from '../../lib/options/normalize-options.js';
 import { SharedTokenSource, storeNamespace } from '../../lib/store/shared-token.source.js';
@@ -38,7 +38,7 @@ function replica(store: InstrumentedStore, overrides: Partial<DinteroAuthModuleO
   const config = normalizeOptions(fakeOptions(fake, { retry: { initialDelayMs: 100, maxDelayMs: 400 }, ...overrides }));
   const bus = new TokenEventBus();
   // As createDinteroClient wires it: the source emits, the log writes the lines.
-  new TokenLog(bus);
+  new TokenLog(bus, config);
   const events: DinteroTokenEvent[] = [];
   bus.events$.subscribe((event) => events.push(event));
   const source = new SharedTokenSource(config, store, new TokenEndpointClient(config, clock), bus, clock);
@@ -206,11 +206,11 @@ describe('what a replica leaves in the store', () => {
   });
 
   it('apart for anything that makes a token valid, even when the fields would run together', () => {
-    const namespace = (options: Partial<DinteroAuthModuleOptions>) => storeNamespace(normalizeOptions(fakeOptions(fake, options)));
+    // The same audience for both (options would refuse another account's): only the other fields differ.
     const audience = 'https://api.dintero.com/v1/accounts/T12345678';
-    expect(namespace({ accountId: 'T123', clientId: '45678client', audience })).not.toBe(
-      namespace({ accountId: 'T12345678', clientId: 'client', audience }),
-    );
+    const namespace = (options: Partial<DinteroAuthModuleOptions>) =>
+      storeNamespace({ ...normalizeOptions(fakeOptions(fake, options)), audience });
+    expect(namespace({ accountId: 'T123', clientId: '45678client' })).not.toBe(namespace({ accountId: 'T12345678', clientId: 'client' }));
   });
 
   it('the lease for the backoff after a failure (Retry-After, within retry bounds), then gives it back', async () => {
@@ -294,8 +294,8 @@ describe('a store that fails', () => {
     await a.request();
     expect(a.events).toEqual([{ type: 'store-failed', message: 'store down (watch)' }, { type: 'store-recovered' }]);
     expect(logger.lines).toEqual([
-      'warn Token store failed (store down (watch)): fetching tokens without it until it works again DinteroAuth',
-      'log Token store works again: sharing tokens with other replicas DinteroAuth',
+      `warn Token store failed for account ${FAKE_DINTERO_CLIENT.accountId} (store down (watch)): fetching tokens without it until it works again DinteroAuth`,
+      `log Token store works again for account ${FAKE_DINTERO_CLIENT.accountId}: sharing tokens with other replicas DinteroAuth`,
     ]);
   });
 

@@ -55,7 +55,7 @@ describe('store keys', () => {
     for (const change of [
       { accountId: 'T87654321' },
       { clientId: 'other' },
-      { audience: 'https://api.dintero.com/v1/accounts/T1' },
+      { audience: 'https://checkout.dintero.com/v1/accounts/T12345678' }, // the base URL's form, not the default
       { baseUrl: 'https://example.com/v1' },
     ]) {
       expect(storeNamespace(normalizeOptions({ ...base, ...change }))).not.toBe(namespace);

@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { FakeDinteroServer } from '../../lib/fake-dintero/index.js';
+import { FAKE_DINTERO_CLIENT, type FakeDinteroServer } from '../../lib/fake-dintero/index.js';
 import { DinteroAuthError, DinteroErrorCode, MemoryTokenStore } from '../../lib/index.js';
 import { TokenEventBus } from '../../lib/token/token-event-bus.js';
 import { TokenLog } from '../../lib/token/token-log.js';
@@ -54,10 +54,10 @@ describe('the token log', () => {
 
     expect(events.map((event) => event.type)).toEqual(['refresh-failed', 'refreshed', 'invalidated']);
     expect(tokenLines(app)).toEqual([
-      `debug Token acquired: ${first.fingerprint}, expires ${first.expiresAt.toISOString()} DinteroAuth`,
-      `warn Token request failed (attempt 1): ${error.message}; next attempt in ${Math.round(nextDelayMs!)} ms; still serving the current token DinteroAuth`,
-      `debug Token refreshed: ${first.fingerprint} -> ${second.fingerprint}, expires ${second.expiresAt.toISOString()} DinteroAuth`,
-      `debug Token ${second.fingerprint} invalidated DinteroAuth`,
+      `debug Token of account ${FAKE_DINTERO_CLIENT.accountId} acquired: ${first.fingerprint}, expires ${first.expiresAt.toISOString()} DinteroAuth`,
+      `warn Token request of account ${FAKE_DINTERO_CLIENT.accountId} failed (attempt 1, POST ${fake.baseUrl}/accounts/${FAKE_DINTERO_CLIENT.accountId}/auth/token): ${error.message}; next attempt in ${Math.round(nextDelayMs!)} ms; still serving the current token DinteroAuth`,
+      `debug Token of account ${FAKE_DINTERO_CLIENT.accountId} refreshed: ${first.fingerprint} -> ${second.fingerprint}, expires ${second.expiresAt.toISOString()} DinteroAuth`,
+      `debug Token ${second.fingerprint} of account ${FAKE_DINTERO_CLIENT.accountId} invalidated DinteroAuth`,
     ]);
   });
 
@@ -70,7 +70,7 @@ describe('the token log', () => {
       const shared = await second.tokens.getToken();
       // Nest's logger is one per process: both apps' lines land in the last one set.
       expect(tokenLines(second)).toContain(
-        `debug Token acquired (from the shared store): ${shared.fingerprint}, expires ${shared.expiresAt.toISOString()} DinteroAuth`,
+        `debug Token of account ${FAKE_DINTERO_CLIENT.accountId} acquired (from the shared store): ${shared.fingerprint}, expires ${shared.expiresAt.toISOString()} DinteroAuth`,
       );
     } finally {
       await Promise.all([first.close(), second.close()]);
@@ -87,8 +87,8 @@ describe('the token log', () => {
     app.clock.advance(held.usableUntil.getTime() - app.clock.wallNow() + 1);
 
     expect(tokenLines(app).filter((line) => line.startsWith('warn '))).toEqual([
-      `warn Token request failed (attempt 1): ${error.message}; not retried until the next demand; still serving the current token DinteroAuth`,
-      `warn Token ${held.fingerprint} reached its usable-until time without a successor DinteroAuth`,
+      `warn Token request of account ${FAKE_DINTERO_CLIENT.accountId} failed (attempt 1, POST ${fake.baseUrl}/accounts/${FAKE_DINTERO_CLIENT.accountId}/auth/token): ${error.message}; not retried until the next demand; still serving the current token DinteroAuth`,
+      `warn Token ${held.fingerprint} of account ${FAKE_DINTERO_CLIENT.accountId} reached its usable-until time without a successor DinteroAuth`,
     ]);
   });
 
@@ -99,7 +99,7 @@ describe('the token log', () => {
     const pending = app.tokens.getToken();
     const { error, nextDelayMs } = await failed;
     expect(tokenLines(app).filter((line) => line.startsWith('warn '))).toEqual([
-      `warn Token request failed (attempt 1): ${error.message}; next attempt in ${Math.round(nextDelayMs!)} ms DinteroAuth`,
+      `warn Token request of account ${FAKE_DINTERO_CLIENT.accountId} failed (attempt 1, POST ${fake.baseUrl}/accounts/${FAKE_DINTERO_CLIENT.accountId}/auth/token): ${error.message}; next attempt in ${Math.round(nextDelayMs!)} ms DinteroAuth`,
     ]);
     app.clock.advance(1_000);
     await pending;
@@ -116,7 +116,7 @@ describe('TokenLog', () => {
     const logger = new CaptureLogger();
     Logger.overrideLogger(logger);
     const bus = new TokenEventBus();
-    new TokenLog(bus);
+    new TokenLog(bus, { accountId: 'T12345678', tokenUrl: 'https://checkout.dintero.com/v1/accounts/T12345678/auth/token' });
     const expiresAt = new Date(Date.UTC(2026, 10, 28, 13, 0, 0));
     const refreshAt = new Date(Date.UTC(2026, 10, 28, 12, 45, 0));
     const error = new Failure('the token endpoint refused the connection');
@@ -131,14 +131,14 @@ describe('TokenLog', () => {
     bus.complete();
     bus.emit({ type: 'invalidated', fingerprint: 'dddd' });
     expect(logger.lines).toEqual([
-      'debug Token acquired: aaaa, expires 2026-11-28T13:00:00.000Z DinteroAuth',
-      'debug Token refreshed (from the shared store): aaaa -> bbbb, expires 2026-11-28T13:00:00.000Z DinteroAuth',
-      'warn Token request failed (attempt 2): the token endpoint refused the connection; next attempt in 1235 ms DinteroAuth',
-      'warn Token request failed (attempt 3): the token endpoint refused the connection; not retried until the next demand; still serving the current token DinteroAuth',
-      'warn Token bbbb reached its usable-until time without a successor DinteroAuth',
-      'debug Token cccc invalidated DinteroAuth',
-      'warn Token store failed (connect ECONNREFUSED): fetching tokens without it until it works again DinteroAuth',
-      'log Token store works again: sharing tokens with other replicas DinteroAuth',
+      'debug Token of account T12345678 acquired: aaaa, expires 2026-11-28T13:00:00.000Z DinteroAuth',
+      'debug Token of account T12345678 refreshed (from the shared store): aaaa -> bbbb, expires 2026-11-28T13:00:00.000Z DinteroAuth',
+      'warn Token request of account T12345678 failed (attempt 2, POST https://checkout.dintero.com/v1/accounts/T12345678/auth/token): the token endpoint refused the connection; next attempt in 1235 ms DinteroAuth',
+      'warn Token request of account T12345678 failed (attempt 3, POST https://checkout.dintero.com/v1/accounts/T12345678/auth/token): the token endpoint refused the connection; not retried until the next demand; still serving the current token DinteroAuth',
+      'warn Token bbbb of account T12345678 reached its usable-until time without a successor DinteroAuth',
+      'debug Token cccc of account T12345678 invalidated DinteroAuth',
+      'warn Token store failed for account T12345678 (connect ECONNREFUSED): fetching tokens without it until it works again DinteroAuth',
+      'log Token store works again for account T12345678: sharing tokens with other replicas DinteroAuth',
     ]);
   });
 });

@@ -65,7 +65,8 @@ describe('the token request', () => {
   });
 
   it('sends a configured audience as it is', async () => {
-    const audience = 'https://api.dintero.com/v1/accounts/T12345678/custom';
+    // The base URL's form of the account's audience (the fake grants only Dintero's: no token).
+    const audience = `${fake.baseUrl}/accounts/${FAKE_DINTERO_CLIENT.accountId}`;
     app = await startTokenApp(fakeOptions(fake, { audience }));
     await app.tokens.getToken().catch(() => undefined);
     expect(JSON.parse(fake.tokenRequests[0]!.body)).toMatchObject({ audience });

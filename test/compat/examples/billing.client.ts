@@ -5,7 +5,8 @@ import { DinteroAuthInterceptor } from 'nestjs-dintero-auth';
 /** An axios instance of your own, for Dintero's API: the interceptor adds the token. */
 @Injectable()
 export class BillingClient implements OnModuleInit {
-  readonly http = axios.create({ baseURL: 'https://api.dintero.com/v1' });
+  // The module's base URL, so that a local stand-in (DINTERO_BASE_URL) is trusted with the token.
+  readonly http = axios.create({ baseURL: process.env.DINTERO_BASE_URL ?? 'https://checkout.dintero.com/v1' });
 
   constructor(private readonly interceptor: DinteroAuthInterceptor) {}
 

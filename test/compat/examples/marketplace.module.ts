@@ -19,6 +19,8 @@ function account(name: string, prefix: string): DinteroAuthModuleAsyncOptions {
       accountId: config.getOrThrow<string>(`${prefix}_DINTERO_ACCOUNT_ID`),
       clientId: config.getOrThrow<string>(`${prefix}_DINTERO_CLIENT_ID`),
       clientSecret: config.getOrThrow<string>(`${prefix}_DINTERO_CLIENT_SECRET`),
+      baseUrl: config.get<string>('DINTERO_BASE_URL'), // shared by both; unset: Dintero
+      allowInsecureLoopback: config.get<string>('DINTERO_ALLOW_INSECURE_LOOPBACK') === 'true',
     }),
   };
 }
