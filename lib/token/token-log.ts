@@ -44,6 +44,23 @@ export class TokenLog {
       case 'store-recovered':
         this.logger.log('Token store works again: sharing tokens with other replicas');
         return;
+      case 'store-key-mismatch':
+        this.logger.log('Token store holds a token sealed under another client secret (a rotation in progress): fetching our own');
+        return;
+      case 'credentials-changed': {
+        const client =
+          event.clientIdFingerprint === event.previousClientIdFingerprint
+            ? `client ${event.clientIdFingerprint}, new secret`
+            : `client ${event.previousClientIdFingerprint} -> ${event.clientIdFingerprint}`;
+        const why = event.reason === 'invalid-client' ? 'after Dintero refused the ones in use' : 'on schedule';
+        this.logger.log(`Dintero credentials changed (${client}), read ${why}; tokens are fetched with them from now on`);
+        return;
+      }
+      case 'credentials-failed': {
+        const kept = event.usingPrevious ? '; the last good credentials stay in use' : '';
+        this.logger.warn(`${event.error.message}${kept}`);
+        return;
+      }
     }
   }
 }
