@@ -56,11 +56,10 @@ export class TokenLog {
         this.logger.log(`Dintero credentials changed (${client}), read ${why}; tokens are fetched with them from now on`);
         return;
       }
-      case 'credentials-failed': {
-        const kept = event.usingPrevious ? '; the last good credentials stay in use' : '';
-        this.logger.warn(`${event.error.message}${kept}`);
+      case 'credentials-failed':
+        // Without credentials yet, the token request fails with this error: its line says it.
+        if (event.usingPrevious) this.logger.warn(`${event.error.message}; the last good credentials stay in use`);
         return;
-      }
     }
   }
 }
