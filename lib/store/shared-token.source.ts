@@ -31,7 +31,7 @@ const FLOOR_TTL_MS = MAX_TOKEN_LIFETIME_SECONDS * 1000;
 /** Generations of the tokens this replica handed out, kept to refuse them cluster-wide. */
 const GENERATIONS_KEPT = 8;
 
-/** Tokens of foreign keys reported, at most: one line per key, not per read. */
+/** Key ids of other secrets remembered, at most: one line per key, not one per read. */
 const FOREIGN_KEYS_KEPT = 8;
 
 /** Wall clocks of replicas on different hosts differ a little: a token this much "from the future" is still fresh. */
@@ -94,7 +94,7 @@ export class SharedTokenSource implements TokenSource {
   }
 
   /** The keys of the client id in use, and the cipher of its secret. */
-  private cipher(): TokenCipher {
+  private cipherInUse(): TokenCipher {
     const credentials = this.credentials.current!;
     if (this.sealing?.credentials === credentials) return this.sealing.cipher;
     const namespace = storeNamespace(this.config, credentials.clientId);
@@ -119,13 +119,13 @@ export class SharedTokenSource implements TokenSource {
   /** Drops the shared token: an empty value is never a token (it opens to nothing) and lapses at once. */
   async forget(): Promise<void> {
     if (!this.credentials.current) return;
-    this.cipher();
+    this.cipherInUse();
     await this.attempt(() => this.store.set(this.tokenKey, '', 1));
   }
 
   async requestToken({ signal, replacing: unwanted, refused }: TokenRequest): Promise<SourcedToken> {
     await this.credentials.get();
-    this.cipher();
+    this.cipherInUse();
     if (refused !== undefined) await this.refuse(refused);
     // Past one lease and a bit (jittered, so that followers do not all give up together), the
     // wait fails like a slow request: the service's own backoff then spaces the next try.
@@ -178,7 +178,7 @@ export class SharedTokenSource implements TokenSource {
         generation: lease.generation,
       };
       // Sealed with the credentials that fetched it: a refusal may have rotated them meanwhile.
-      const sealed = this.cipher().seal(JSON.stringify(record), this.tokenKey);
+      const sealed = this.cipherInUse().seal(JSON.stringify(record), this.tokenKey);
       await this.attempt(() => this.store.set(this.tokenKey, sealed, grant.expiresInSeconds * 1000));
       await this.attempt(() => this.raiseFloor(lease.generation));
       this.remember(record);
@@ -262,7 +262,7 @@ export class SharedTokenSource implements TokenSource {
     const [sealed, floor] = await Promise.all([this.store.get(this.tokenKey), this.store.get(this.floorKey)]);
     if (sealed === undefined) return undefined;
     // Sealed with another secret (a rotation in progress) or tampered with: as good as absent.
-    const cipher = this.cipher();
+    const cipher = this.cipherInUse();
     const plain = cipher.open(sealed, this.tokenKey);
     if (plain === undefined) {
       this.noteForeignKey(cipher.foreignKeyId(sealed));

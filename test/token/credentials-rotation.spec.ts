@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { firstValueFrom } from 'rxjs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { FAKE_DINTERO_CLIENT, type FakeDinteroServer } from '../../lib/fake-dintero/index.js';
+import { FAKE_DINTERO_CLIENT, FakeDinteroServer } from '../../lib/fake-dintero/index.js';
 import {
   type DinteroAuthModuleOptions,
   type DinteroClientCredentials,
@@ -11,6 +11,7 @@ import {
   dinteroCredentialsFromFiles,
   type DinteroTokenEvent,
   DinteroTokenRequestError,
+  MemoryTokenStore,
 } from '../../lib/index.js';
 import { ManualClock } from '../../lib/testing/manual-clock.js';
 import { sessionBody } from '../support/checkout.js';
@@ -213,6 +214,48 @@ describe('a credentials provider', () => {
     expectNothingLeaked(app, [], [app.tokens.status().lastError]);
     await app.close();
     await failed;
+  });
+});
+
+describe('a new API client (another client id) for the same account', () => {
+  it('is taken on invalid_client like a new secret, and shares tokens in the store under its own keys', async () => {
+    const second = { accountId, clientId: 'second-client-id', clientSecret: 'second-client-secret' };
+    await fake.stop();
+    fake = await new FakeDinteroServer({ clients: [FAKE_DINTERO_CLIENT, second] }).start();
+    let given: DinteroClientCredentials = { clientId, clientSecret: OLD };
+    const store = new MemoryTokenStore();
+    const app = await start({ credentials: () => given, store });
+    await app.tokens.getToken();
+    given = { clientId: second.clientId, clientSecret: second.clientSecret };
+    fake.revokeClientSecret(clientId, OLD);
+    const events = recordEvents(app.tokens.events$);
+
+    await app.tokens.refresh();
+    expect(fake.tokenRequests.map((request) => request.status)).toEqual([200, 401, 200]);
+    const changed = events.find((event) => event.type === 'credentials-changed');
+    expect(changed).toMatchObject({ reason: 'invalid-client' });
+    expect(changed && changed.type === 'credentials-changed' && changed.clientIdFingerprint).not.toBe(
+      changed && changed.type === 'credentials-changed' && changed.previousClientIdFingerprint,
+    );
+    // A second replica on the new client takes the token the first stored under the new client's keys.
+    const other = await startTokenApp(
+      {
+        accountId,
+        baseUrl: fake.baseUrl,
+        allowInsecureLoopback: true,
+        clientId: second.clientId,
+        clientSecret: second.clientSecret,
+        store,
+      },
+      app.clock,
+    );
+    try {
+      expect((await other.tokens.getToken()).accessToken).toBe(app.tokens.peekToken()?.accessToken);
+      expect(fake.tokenRequestCount).toBe(3);
+    } finally {
+      await other.close();
+    }
+    expectNoSecret([...app.logger.lines, ...printed([...events, app.tokens.status()])], [OLD, second.clientSecret], clientId);
   });
 });
 
