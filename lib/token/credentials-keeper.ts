@@ -7,8 +7,8 @@ import { Alarm } from './alarm.js';
 import type { Clock } from './clock.js';
 import type { TokenEventBus } from './token-event-bus.js';
 
-/** Least time between two reads of the provider after refusals: a storm of them reads it once. */
-export const CREDENTIALS_READ_MIN_INTERVAL_MS = 2_000;
+/** Least time between two reads of the provider after refusals: a storm of them reads it once a second. */
+export const CREDENTIALS_READ_MIN_INTERVAL_MS = 1_000;
 
 /** Why credentials are read. */
 export type CredentialsReadReason = 'first' | 'invalid-client' | 'schedule';
@@ -43,6 +43,11 @@ export class CredentialsKeeper {
   /** The credentials in use, if read yet. */
   get current(): ClientCredentials | undefined {
     return this.held;
+  }
+
+  /** Whether the credentials come from a provider, and so may change. */
+  get rotates(): boolean {
+    return this.config.credentials.provider !== undefined;
   }
 
   /** When the credentials in use were last read (or given). */

@@ -10,6 +10,7 @@ import { AttemptGate } from './attempt-gate.js';
 import type { Clock } from './clock.js';
 import type { DinteroTokenEvent } from './dintero-token.events.js';
 import type { DinteroTokenStatus } from './dintero-token.status.js';
+import { isCredentialsRefusal } from './credentialed-endpoint.js';
 import type { CredentialsKeeper } from './credentials-keeper.js';
 import { HeldToken } from './held-token.js';
 import { planTimeline } from './refresh-policy.js';
@@ -289,7 +290,9 @@ export class DinteroTokenService {
 
   private failed(error: DinteroAuthError): void {
     if (this.phase === 'closed') return;
-    const attempt = this.gate.failed(error, retryAfterMsOf(error), this.clock.now(), this.clock.random());
+    // Credentials read from a provider may change: a refusal of them ends once they do.
+    const probe = error.retryable || (this.credentials?.rotates === true && isCredentialsRefusal(error));
+    const attempt = this.gate.failed(error, retryAfterMsOf(error), this.clock.now(), this.clock.random(), probe);
     const token = this.held.usable();
     const nextDelayMs = Math.max(0, this.nextAttemptAt(token) - this.clock.now());
     this.emit({
