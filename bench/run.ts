@@ -21,6 +21,7 @@ const SCENARIOS = [
   { file: 'outage-recovery.bench.js', result: 'outage-recovery' },
   { file: 'slow-endpoint.bench.js', result: 'slow-endpoint' },
   { file: 'inbound.bench.js', result: 'inbound' },
+  { file: 'rotation.bench.js', result: 'rotation' },
 ];
 const only = process.argv.slice(2);
 const unknown = only.filter((name) => !SCENARIOS.some((scenario) => scenario.result === name));

@@ -13,6 +13,8 @@ export {
   getDinteroHttpServiceToken,
   getDinteroTokenServiceToken,
 } from './module/injection-tokens.js';
+export type { DinteroClientCredentials, DinteroCredentialsProvider } from './options/dintero-credentials.js';
+export { type DinteroCredentialFiles, dinteroCredentialsFromFiles } from './options/credentials-from-files.js';
 export type {
   DinteroAuthModuleOptions,
   DinteroRefreshOptions,
@@ -27,6 +29,7 @@ export { DinteroAuthConfigError, type DinteroAuthConfigIssue } from './errors/di
 export { DinteroTokenRequestError, retryAfterMsOf } from './errors/dintero-token-request.error.js';
 export { DinteroTokenNetworkError, type DinteroTokenNetworkFailure } from './errors/dintero-token-network.error.js';
 export { DinteroTokenResponseError } from './errors/dintero-token-response.error.js';
+export { DinteroCredentialsError, type DinteroCredentialsFailure } from './errors/dintero-credentials.error.js';
 export {
   DinteroTokenUnavailableError,
   type DinteroTokenUnavailableReason,
@@ -35,6 +38,8 @@ export {
 export { DinteroAccessToken } from './token/access-token.js';
 export { DinteroTokenService } from './token/dintero-token.service.js';
 export type {
+  DinteroCredentialsChangedEvent,
+  DinteroCredentialsFailedEvent,
   DinteroTokenAcquiredEvent,
   DinteroTokenEvent,
   DinteroTokenExpiredEvent,
@@ -42,6 +47,7 @@ export type {
   DinteroTokenRefreshedEvent,
   DinteroTokenRefreshFailedEvent,
   DinteroTokenStoreFailedEvent,
+  DinteroTokenStoreKeyMismatchEvent,
   DinteroTokenStoreRecoveredEvent,
 } from './token/dintero-token.events.js';
 export type { DinteroTokenStatus } from './token/dintero-token.status.js';

@@ -12,6 +12,8 @@ export type FakeCommand =
   | { id: number; cmd: 'transaction' }
   | { id: number; cmd: 'tokenFault'; fault: FakeTokenFault }
   | { id: number; cmd: 'clearFaults' }
+  | { id: number; cmd: 'addSecret'; secret: string }
+  | { id: number; cmd: 'revokeSecret'; secret: string; revokeTokens: boolean }
   | { id: number; cmd: 'stop' };
 
 const fake = await new FakeDinteroServer({ tokenLifetimeSeconds: 3600, recordRequests: false }).start();
@@ -48,6 +50,12 @@ process.on('message', (message: FakeCommand) => {
       return reply(null);
     case 'clearFaults':
       fake.clearTokenFaults();
+      return reply(null);
+    case 'addSecret':
+      fake.addClientSecret(FAKE_DINTERO_CLIENT.clientId, message.secret);
+      return reply(null);
+    case 'revokeSecret':
+      fake.revokeClientSecret(FAKE_DINTERO_CLIENT.clientId, message.secret, { revokeTokens: message.revokeTokens });
       return reply(null);
     case 'stop':
       void fake.stop().then(() => {

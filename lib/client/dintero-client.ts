@@ -8,6 +8,8 @@ import type { DinteroTokenStore } from '../store/dintero-token.store.js';
 import { MemoryTokenStore } from '../store/memory-token.store.js';
 import { SharedTokenSource } from '../store/shared-token.source.js';
 import type { Clock } from '../token/clock.js';
+import { credentialedEndpoint } from '../token/credentialed-endpoint.js';
+import { CredentialsKeeper } from '../token/credentials-keeper.js';
 import { DinteroTokenService } from '../token/dintero-token.service.js';
 import { type TokenEndpoint, TokenEndpointClient } from '../token/token-endpoint.client.js';
 import { TokenEventBus } from '../token/token-event-bus.js';
@@ -51,6 +53,7 @@ export class DinteroClient {
     readonly inbound: DinteroInboundVerifier,
     private readonly source: TokenSource,
     private readonly ownAgents: DinteroAgents | undefined,
+    private readonly credentials: CredentialsKeeper,
   ) {}
 
   /** Fetches the first token now if `prefetch` asks for it; start-up fails with its error. */
@@ -62,6 +65,7 @@ export class DinteroClient {
   async close(phase: DinteroClientPhase): Promise<void> {
     if (!this.drained) {
       this.drained = true;
+      this.credentials.stop();
       this.tokens.drain();
     }
     if (phase === 'shutdown') this.closed ??= this.shutdown();
@@ -88,8 +92,11 @@ export function createDinteroClient(parts: DinteroClientParts): DinteroClient {
   const bus = new TokenEventBus();
   // The first subscriber: every log line about this client's tokens is written from its events.
   new TokenLog(bus, config);
-  const source = store ? new SharedTokenSource(config, store, endpoint, bus, clock) : directSource(endpoint);
-  const tokens = new DinteroTokenService(config, source, clock, bus);
+  const credentials = new CredentialsKeeper(config, clock, bus);
+  const grants = credentialedEndpoint(endpoint, credentials);
+  const source = store ? new SharedTokenSource(config, store, grants, bus, clock, credentials) : directSource(grants);
+  const tokens = new DinteroTokenService(config, source, clock, bus, credentials);
+  credentials.onChange = () => tokens.renew();
   const ownAgents = parts.agents ? undefined : new DinteroAgents(config.httpsAgent);
   const agents = parts.agents ?? ownAgents!;
   const interceptor = new DinteroAuthInterceptor(config, tokens, clock, agents);
@@ -98,5 +105,5 @@ export function createDinteroClient(parts: DinteroClientParts): DinteroClient {
   interceptor.protect(instance, { deadlineMs: config.apiTimeoutMs });
   // Replays are refused across replicas when they share a store, within this process otherwise.
   const inbound = new DinteroInboundVerifier(config.accountId, config.signature, store ?? new MemoryTokenStore(clock), clock);
-  return new DinteroClient(config, tokens, interceptor, new DinteroHttpService(instance), inbound, source, ownAgents);
+  return new DinteroClient(config, tokens, interceptor, new DinteroHttpService(instance), inbound, source, ownAgents, credentials);
 }

@@ -13,6 +13,7 @@ export const DinteroErrorCode = Object.freeze({
   ACCOUNT_NOT_FOUND: 'DINTERO_ACCOUNT_NOT_FOUND',
   ACCOUNT_RESOLVE: 'DINTERO_ACCOUNT_RESOLVE',
   SIGNATURE: 'DINTERO_SIGNATURE',
+  CREDENTIALS: 'DINTERO_CREDENTIALS',
 } as const);
 
 /** One of the {@link DinteroErrorCode} strings. */

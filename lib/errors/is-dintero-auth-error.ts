@@ -1,6 +1,7 @@
 import type { DinteroAccountIdError } from './dintero-account-id.error.js';
 import type { DinteroAccountNotFoundError } from './dintero-account-not-found.error.js';
 import type { DinteroAccountResolveError } from './dintero-account-resolve.error.js';
+import type { DinteroCredentialsError } from './dintero-credentials.error.js';
 import type { DinteroAuthConfigError } from './dintero-auth-config.error.js';
 import { DinteroAuthError } from './dintero-auth.error.js';
 import type { DinteroErrorCode } from './dintero-error-code.js';
@@ -21,6 +22,7 @@ export interface DinteroAuthErrorByCode {
   DINTERO_ACCOUNT_NOT_FOUND: DinteroAccountNotFoundError;
   DINTERO_ACCOUNT_RESOLVE: DinteroAccountResolveError;
   DINTERO_SIGNATURE: DinteroSignatureError;
+  DINTERO_CREDENTIALS: DinteroCredentialsError;
 }
 
 /** Whether `value` is an error of this module (an instance of {@link DinteroAuthError}). */

@@ -1,4 +1,4 @@
-import { hkdfSync } from 'node:crypto';
+import { createHash, hkdfSync, timingSafeEqual } from 'node:crypto';
 import { inspect } from 'node:util';
 
 const REDACTED = '[ClientCredentials clientId=%s secret=<redacted>]';
@@ -20,6 +20,18 @@ export class ClientCredentials {
     this.#secret = secret;
     this.#forms = secretForms(clientId, secret);
     Object.freeze(this);
+  }
+
+  /** Whether `other` holds the same client id and secret. */
+  sameAs(other: ClientCredentials): boolean {
+    if (other.clientId !== this.clientId) return false;
+    const [mine, theirs] = [Buffer.from(this.#secret, 'utf8'), Buffer.from(other.#secret, 'utf8')];
+    return mine.length === theirs.length && timingSafeEqual(mine, theirs);
+  }
+
+  /** A short one-way label of the client id, for logs and events: the secret plays no part in it. */
+  get clientIdFingerprint(): string {
+    return createHash('sha256').update(this.clientId).digest('hex').slice(0, 10);
   }
 
   /** `Basic base64(client_id:client_secret)`, as RFC 7617 and Dintero's `clientAuth` scheme ask. */

@@ -31,7 +31,7 @@ export type DinteroCredentialsResolver = (
 /** The options of `DinteroAuthModule` that every account shares (per-account ones come from the resolver). */
 export type DinteroSharedAccountOptions = Omit<
   DinteroAuthModuleOptions,
-  'accountId' | 'clientId' | 'clientSecret' | 'audience' | 'prefetch'
+  'accountId' | 'clientId' | 'clientSecret' | 'credentials' | 'credentialsRefreshIntervalMs' | 'audience' | 'prefetch'
 >;
 
 /** Options of `DinteroAccountsModule.forRoot()` / the factory of `forRootAsync()`. */

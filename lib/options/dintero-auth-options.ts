@@ -1,3 +1,4 @@
+import type { DinteroCredentialsProvider } from './dintero-credentials.js';
 import type { DinteroSecretsSource } from './signature-secrets.js';
 import type { Agent as HttpAgent } from 'node:http';
 import type { DinteroTokenStore } from '../store/dintero-token.store.js';
@@ -57,10 +58,24 @@ export interface DinteroSignatureOptions {
 export interface DinteroAuthModuleOptions {
   /** Dintero account id: `T` (test) or `P` (production), then 8 digits, or 3 for a partner. */
   accountId: string;
-  /** OAuth client id of a Dintero API client. */
-  clientId: string;
-  /** OAuth client secret; never logged, never shown in errors or output. */
-  clientSecret: string;
+  /** OAuth client id of a Dintero API client (or give `credentials`). */
+  clientId?: string;
+  /** OAuth client secret; never logged, never shown in errors or output (or give `credentials`). */
+  clientSecret?: string;
+  /**
+   * Instead of `clientId` and `clientSecret`: a function that reads them, for secrets that rotate
+   * (e.g. `dinteroCredentialsFromFiles()` over a mounted secret). Read before the first token
+   * request, again at once when Dintero answers `invalid_client` (at most once per few seconds),
+   * and every `credentialsRefreshIntervalMs` if set. The token in hand stays in use while new
+   * credentials fetch its successor; a provider that throws or hangs (past `requestTimeoutMs`)
+   * leaves the last good credentials in use.
+   */
+  credentials?: DinteroCredentialsProvider;
+  /**
+   * With `credentials`: also read them this often, in milliseconds, and fetch a new token with
+   * them at once when they changed. Default: off (read on `invalid_client` only).
+   */
+  credentialsRefreshIntervalMs?: number;
   /** Token audience. Default `https://api.dintero.com/v1/accounts/{accountId}`. */
   audience?: string;
   /**

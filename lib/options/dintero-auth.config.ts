@@ -1,6 +1,7 @@
 import type { Agent as HttpAgent } from 'node:http';
 import type { DinteroRefreshOptions, DinteroRetryOptions } from './dintero-auth-options.js';
 import type { ClientCredentials } from './client-credentials.js';
+import type { DinteroCredentialsProvider } from './dintero-credentials.js';
 import type { SignatureSecrets } from './signature-secrets.js';
 
 /**
@@ -19,6 +20,16 @@ export interface SignatureConfig {
   readonly toleranceMs: number;
   readonly publicUrl: string | undefined;
   readonly webhookReplayMs: number;
+}
+
+/** Where the client id and secret come from: given once, or a provider read again when they rotate. */
+export interface CredentialsConfig {
+  /** `clientId` and `clientSecret` as given (the secret is not readable from here); undefined with a provider. */
+  readonly initial: ClientCredentials | undefined;
+  /** The `credentials` option. */
+  readonly provider: DinteroCredentialsProvider | undefined;
+  /** How often the provider is read besides on `invalid_client`; undefined: never. */
+  readonly refreshIntervalMs: number | undefined;
 }
 
 /** The options several accounts can share, after validation and defaults: frozen, and safe to log. */
@@ -53,8 +64,8 @@ export interface DinteroSharedConfig {
 export interface DinteroAuthConfig extends DinteroSharedConfig {
   /** Dintero account id. */
   readonly accountId: string;
-  /** Client id and secret (the secret is not readable from here). */
-  readonly credentials: ClientCredentials;
+  /** Client id and secret, or where they are read from. */
+  readonly credentials: CredentialsConfig;
   /** Token audience. */
   readonly audience: string;
   /** `{baseUrl}/accounts/{accountId}/auth/token`. */

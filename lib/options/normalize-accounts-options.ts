@@ -11,6 +11,8 @@ const PER_ACCOUNT: Record<string, string> = {
   accountId: 'is given to get(accountId), not to the module',
   clientId: 'comes from resolveCredentials, per account',
   clientSecret: 'comes from resolveCredentials, per account',
+  credentials: 'comes from resolveCredentials, per account',
+  credentialsRefreshIntervalMs: 'does not apply: credentials come from resolveCredentials, per account',
   audience: 'is the default one of each account',
   prefetch: 'does not apply: accounts are opened on first use',
 };

@@ -2,9 +2,17 @@ import { Agent as HttpAgent } from 'node:http';
 import { DinteroAuthConfigError } from '../errors/dintero-auth-config.error.js';
 import { accountIdProblem, isAccountId } from './account-id.js';
 import { ClientCredentials } from './client-credentials.js';
-import type { DinteroAuthConfig, DinteroSharedConfig, RefreshTiming, RetryTiming, SignatureConfig } from './dintero-auth.config.js';
+import type {
+  CredentialsConfig,
+  DinteroAuthConfig,
+  DinteroSharedConfig,
+  RefreshTiming,
+  RetryTiming,
+  SignatureConfig,
+} from './dintero-auth.config.js';
 import { DEFAULT_BASE_URL, DINTERO_ORIGINS, PACKAGE_NAME, PACKAGE_VERSION } from './dintero-auth.constants.js';
 import type { DinteroAuthModuleOptions } from './dintero-auth-options.js';
+import type { DinteroCredentialsProvider } from './dintero-credentials.js';
 import {
   type Issues,
   isRecord,
@@ -32,7 +40,14 @@ const DEFAULT_API_TIMEOUT_MS = 30_000;
 const MAX_SYSTEM_HEADER_LENGTH = 120;
 
 /** The options that say whose tokens these are; the rest can be shared by many accounts. */
-const IDENTITY = { accountId: true, clientId: true, clientSecret: true, audience: true } as const;
+const IDENTITY = {
+  accountId: true,
+  clientId: true,
+  clientSecret: true,
+  credentials: true,
+  credentialsRefreshIntervalMs: true,
+  audience: true,
+} as const;
 
 /**
  * Every option, once. Typed by the options interface, so an option added there and not here (or
@@ -75,8 +90,7 @@ const LOOPBACK_HOSTS = new Set(['127.0.0.1', '[::1]', 'localhost']);
 /** Whose tokens: an account and its API client, validated. */
 interface Identity {
   readonly accountId: string;
-  readonly clientId: string;
-  readonly clientSecret: string;
+  readonly credentials: CredentialsConfig;
   readonly audience: string;
 }
 
@@ -181,19 +195,54 @@ function readObject(input: unknown): RawOptions {
 /** The identity, or undefined with its problems in `issues`. */
 function readIdentity(options: RawOptions, baseUrl: string, issues: Issues): Identity | undefined {
   const accountId = readAccountId(options.accountId, issues);
-  const clientId = readClientId(options.clientId, issues);
-  const clientSecret = readSecret(options.clientSecret, issues);
+  const credentials = readCredentials(options, issues);
   const audience = readAudience(options.audience, accountId, baseUrl, issues);
-  if (accountId === undefined || clientId === undefined || clientSecret === undefined || audience === undefined) return undefined;
-  return { accountId, clientId, clientSecret, audience };
+  if (accountId === undefined || credentials === undefined || audience === undefined) return undefined;
+  return { accountId, credentials, audience };
+}
+
+/** `clientId` and `clientSecret`, or instead of them a `credentials` provider. */
+function readCredentials(options: RawOptions, issues: Issues): CredentialsConfig | undefined {
+  const { credentials: provider, credentialsRefreshIntervalMs: interval } = options;
+  if (provider === undefined) {
+    if (interval !== undefined) issues.push({ path: 'credentialsRefreshIntervalMs', problem: 'applies only with credentials' });
+    const clientId = readClientId(options.clientId, issues);
+    const clientSecret = readSecret(options.clientSecret, issues);
+    if (clientId === undefined || clientSecret === undefined) return undefined;
+    return Object.freeze({ initial: new ClientCredentials(clientId, clientSecret), provider: undefined, refreshIntervalMs: undefined });
+  }
+  const before = issues.length;
+  if (typeof provider !== 'function') {
+    issues.push({
+      path: 'credentials',
+      problem: 'must be a function that returns { clientId, clientSecret }, e.g. dinteroCredentialsFromFiles()',
+    });
+  }
+  for (const key of ['clientId', 'clientSecret'] as const) {
+    if (options[key] !== undefined) issues.push({ path: key, problem: 'must not be given with credentials: they come from its provider' });
+  }
+  const refreshIntervalMs = interval === undefined ? undefined : readDuration(interval, 'credentialsRefreshIntervalMs', 0, issues);
+  if (issues.length > before) return undefined;
+  return Object.freeze({ initial: undefined, provider: provider as DinteroCredentialsProvider, refreshIntervalMs });
+}
+
+/**
+ * Credentials a provider gave, checked as `clientId` and `clientSecret` are; the problems, never
+ * a value, in `issues`.
+ */
+export function readProvidedCredentials(value: unknown, issues: Issues): ClientCredentials | undefined {
+  const given = isRecord(value) ? value : {};
+  const clientId = readClientId(given.clientId, issues);
+  const clientSecret = readSecret(given.clientSecret, issues);
+  return clientId === undefined || clientSecret === undefined ? undefined : new ClientCredentials(clientId, clientSecret);
 }
 
 function withIdentity(shared: DinteroSharedConfig, identity: Identity, prefetch: boolean): DinteroAuthConfig {
-  const { accountId, clientId, clientSecret, audience } = identity;
+  const { accountId, credentials, audience } = identity;
   return Object.freeze<DinteroAuthConfig>({
     ...shared,
     accountId,
-    credentials: new ClientCredentials(clientId, clientSecret),
+    credentials,
     audience,
     tokenUrl: `${shared.baseUrl}/accounts/${accountId}/auth/token`,
     prefetch,

@@ -25,15 +25,19 @@ const FALSE = new Set(['false', '0', 'no']);
  * `DINTERO_ALLOW_INSECURE_LOOPBACK` (`true` or `false`) (optional). The options are validated
  * here, and a {@link DinteroAuthConfigError} names each bad or missing variable (never a
  * value of the secret). `overrides` add options that have no variable (timeouts,
- * `prefetch`, ...); problems with those are named by option.
+ * `prefetch`, ...); problems with those are named by option. With a `credentials` provider
+ * among them, `DINTERO_CLIENT_ID` and `DINTERO_CLIENT_SECRET` are neither needed nor read.
  */
 export function dinteroOptionsFromEnv(
   env: Readonly<Record<string, string | undefined>> = process.env,
   overrides: Partial<DinteroAuthModuleOptions> = {},
 ): DinteroAuthModuleOptions {
   const issues: DinteroAuthConfigIssue[] = [];
-  const read = (option: EnvOption) => env[DINTERO_ENV_VARIABLES[option]]?.trim() || undefined;
+  // A provider gives the client id and secret: variables holding them would be a second source.
+  const fromProvider = (option: EnvOption) => overrides.credentials !== undefined && (option === 'clientId' || option === 'clientSecret');
+  const read = (option: EnvOption) => (fromProvider(option) ? undefined : env[DINTERO_ENV_VARIABLES[option]]?.trim() || undefined);
   for (const option of REQUIRED) {
+    if (fromProvider(option)) continue;
     if (!read(option)) issues.push({ path: DINTERO_ENV_VARIABLES[option], problem: `is not set (it gives the ${option} option)` });
   }
   const fromEnv: Partial<Record<EnvOption, string | boolean>> = {};

@@ -1,9 +1,11 @@
 import { createHash } from 'node:crypto';
 import { DinteroTokenNetworkError } from '../errors/dintero-token-network.error.js';
 import { retryAfterMsOf } from '../errors/dintero-token-request.error.js';
+import type { ClientCredentials } from '../options/client-credentials.js';
 import type { DinteroAuthConfig } from '../options/dintero-auth.config.js';
 import type { Clock, TimerHandle } from '../token/clock.js';
-import type { TokenEndpoint } from '../token/token-endpoint.client.js';
+import type { CredentialedEndpoint } from '../token/credentialed-endpoint.js';
+import type { CredentialsKeeper } from '../token/credentials-keeper.js';
 import type { TokenEventBus } from '../token/token-event-bus.js';
 import type { SourcedToken, TokenRequest, TokenSource } from '../token/token-source.js';
 import type { DinteroTokenLease, DinteroTokenStore } from './dintero-token.store.js';
@@ -29,6 +31,9 @@ const FLOOR_TTL_MS = MAX_TOKEN_LIFETIME_SECONDS * 1000;
 /** Generations of the tokens this replica handed out, kept to refuse them cluster-wide. */
 const GENERATIONS_KEPT = 8;
 
+/** Key ids of other secrets remembered, at most: one line per key, not one per read. */
+const FOREIGN_KEYS_KEPT = 8;
+
 /** Wall clocks of replicas on different hosts differ a little: a token this much "from the future" is still fresh. */
 const CLOCK_SKEW_TOLERANCE_MS = 5_000;
 
@@ -37,8 +42,8 @@ const CLOCK_SKEW_TOLERANCE_MS = 5_000;
  * account, client, audience), so that a change in configuration never serves an old token. The
  * hash is a Redis Cluster hash tag: every key of one client lives in one slot.
  */
-export function storeNamespace(config: DinteroAuthConfig): string {
-  const identity = [config.baseUrl, config.accountId, config.credentials.clientId, config.audience].join('\n');
+export function storeNamespace(config: DinteroAuthConfig, clientId = config.credentials.initial!.clientId): string {
+  const identity = [config.baseUrl, config.accountId, clientId, config.audience].join('\n');
   return `dintero-auth:{${createHash('sha256').update(identity).digest('hex').slice(0, 32)}}`;
 }
 
@@ -48,13 +53,20 @@ export function storeNamespace(config: DinteroAuthConfig): string {
  * woken by the store when the token lands. Tokens carry the generation of their lease, and the
  * store keeps a floor below which none is taken: an older token written back, or one Dintero
  * refused, never comes out of the store again. A store that fails is a cache miss, never an
- * outage: this replica then fetches on its own.
+ * outage: this replica then fetches on its own. Tokens are sealed with a key derived from the
+ * client secret, its id beside them: during a rotation, a replica on another secret sees a
+ * token it cannot open, says so once, and fetches its own.
  */
 export class SharedTokenSource implements TokenSource {
-  private readonly tokenKey: string;
-  private readonly leaseKey: string;
-  private readonly floorKey: string;
-  private readonly cipher: TokenCipher;
+  // Keys of the client id in use: known once credentials are (a provider reads them at first use).
+  private tokenKey = '';
+  private leaseKey = '';
+  private floorKey = '';
+  private namespace = '';
+  /** The cipher of the credentials in use, and the credentials it was derived from. */
+  private sealing: { credentials: ClientCredentials; cipher: TokenCipher } | undefined;
+  /** Key ids of tokens this replica could not open, reported once each. */
+  private readonly foreignKeys = new Set<string>();
   /** A leader gets the whole request deadline plus a margin before others may take over. */
   private readonly leaseMs: number;
   private storeDown = false;
@@ -72,17 +84,28 @@ export class SharedTokenSource implements TokenSource {
   constructor(
     private readonly config: DinteroAuthConfig,
     private readonly store: DinteroTokenStore,
-    private readonly endpoint: TokenEndpoint,
+    private readonly endpoint: CredentialedEndpoint,
     private readonly bus: TokenEventBus,
     private readonly clock: Clock,
+    private readonly credentials: CredentialsKeeper,
   ) {
     this.doorbell = new Doorbell(clock);
-    const namespace = storeNamespace(config);
-    this.tokenKey = `${namespace}:token`;
-    this.leaseKey = `${namespace}:lease`;
-    this.floorKey = `${namespace}:floor`;
-    this.cipher = new TokenCipher(config.credentials.deriveKey(namespace, 'nestjs-dintero-auth/token-store/v1'));
     this.leaseMs = config.requestTimeoutMs + 5_000;
+  }
+
+  /** The keys of the client id in use, and the cipher of its secret. */
+  private cipherInUse(): TokenCipher {
+    const credentials = this.credentials.current!;
+    if (this.sealing?.credentials === credentials) return this.sealing.cipher;
+    const namespace = storeNamespace(this.config, credentials.clientId);
+    if (namespace !== this.namespace) {
+      this.namespace = namespace;
+      this.tokenKey = `${namespace}:token`;
+      this.leaseKey = `${namespace}:lease`;
+      this.floorKey = `${namespace}:floor`;
+    }
+    this.sealing = { credentials, cipher: TokenCipher.forSecret(credentials, namespace) };
+    return this.sealing.cipher;
   }
 
   /** Gives back a lease still held and stops listening; the store stays open for its creator to close. */
@@ -95,10 +118,14 @@ export class SharedTokenSource implements TokenSource {
 
   /** Drops the shared token: an empty value is never a token (it opens to nothing) and lapses at once. */
   async forget(): Promise<void> {
+    if (!this.credentials.current) return;
+    this.cipherInUse();
     await this.attempt(() => this.store.set(this.tokenKey, '', 1));
   }
 
   async requestToken({ signal, replacing: unwanted, refused }: TokenRequest): Promise<SourcedToken> {
+    await this.credentials.get();
+    this.cipherInUse();
     if (refused !== undefined) await this.refuse(refused);
     // Past one lease and a bit (jittered, so that followers do not all give up together), the
     // wait fails like a slow request: the service's own backoff then spaces the next try.
@@ -150,7 +177,8 @@ export class SharedTokenSource implements TokenSource {
         obtainedAtWallMs,
         generation: lease.generation,
       };
-      const sealed = this.cipher.seal(JSON.stringify(record), this.tokenKey);
+      // Sealed with the credentials that fetched it: a refusal may have rotated them meanwhile.
+      const sealed = this.cipherInUse().seal(JSON.stringify(record), this.tokenKey);
       await this.attempt(() => this.store.set(this.tokenKey, sealed, grant.expiresInSeconds * 1000));
       await this.attempt(() => this.raiseFloor(lease.generation));
       this.remember(record);
@@ -233,9 +261,13 @@ export class SharedTokenSource implements TokenSource {
   private async read(): Promise<(StoredToken & { floor?: number }) | undefined> {
     const [sealed, floor] = await Promise.all([this.store.get(this.tokenKey), this.store.get(this.floorKey)]);
     if (sealed === undefined) return undefined;
-    // Sealed with another secret (a rotated one) or tampered with: as good as absent.
-    const plain = this.cipher.open(sealed, this.tokenKey);
-    if (plain === undefined) return undefined;
+    // Sealed with another secret (a rotation in progress) or tampered with: as good as absent.
+    const cipher = this.cipherInUse();
+    const plain = cipher.open(sealed, this.tokenKey);
+    if (plain === undefined) {
+      this.noteForeignKey(cipher.foreignKeyId(sealed));
+      return undefined;
+    }
     const parsed = JSON.parse(plain) as Partial<StoredToken>;
     const valid =
       typeof parsed.accessToken === 'string' &&
@@ -243,6 +275,14 @@ export class SharedTokenSource implements TokenSource {
       typeof parsed.obtainedAtWallMs === 'number' &&
       typeof parsed.generation === 'number';
     return valid ? { ...(parsed as StoredToken), floor: floor === undefined ? undefined : Number(floor) } : undefined;
+  }
+
+  /** Says once per key that the store holds a token of another secret: expected while replicas rotate. */
+  private noteForeignKey(keyId: string | undefined): void {
+    if (keyId === undefined || this.foreignKeys.has(keyId)) return;
+    if (this.foreignKeys.size >= FOREIGN_KEYS_KEPT) this.foreignKeys.clear();
+    this.foreignKeys.add(keyId);
+    this.bus.emit({ type: 'store-key-mismatch' });
   }
 
   /** Runs a store operation; a failure marks the store down (once) and yields `failed`. */

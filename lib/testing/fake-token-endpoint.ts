@@ -66,6 +66,10 @@ export class FakeTokenEndpoint {
   private readonly faults: QueuedFault[] = [];
   private readonly revoked = new Set<string>();
   private readonly issued = new Set<string>();
+  /** Secrets each client id is accepted with: more than one during a rotation's overlap. */
+  private readonly secrets = new Map<string, Set<string>>();
+  /** The client id and secret each token was issued to, to revoke them with the secret. */
+  private readonly issuedWith = new Map<string, string>();
   private readonly keepRequests: boolean;
 
   constructor(
@@ -74,6 +78,22 @@ export class FakeTokenEndpoint {
     this.clients = options.clients ?? [FAKE_DINTERO_CLIENT];
     this.lifetimeSeconds = options.lifetimeSeconds ?? 3600;
     this.keepRequests = options.keepRequests ?? true;
+    for (const client of this.clients) this.secrets.set(client.clientId, new Set([client.clientSecret]));
+  }
+
+  /** Accepts `secret` for `clientId` too, beside the secrets it already has: a rotation's overlap. */
+  addClientSecret(clientId: string, secret: string): void {
+    const secrets = this.secrets.get(clientId);
+    if (!secrets) throw new Error(`The fake knows no client ${clientId}`);
+    secrets.add(secret);
+  }
+
+  /** Refuses `secret` for `clientId` from now on; with `revokeTokens`, the tokens issued with it too. */
+  revokeClientSecret(clientId: string, secret: string, options: { readonly revokeTokens?: boolean } = {}): void {
+    this.secrets.get(clientId)?.delete(secret);
+    if (!options.revokeTokens) return;
+    const pair = `${clientId}:${secret}`;
+    for (const [token, issuedTo] of this.issuedWith) if (issuedTo === pair) this.revoked.add(token);
   }
 
   get issuedTokens(): readonly string[] {
@@ -201,16 +221,18 @@ export class FakeTokenEndpoint {
       scopes: 'read:checkout write:checkout',
     });
     this.issued.add(accessToken);
+    this.issuedWith.set(accessToken, `${client.clientId}:${client.secret}`);
     return [200, { access_token: accessToken, token_type: 'Bearer', expires_in: this.lifetimeSeconds }];
   }
 
-  private authenticate(authorization: string | undefined): FakeDinteroClient | undefined {
+  private authenticate(authorization: string | undefined): (FakeDinteroClient & { readonly secret: string }) | undefined {
     const match = /^Basic ([A-Za-z0-9+/=]+)$/.exec(authorization ?? '');
     if (!match) return undefined;
     const decoded = Buffer.from(match[1]!, 'base64').toString('utf8');
     const colon = decoded.indexOf(':');
     const [id, secret] = [decoded.slice(0, colon), decoded.slice(colon + 1)];
-    return this.clients.find((client) => colon > 0 && client.clientId === id && client.clientSecret === secret);
+    const client = this.clients.find((known) => colon > 0 && known.clientId === id && this.secrets.get(id)?.has(secret));
+    return client && { ...client, secret };
   }
 }
 

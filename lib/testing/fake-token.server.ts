@@ -142,6 +142,22 @@ export class FakeTokenServer {
     this.tokens.revokeAll();
   }
 
+  /**
+   * Accepts `secret` for `clientId` too, beside its current one: a rotation with an overlap
+   * window. End it with {@link revokeClientSecret} of the old secret.
+   */
+  addClientSecret(clientId: string, secret: string): void {
+    this.tokens.addClientSecret(clientId, secret);
+  }
+
+  /**
+   * Refuses `secret` for `clientId` from now on (`401 invalid_client`); with `revokeTokens`, the
+   * tokens issued with it stop working too, as a compromised secret's would.
+   */
+  revokeClientSecret(clientId: string, secret: string, options: { readonly revokeTokens?: boolean } = {}): void {
+    this.tokens.revokeClientSecret(clientId, secret, options);
+  }
+
   /** The claims of a token this server issued and has not revoked, if it is unexpired. */
   verifyToken(accessToken: string, nowMs = Date.now()): FakeTokenClaims | undefined {
     return this.tokens.verify(accessToken, nowMs);

@@ -67,12 +67,13 @@ export class AttemptGate {
 
   /**
    * An attempt failed at `now`: the next waits a backoff placed by `random`, and at least the
-   * server's `retryAfterMs`. Returns the failures so far, this one included.
+   * server's `retryAfterMs`. `probe`: callers waiting may still try once per demand interval (a
+   * refusal that new credentials may end). Returns the failures so far, this one included.
    */
-  failed(error: DinteroAuthError, retryAfterMs: number | undefined, now: number, random: number): number {
+  failed(error: DinteroAuthError, retryAfterMs: number | undefined, now: number, random: number, probe = error.retryable): number {
     this.failures += 1;
     this.error = error;
-    this.history.retryable = error.retryable;
+    this.history.retryable = probe;
     this.history.backoffUntil = now + backoffDelay(this.failures, this.timing, random, retryAfterMs);
     this.history.retryAfterUntil = retryAfterMs === undefined ? Number.NEGATIVE_INFINITY : now + retryAfterFloor(this.timing, retryAfterMs);
     return this.failures;

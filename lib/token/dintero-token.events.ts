@@ -1,4 +1,5 @@
 import type { DinteroAuthError } from '../errors/dintero-auth.error.js';
+import type { DinteroCredentialsError } from '../errors/dintero-credentials.error.js';
 
 /** A token was obtained while none was usable (the first one, or after expiry or invalidation). */
 export interface DinteroTokenAcquiredEvent {
@@ -55,6 +56,38 @@ export interface DinteroTokenStoreRecoveredEvent {
   readonly type: 'store-recovered';
 }
 
+/**
+ * The shared store holds a token sealed under another client secret (replicas in the middle of
+ * a rotation): this replica cannot read it and fetches its own. Reported once per such key.
+ */
+export interface DinteroTokenStoreKeyMismatchEvent {
+  readonly type: 'store-key-mismatch';
+}
+
+/**
+ * The `credentials` provider gave a client id or secret other than the ones in use: tokens are
+ * fetched with them from now on. Names the client id by a one-way fingerprint, never the secret.
+ */
+export interface DinteroCredentialsChangedEvent {
+  readonly type: 'credentials-changed';
+  /** A one-way label of the client id now in use. */
+  readonly clientIdFingerprint: string;
+  /** The label of the client id used before (the same one when only the secret changed). */
+  readonly previousClientIdFingerprint: string;
+  /** What made them read: Dintero refused the ones in use, or `credentialsRefreshIntervalMs` passed. */
+  readonly reason: 'invalid-client' | 'schedule';
+  /** When they were read. */
+  readonly readAt: Date;
+}
+
+/** The `credentials` provider threw, did not answer in time, or gave invalid credentials. */
+export interface DinteroCredentialsFailedEvent {
+  readonly type: 'credentials-failed';
+  readonly error: DinteroCredentialsError;
+  /** Whether credentials read before stay in use meanwhile. */
+  readonly usingPrevious: boolean;
+}
+
 /** Everything `DinteroTokenService.events$` reports. No event ever holds a token. */
 export type DinteroTokenEvent =
   | DinteroTokenAcquiredEvent
@@ -63,4 +96,7 @@ export type DinteroTokenEvent =
   | DinteroTokenExpiredEvent
   | DinteroTokenInvalidatedEvent
   | DinteroTokenStoreFailedEvent
-  | DinteroTokenStoreRecoveredEvent;
+  | DinteroTokenStoreRecoveredEvent
+  | DinteroTokenStoreKeyMismatchEvent
+  | DinteroCredentialsChangedEvent
+  | DinteroCredentialsFailedEvent;

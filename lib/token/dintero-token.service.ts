@@ -10,6 +10,8 @@ import { AttemptGate } from './attempt-gate.js';
 import type { Clock } from './clock.js';
 import type { DinteroTokenEvent } from './dintero-token.events.js';
 import type { DinteroTokenStatus } from './dintero-token.status.js';
+import { isCredentialsRefusal } from './credentialed-endpoint.js';
+import type { CredentialsKeeper } from './credentials-keeper.js';
 import { HeldToken } from './held-token.js';
 import { planTimeline } from './refresh-policy.js';
 import type { TokenEventBus } from './token-event-bus.js';
@@ -58,6 +60,8 @@ export class DinteroTokenService {
   private inFlight: AbortController | undefined;
   /** The token last dropped by invalidate(): no source may hand it back. */
   private refused: string | undefined;
+  /** Credentials changed: fetch a successor now, the token in hand still served. */
+  private renewDue = false;
 
   /** @internal Made by `createDinteroClient`. */
   constructor(
@@ -66,6 +70,7 @@ export class DinteroTokenService {
     /** @internal The clock the service runs on: a health check reads the token's dates against it. */
     readonly clock: Clock,
     private readonly bus: TokenEventBus,
+    private readonly credentials?: CredentialsKeeper,
   ) {
     this.events$ = bus.events$;
     this.held = new HeldToken(
@@ -150,7 +155,18 @@ export class DinteroTokenService {
       consecutiveFailures: this.gate.consecutiveFailures,
       lastError: this.gate.lastError,
       nextAttemptAt: waitMs > 0 ? new Date(this.clock.wallNow() + waitMs) : undefined,
+      credentialsReadAt: this.credentials?.readAt,
+      clientIdFingerprint: this.credentials?.current?.clientIdFingerprint,
     };
+  }
+
+  /**
+   * Fetches a successor of the token in hand now, in the background (new credentials were
+   * read): the current token is served until it arrives. @internal
+   */
+  renew(): void {
+    this.renewDue = true;
+    this.pump();
   }
 
   /**
@@ -194,7 +210,7 @@ export class DinteroTokenService {
     const token = this.held.usable();
     // Waiters exist only while no token is usable, or when refresh() was asked for. While
     // draining, only callers count: background refreshes are over.
-    const background = this.phase === 'serving' && (token ? now >= token.timeline.refreshAt : this.subscribers > 0);
+    const background = this.phase === 'serving' && (token ? now >= token.timeline.refreshAt || this.renewDue : this.subscribers > 0);
     if (this.waiters.size === 0 && !background) return;
     const nextAt = this.nextAttemptAt(token);
     if (now < nextAt) {
@@ -254,6 +270,7 @@ export class DinteroTokenService {
     const previous = this.held.usable();
     this.gate.succeeded();
     this.refused = undefined;
+    this.renewDue = false;
     this.nextAttemptAlarm.clear();
     this.held.hold(token, this.phase === 'serving');
     const { fingerprint, expiresAt, refreshAt } = token;
@@ -273,7 +290,9 @@ export class DinteroTokenService {
 
   private failed(error: DinteroAuthError): void {
     if (this.phase === 'closed') return;
-    const attempt = this.gate.failed(error, retryAfterMsOf(error), this.clock.now(), this.clock.random());
+    // Credentials read from a provider may change: a refusal of them ends once they do.
+    const probe = error.retryable || (this.credentials?.rotates === true && isCredentialsRefusal(error));
+    const attempt = this.gate.failed(error, retryAfterMsOf(error), this.clock.now(), this.clock.random(), probe);
     const token = this.held.usable();
     const nextDelayMs = Math.max(0, this.nextAttemptAt(token) - this.clock.now());
     this.emit({

@@ -13,4 +13,8 @@ export interface DinteroTokenStatus {
   readonly lastError: DinteroAuthError | undefined;
   /** When backoff allows the next attempt, if it is in the future. */
   readonly nextAttemptAt: Date | undefined;
+  /** When the client id and secret in use were last read (or given); undefined before a provider's first read. */
+  readonly credentialsReadAt: Date | undefined;
+  /** A one-way label of the client id in use (never the secret); undefined before a provider's first read. */
+  readonly clientIdFingerprint: string | undefined;
 }

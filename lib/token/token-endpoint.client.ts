@@ -6,6 +6,7 @@ import type { DinteroAuthError } from '../errors/dintero-auth.error.js';
 import { DinteroTokenNetworkError, systemCodeNote } from '../errors/dintero-token-network.error.js';
 import { DinteroTokenRequestError } from '../errors/dintero-token-request.error.js';
 import { DinteroTokenResponseError } from '../errors/dintero-token-response.error.js';
+import type { ClientCredentials } from '../options/client-credentials.js';
 import type { DinteroAuthConfig } from '../options/dintero-auth.config.js';
 import type { TokenGrant } from './access-token.js';
 import type { Clock } from './clock.js';
@@ -19,8 +20,8 @@ export const MAX_ACCESS_TOKEN_LENGTH = 8 * 1024;
 
 /** Where tokens are granted: Dintero's token endpoint, or a stand-in of a test kit. */
 export interface TokenEndpoint {
-  /** Requests a token; rejects only with a `DinteroAuthError`. */
-  requestToken(signal: AbortSignal): Promise<TokenGrant>;
+  /** Requests a token with `credentials`; rejects only with a `DinteroAuthError`. */
+  requestToken(signal: AbortSignal, credentials: ClientCredentials): Promise<TokenGrant>;
 }
 
 /**
@@ -59,11 +60,11 @@ export class TokenEndpointClient implements TokenEndpoint {
   }
 
   /** Requests a token; rejects only with a {@link DinteroAuthError}. */
-  requestToken(signal: AbortSignal): Promise<TokenGrant> {
-    return traceTokenRequest(this.config.tokenUrl, this.config.accountId, () => this.send(signal));
+  requestToken(signal: AbortSignal, credentials: ClientCredentials): Promise<TokenGrant> {
+    return traceTokenRequest(this.config.tokenUrl, this.config.accountId, () => this.send(signal, credentials));
   }
 
-  private async send(signal: AbortSignal): Promise<TokenGrant> {
+  private async send(signal: AbortSignal, credentials: ClientCredentials): Promise<TokenGrant> {
     const deadline = AbortSignal.timeout(this.config.requestTimeoutMs);
     let response: AxiosResponse<unknown>;
     try {
@@ -74,7 +75,7 @@ export class TokenEndpointClient implements TokenEndpoint {
           signal: AbortSignal.any([signal, deadline]),
           headers: {
             'Content-Type': 'application/json',
-            Authorization: this.config.credentials.basicAuthorization(),
+            Authorization: credentials.basicAuthorization(),
           },
         },
       );
@@ -82,7 +83,7 @@ export class TokenEndpointClient implements TokenEndpoint {
       // The axios error holds the request config with the Basic header: keep none of it.
       throw this.toFailure(error, deadline.aborted && !signal.aborted);
     }
-    if (response.status < 200 || response.status > 299) throw this.toRequestError(response);
+    if (response.status < 200 || response.status > 299) throw this.toRequestError(response, credentials);
     return parseGrant(response.data);
   }
 
@@ -105,11 +106,11 @@ export class TokenEndpointClient implements TokenEndpoint {
     return new DinteroTokenNetworkError(`${failed}: connection${systemCodeNote(code)}`, { failure: 'connection', systemCode: code, url });
   }
 
-  private toRequestError(response: AxiosResponse<unknown>): DinteroTokenRequestError {
+  private toRequestError(response: AxiosResponse<unknown>, credentials: ClientCredentials): DinteroTokenRequestError {
     const body = parseJson(response.data);
     const error = isRecord(body) && isRecord(body.error) ? body.error : {};
-    const dinteroCode = this.scrub(error.code);
-    const dinteroMessage = this.scrub(error.message);
+    const dinteroCode = scrub(error.code, credentials);
+    const dinteroMessage = scrub(error.message, credentials);
     const said = `${dinteroCode ? ` (${dinteroCode})` : ''}${dinteroMessage ? `: ${dinteroMessage}` : ''}`;
     return new DinteroTokenRequestError(`Dintero token endpoint answered ${response.status}${said}`, {
       status: response.status,
@@ -118,14 +119,14 @@ export class TokenEndpointClient implements TokenEndpoint {
       retryAfterMs: parseRetryAfter(response.headers['retry-after'], this.clock.wallNow()),
     });
   }
+}
 
-  /** Server-provided text, scrubbed of the secret in every form, then kept short. */
-  private scrub(value: unknown): string | undefined {
-    if (typeof value !== 'string' || value.length === 0) return undefined;
-    // Scrubbed whole, before cutting: a cut could split an encoded secret past recognition.
-    const clean = this.config.credentials.redact(value);
-    return clean.length > 300 ? `${clean.slice(0, 300)}...` : clean;
-  }
+/** Server-provided text, scrubbed of the secret sent in every form, then kept short. */
+function scrub(value: unknown, credentials: ClientCredentials): string | undefined {
+  if (typeof value !== 'string' || value.length === 0) return undefined;
+  // Scrubbed whole, before cutting: a cut could split an encoded secret past recognition.
+  const clean = credentials.redact(value);
+  return clean.length > 300 ? `${clean.slice(0, 300)}...` : clean;
 }
 
 /** The error for an answer that is not a usable token. */

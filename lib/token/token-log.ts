@@ -60,6 +60,22 @@ export class TokenLog {
       case 'store-recovered':
         this.logger.log(`Token store works again for ${this.account}: sharing tokens with other replicas`);
         return;
+      case 'store-key-mismatch':
+        this.logger.log('Token store holds a token sealed under another client secret (a rotation in progress): fetching our own');
+        return;
+      case 'credentials-changed': {
+        const client =
+          event.clientIdFingerprint === event.previousClientIdFingerprint
+            ? `client ${event.clientIdFingerprint}, new secret`
+            : `client ${event.previousClientIdFingerprint} -> ${event.clientIdFingerprint}`;
+        const why = event.reason === 'invalid-client' ? 'after Dintero refused the ones in use' : 'on schedule';
+        this.logger.log(`Dintero credentials changed (${client}), read ${why}; tokens are fetched with them from now on`);
+        return;
+      }
+      case 'credentials-failed':
+        // Without credentials yet, the token request fails with this error: its line says it.
+        if (event.usingPrevious) this.logger.warn(`${event.error.message}; the last good credentials stay in use`);
+        return;
     }
   }
 }

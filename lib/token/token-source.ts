@@ -1,5 +1,5 @@
 import type { TokenGrant } from './access-token.js';
-import type { TokenEndpoint } from './token-endpoint.client.js';
+import type { CredentialedEndpoint } from './credentialed-endpoint.js';
 
 /** One acquisition asked of a {@link TokenSource}. */
 export interface TokenRequest {
@@ -30,7 +30,7 @@ export interface TokenSource {
 }
 
 /** Straight to Dintero: nothing shared, nothing to let go. */
-export function directSource(endpoint: TokenEndpoint): TokenSource {
+export function directSource(endpoint: CredentialedEndpoint): TokenSource {
   return {
     requestToken: async ({ signal }) => ({ grant: await endpoint.requestToken(signal), source: 'endpoint' }),
     forget: () => Promise.resolve(),

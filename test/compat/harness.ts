@@ -6,6 +6,9 @@ import { NestFactory } from '@nestjs/core';
 import { Redis } from 'ioredis';
 import { FAKE_DINTERO_CLIENT, FakeDinteroServer } from 'nestjs-dintero-auth/fake-dintero';
 import { createHmac } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createRequire } from 'node:module';
 import { DinteroAuthModule, DinteroTokenService, dinteroOptionsFromEnv } from 'nestjs-dintero-auth';
 import { register } from 'prom-client';
@@ -17,6 +20,7 @@ import { BillingClient } from './examples/billing.client.js';
 import { DinteroEventsController, DinteroEventsModule } from './examples/dintero-callbacks.module.js';
 import { HealthController, HealthModule } from './examples/health.module.js';
 import { Marketplace, MarketplaceModule } from './examples/marketplace.module.js';
+import { AppModule as MountedSecretAppModule } from './examples/mounted-secret.module.js';
 import { paymentsEndToEnd } from './examples/payments.e2e.js';
 import { PaymentsService } from './examples/payments.service.js';
 import { paymentsTestingModule } from './examples/payments.testing.js';
@@ -209,6 +213,28 @@ async function main(): Promise<void> {
     await events.close();
   }
   ran.push('callbacks and webhooks');
+
+  // The mounted secret rotated while the app runs: Dintero takes the new one and refuses the old.
+  const secretDir = mkdtempSync(join(tmpdir(), 'dintero-secret-'));
+  const mount = (secret: string) => {
+    writeFileSync(join(secretDir, 'client-id'), `${FAKE_DINTERO_CLIENT.clientId}\n`);
+    writeFileSync(join(secretDir, 'client-secret'), `${secret}\n`);
+  };
+  mount(FAKE_DINTERO_CLIENT.clientSecret);
+  process.env.DINTERO_SECRET_DIR = secretDir;
+  await withApp(MountedSecretAppModule, async (app) => {
+    const tokens = app.get(DinteroTokenService);
+    await tokens.getToken();
+    fake.addClientSecret(FAKE_DINTERO_CLIENT.clientId, 'compat-rotated-secret');
+    mount('compat-rotated-secret');
+    fake.revokeClientSecret(FAKE_DINTERO_CLIENT.clientId, FAKE_DINTERO_CLIENT.clientSecret);
+    const rotated = await tokens.refresh();
+    const sent = fake.tokenRequests.at(-1)?.headers.authorization;
+    const expected = `Basic ${Buffer.from(`${FAKE_DINTERO_CLIENT.clientId}:compat-rotated-secret`).toString('base64')}`;
+    check(fake.verifyToken(rotated.accessToken) !== undefined && sent === expected, 'mounted secret rotated');
+  });
+  rmSync(secretDir, { recursive: true, force: true });
+  ran.push('mounted secret');
 
   await fake.stop();
   const nest = (createRequire(`${process.cwd()}/`)('@nestjs/core/package.json') as { version: string }).version;

@@ -3,6 +3,7 @@ import {
   DinteroAccountIdError,
   DinteroAccountNotFoundError,
   DinteroAccountResolveError,
+  DinteroCredentialsError,
   DinteroAuthConfigError,
   DinteroErrorCode,
   DinteroTokenNetworkError,
@@ -34,6 +35,7 @@ describe('(message, options)', () => {
       new DinteroAccountIdError('not an id'),
       new DinteroAccountNotFoundError('unknown account', { accountId: 'T12345678' }),
       new DinteroAccountResolveError('resolver failed', { accountId: 'T12345678', failure: 'failed', cause }),
+      new DinteroCredentialsError('provider failed', { failure: 'timeout' }),
     ];
     expect(errors.map((error) => [error.name, error.code, error.message, error.retryable, Object.hasOwn(error, 'cause')])).toEqual([
       ['DinteroAuthConfigError', DinteroErrorCode.AUTH_CONFIG, 'bad options', false, false],
@@ -44,6 +46,7 @@ describe('(message, options)', () => {
       ['DinteroAccountIdError', DinteroErrorCode.ACCOUNT_ID, 'not an id', false, false],
       ['DinteroAccountNotFoundError', DinteroErrorCode.ACCOUNT_NOT_FOUND, 'unknown account', false, false],
       ['DinteroAccountResolveError', DinteroErrorCode.ACCOUNT_RESOLVE, 'resolver failed', true, true],
+      ['DinteroCredentialsError', DinteroErrorCode.CREDENTIALS, 'provider failed', true, false],
     ]);
     expect(errors[0]).toMatchObject({ issues: [{ path: 'accountId', problem: 'is required' }] });
     expect(errors[1]).toMatchObject({ status: 503, dinteroCode: 'unavailable', dinteroMessage: 'busy', retryAfterMs: 2_000 });

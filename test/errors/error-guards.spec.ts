@@ -4,6 +4,7 @@ import {
   DinteroAccountIdError,
   DinteroAccountNotFoundError,
   DinteroAccountResolveError,
+  DinteroCredentialsError,
   DinteroSignatureError,
   type DinteroAuthConfigError,
   type DinteroAuthError,
@@ -37,8 +38,9 @@ afterAll(() => fake.stop());
 /** What the token endpoint client rejects with, after the given fault. */
 async function failedRequest(fault: Parameters<FakeDinteroServer['injectTokenFault']>[0]): Promise<unknown> {
   fake.injectTokenFault(fault, 1);
-  const client = new TokenEndpointClient(normalizeOptions(fakeOptions(fake)), systemClock);
-  return client.requestToken(new AbortController().signal).then(
+  const config = normalizeOptions(fakeOptions(fake));
+  const client = new TokenEndpointClient(config, systemClock);
+  return client.requestToken(new AbortController().signal, config.credentials.initial!).then(
     () => expect.unreachable('the request succeeded'),
     (error: unknown) => error,
   );
@@ -71,6 +73,10 @@ function oneOfEach(): DinteroAuthError[] {
       cause: new Error('vault down'),
     }),
     new DinteroSignatureError('Not a verified Dintero request (mismatch): the signature does not match', { reason: 'mismatch' }),
+    new DinteroCredentialsError('The Dintero credentials provider failed: vault down', {
+      failure: 'failed',
+      cause: new Error('vault down'),
+    }),
   ];
 }
 
@@ -86,6 +92,7 @@ describe('DinteroErrorCode', () => {
       ACCOUNT_NOT_FOUND: 'DINTERO_ACCOUNT_NOT_FOUND',
       ACCOUNT_RESOLVE: 'DINTERO_ACCOUNT_RESOLVE',
       SIGNATURE: 'DINTERO_SIGNATURE',
+      CREDENTIALS: 'DINTERO_CREDENTIALS',
     });
     expect(Object.isFrozen(DinteroErrorCode)).toBe(true);
   });
@@ -104,6 +111,7 @@ describe('DinteroErrorCode', () => {
       'DinteroAccountNotFoundError',
       'DinteroAccountResolveError',
       'DinteroSignatureError',
+      'DinteroCredentialsError',
     ]);
   });
 
@@ -118,6 +126,7 @@ describe('DinteroErrorCode', () => {
     expectTypeOf<DinteroAuthErrorByCode[DinteroAccountNotFoundError['code']]>().toEqualTypeOf<DinteroAccountNotFoundError>();
     expectTypeOf<DinteroAuthErrorByCode[DinteroAccountResolveError['code']]>().toEqualTypeOf<DinteroAccountResolveError>();
     expectTypeOf<DinteroAuthErrorByCode[DinteroSignatureError['code']]>().toEqualTypeOf<DinteroSignatureError>();
+    expectTypeOf<DinteroAuthErrorByCode[DinteroCredentialsError['code']]>().toEqualTypeOf<DinteroCredentialsError>();
   });
 });
 

@@ -49,7 +49,7 @@ describe('normalizeOptions defaults', () => {
       prefetch: false,
       allowInsecureLoopback: false,
     });
-    expect(config.credentials.clientId).toBe('my-client');
+    expect(config.credentials.initial!.clientId).toBe('my-client');
   });
 
   it('removes a trailing slash from baseUrl and builds the token URL from it', () => {
@@ -107,7 +107,7 @@ describe('normalizeOptions accountId and credentials', () => {
           clientId === clientId.trim() &&
           !clientId.includes(':') &&
           !hasControl(clientId);
-        if (valid) expect(normalize({ ...VALID, clientId }).credentials.clientId).toBe(clientId);
+        if (valid) expect(normalize({ ...VALID, clientId }).credentials.initial!.clientId).toBe(clientId);
         else expectIssues({ ...VALID, clientId }, ['clientId']);
       }),
     );
@@ -119,7 +119,7 @@ describe('normalizeOptions accountId and credentials', () => {
         const valid =
           typeof clientSecret === 'string' && clientSecret !== '' && clientSecret === clientSecret.trim() && !hasControl(clientSecret);
         if (valid)
-          expect(normalize({ ...VALID, clientSecret }).credentials.basicAuthorization()).toBe(
+          expect(normalize({ ...VALID, clientSecret }).credentials.initial!.basicAuthorization()).toBe(
             `Basic ${Buffer.from(`my-client:${clientSecret}`).toString('base64')}`,
           );
         else expectIssues({ ...VALID, clientSecret }, ['clientSecret']);
@@ -510,13 +510,13 @@ describe('normalizeOptions never echoes the client secret', () => {
     const shown = [
       JSON.stringify(config),
       inspect(config, { depth: 10, showHidden: true, getters: true }),
-      String(config.credentials),
-      JSON.stringify({ ...config.credentials }),
+      String(config.credentials.initial),
+      JSON.stringify({ ...config.credentials.initial }),
     ];
     for (const text of shown) expectHidden(text, [SECRET]);
     expect(JSON.stringify(config)).toContain('"clientId":"my-client"');
-    expect(config.credentials.basicAuthorization()).toBe(`Basic ${Buffer.from(`my-client:${SECRET}`).toString('base64')}`);
-    expect(config.credentials.basicAuthorization()).toBe('Basic bXktY2xpZW50OnN1cDNyLXMzY3JldC12YWx1ZQ==');
+    expect(config.credentials.initial!.basicAuthorization()).toBe(`Basic ${Buffer.from(`my-client:${SECRET}`).toString('base64')}`);
+    expect(config.credentials.initial!.basicAuthorization()).toBe('Basic bXktY2xpZW50OnN1cDNyLXMzY3JldC12YWx1ZQ==');
   });
 });
 
@@ -583,6 +583,13 @@ describe('normalizeOptions for the HTTP client', () => {
 });
 
 describe('dinteroOptionsFromEnv', () => {
+  it('with a credentials provider, neither needs nor reads DINTERO_CLIENT_ID and DINTERO_CLIENT_SECRET', () => {
+    const credentials = () => ({ clientId: 'from-files', clientSecret: SECRET });
+    expect(dinteroOptionsFromEnv({ DINTERO_ACCOUNT_ID: 'T12345678' }, { credentials })).toEqual({ accountId: 'T12345678', credentials });
+    const env = { DINTERO_ACCOUNT_ID: 'T12345678', DINTERO_CLIENT_ID: 'stale', DINTERO_CLIENT_SECRET: 'stale-secret' };
+    expect(dinteroOptionsFromEnv(env, { credentials })).toEqual({ accountId: 'T12345678', credentials });
+  });
+
   it('trims every variable, as a value pasted into a .env file often carries spaces or a newline', () => {
     const env = {
       DINTERO_ACCOUNT_ID: ' T12345678\n',

@@ -41,6 +41,19 @@ describe('TokenCipher', () => {
     expect(opened).toBe('{"accessToken":"eyJ.stored.token"}');
   });
 
+  it('puts its key id beside the ciphertext, so that a value of another key is known for one', () => {
+    const sealed = cipher.seal('the token', 'key-a');
+    expect(cipher.keyId).toMatch(/^[0-9a-f]{16}$/);
+    expect(sealed.startsWith(`${cipher.keyId}.`)).toBe(true);
+    expect(cipher.foreignKeyId(sealed)).toBeUndefined();
+    const other = new TokenCipher(randomBytes(32));
+    expect(other.foreignKeyId(sealed)).toBe(cipher.keyId);
+    expect(other.open(sealed, 'key-a')).toBeUndefined();
+    // Values of no key id (sealed before ids existed) are nobody's foreign key: opened if they can be.
+    expect(cipher.foreignKeyId('bm8ga2V5IGlk')).toBeUndefined();
+    expect(new TokenCipher(randomBytes(32)).keyId).not.toBe(cipher.keyId);
+  });
+
   it('takes only a 32-byte key', () => {
     expect(() => new TokenCipher(randomBytes(16))).toThrow('TokenCipher needs a 32-byte key');
   });

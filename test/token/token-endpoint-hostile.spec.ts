@@ -238,7 +238,7 @@ describe('an endpoint that cannot be reached, or a request given up', () => {
       allowInsecureLoopback: true,
     });
     const controller = new AbortController();
-    const pending = new TokenEndpointClient(config, systemClock).requestToken(controller.signal);
+    const pending = new TokenEndpointClient(config, systemClock).requestToken(controller.signal, config.credentials.initial!);
     await eventually(() => server.requests >= 1, 5_000, 'the request to arrive');
     controller.abort();
     const error = await pending.catch((caught: unknown) => caught);

@@ -2,6 +2,7 @@ import { trace } from '@opentelemetry/api';
 import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FAKE_DINTERO_CLIENT, type FakeDinteroServer } from '../../lib/fake-dintero/index.js';
+import { expectNoSecret } from '../support/secret-forms.js';
 import { fakeOptions, startFake, startTokenApp } from '../support/token-app.js';
 
 const exporter = new InMemorySpanExporter();
@@ -45,5 +46,25 @@ describe('OpenTelemetry', () => {
     const recorded = JSON.stringify(spans.map((span) => ({ attributes: span.attributes, status: span.status, events: span.events })));
     expect(recorded).not.toContain(token.accessToken);
     expect(recorded).not.toContain(FAKE_DINTERO_CLIENT.clientSecret);
+  });
+
+  it('spans of a rotation (a refusal, then the new secret) hold neither the old secret nor the new one', async () => {
+    exporter.reset();
+    const { clientId, clientSecret: old } = FAKE_DINTERO_CLIENT;
+    const rotated = 'rotated-secret-for-spans';
+    let given = { clientId, clientSecret: old };
+    const app = await startTokenApp({ ...fakeOptions(fake), clientId: undefined, clientSecret: undefined, credentials: () => given });
+    await app.tokens.getToken();
+    fake.addClientSecret(clientId, rotated);
+    fake.revokeClientSecret(clientId, old);
+    given = { clientId, clientSecret: rotated };
+    await app.tokens.refresh();
+    await app.close();
+    fake.addClientSecret(clientId, old);
+
+    const spans = exporter.getFinishedSpans().filter((span) => span.name === 'dintero.auth.token');
+    expect(spans.map((span) => span.attributes['http.response.status_code'] ?? 200)).toEqual([200, 401, 200]);
+    const recorded = JSON.stringify(spans.map((span) => ({ attributes: span.attributes, status: span.status, events: span.events })));
+    expectNoSecret([recorded], [old, rotated], clientId);
   });
 });
