@@ -122,8 +122,10 @@ export class DinteroAuthInterceptor {
     if (target === undefined || !this.config.allowedOrigins.has(target.origin)) return next(config);
     // Older axios sends an https request to an http proxy in clear text, head and all.
     config.proxy = false;
-    config.httpAgent ??= this.agents.http;
-    config.httpsAgent ??= this.agents.https;
+    // Only the module's agents: any other agent's sockets, reached from any other call's error or
+    // config, would lead to this request's raw head. (The app gives its own in `httpsAgent`.)
+    config.httpAgent = this.agents.http;
+    config.httpsAgent = this.agents.https;
     const call: BoundCall = { config, next, sentTo: target.origin, origin: target.origin, deadline: undefined, bearer: undefined };
     config.beforeRedirect = guardRedirects(call, config.beforeRedirect);
     // A request that says who it is by itself (its own header, `auth`, user:pass in the URL) is left alone.

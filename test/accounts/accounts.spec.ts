@@ -4,6 +4,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Agent } from 'node:http';
+import type { DinteroAgents } from '../../lib/http/dintero-agents.js';
 import { inspect } from 'node:util';
 import { Module } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
@@ -326,8 +327,8 @@ describe('DinteroAccounts: one connection pool', () => {
     const opened = await Promise.all(merchants.map((client) => app.accounts.get(client.accountId)));
     for (const account of opened) await account.tokens.getToken();
     for (const [n, account] of opened.entries()) expect(await call(account)).toBe(merchants[n]!.accountId);
-    const agent = opened[0]!.http.axiosRef.defaults.httpAgent as Agent;
-    expect(opened.every((account) => account.http.axiosRef.defaults.httpAgent === agent)).toBe(true);
+    // The registry's pool: no config or answer handed out holds an agent (its sockets lead to request heads).
+    const agent = (app.accounts as unknown as { agents: DinteroAgents }).agents.http;
     expect(socketsOf(agent)).toBe(1);
 
     // A forgotten account leaves the pool to the others.

@@ -154,8 +154,9 @@ export function describeAttachPoint(lib: AxiosStatic): void {
       });
 
       it('a redirect to a subdomain of the allowed host is another origin: it gets no Authorization', async () => {
-        const { interceptor } = await start();
         const agent = new HttpsAgent({ ca: LOOPBACK_CA, lookup: loopbackLookup });
+        // The token goes on the module's agents only: the app gives its own as `httpsAgent`.
+        const { interceptor } = await start({ httpsAgent: agent });
         tls.on('/v1/moved', { type: 'redirect', location: `${tls.origin('evil.api.localhost')}/landing` }, 'api.localhost');
         const client = lib.create({ httpsAgent: agent });
         interceptor.attach(client);
