@@ -43,6 +43,7 @@ export type {
   DinteroTokenRefreshFailedEvent,
   DinteroTokenStoreFailedEvent,
   DinteroTokenStoreRecoveredEvent,
+  DinteroTokenStoreDistrustedEvent,
 } from './token/dintero-token.events.js';
 export type { DinteroTokenStatus } from './token/dintero-token.status.js';
 export { DinteroAuthInterceptor } from './http/dintero-auth.interceptor.js';

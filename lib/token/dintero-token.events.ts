@@ -55,6 +55,18 @@ export interface DinteroTokenStoreRecoveredEvent {
   readonly type: 'store-recovered';
 }
 
+/**
+ * The shared token store held what no replica of this configuration leaves there: a generation
+ * floor above every lease taken (`floor`: this replica put it back, so that replicas share
+ * tokens again), or a lease held past the longest any replica holds one (`lease`: this replica
+ * fetched on its own). Someone else writes to the store, or a replica is configured otherwise.
+ */
+export interface DinteroTokenStoreDistrustedEvent {
+  readonly type: 'store-distrusted';
+  readonly key: 'floor' | 'lease';
+  readonly message: string;
+}
+
 /** Everything `DinteroTokenService.events$` reports. No event ever holds a token. */
 export type DinteroTokenEvent =
   | DinteroTokenAcquiredEvent
@@ -63,4 +75,5 @@ export type DinteroTokenEvent =
   | DinteroTokenExpiredEvent
   | DinteroTokenInvalidatedEvent
   | DinteroTokenStoreFailedEvent
-  | DinteroTokenStoreRecoveredEvent;
+  | DinteroTokenStoreRecoveredEvent
+  | DinteroTokenStoreDistrustedEvent;

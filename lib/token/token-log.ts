@@ -44,6 +44,9 @@ export class TokenLog {
       case 'store-recovered':
         this.logger.log('Token store works again: sharing tokens with other replicas');
         return;
+      case 'store-distrusted':
+        this.logger.warn(`Token store not trusted (${event.key}): ${event.message}`);
+        return;
     }
   }
 }
