@@ -146,6 +146,7 @@ export class SharedTokenSource implements TokenSource {
   private async fetchAsLeader(signal: AbortSignal, unwanted: ReadonlySet<string>, lease: DinteroTokenLease): Promise<SourcedToken> {
     let holdFor = 0;
     try {
+      await this.attempt(() => this.repairFloor(lease.generation));
       // The previous leader may have stored a token between our read and our lease.
       const stored = await this.attempt(() => this.read());
       if (stored !== 'failed' && stored && this.isFresh(stored, unwanted)) return this.take(stored);
@@ -198,6 +199,22 @@ export class SharedTokenSource implements TokenSource {
   private async refuse(accessToken: string): Promise<void> {
     const generation = this.generations.get(accessToken);
     if (generation !== undefined) await this.attempt(() => this.raiseFloor(generation + 1));
+  }
+
+  /**
+   * No replica raises the floor above the newest lease, and this one holds it: a floor above
+   * (or no number at all) was written by someone else, and would keep every token out of use
+   * for good (the floor never goes down). It is put back to the stored token's generation (the
+   * newest stored; should that one have been refused, its next 401 refuses it again).
+   */
+  private async repairFloor(generation: number): Promise<void> {
+    const floor = await this.store.get(this.floorKey);
+    if (floor === undefined || Number(floor) <= generation) return;
+    const stored = await this.read();
+    const putBack = stored?.generation ?? 0;
+    await this.store.set(this.floorKey, String(putBack), FLOOR_TTL_MS);
+    const message = `the generation floor was above every lease taken so far (${generation}): put back to ${putBack}`;
+    this.bus.emit({ type: 'store-distrusted', key: 'floor', message });
   }
 
   private raiseFloor(generation: number): Promise<void> {

@@ -62,4 +62,19 @@ describe.skipIf(!REDIS_URL)('a Redis someone else writes to', () => {
     const tokens = outcomes.map((outcome) => (outcome as PromiseFulfilledResult<{ accessToken: string }>).value.accessToken);
     expect(new Set(tokens).size).toBe(1);
   });
+
+  it('a generation floor no replica wrote does not stop sharing: put back once, with one event, and the token shared', async () => {
+    const [first] = (await replicas()).apps;
+    const shared = await first!.tokens.getToken();
+    expect(fake.tokenRequestCount).toBe(1);
+    // Above every lease ever taken: no token in the store would count as fresh again.
+    await raw.set(keys().floor, '9007199254740991', 'PX', 600_000);
+    const { apps: later, events } = await replicas();
+    const tokens = await Promise.all(later.map((app) => app.tokens.getToken()));
+    expect(fake.tokenRequestCount).toBe(1);
+    expect(tokens.every((token) => token.accessToken === shared.accessToken)).toBe(true);
+    const distrusted = events.flat().filter((event) => event.type === 'store-distrusted');
+    expect(distrusted).toEqual([{ type: 'store-distrusted', key: 'floor', message: expect.stringContaining('generation floor') }]);
+    expect(Number(await raw.get(keys().floor))).toBeLessThan(100);
+  });
 });

@@ -198,6 +198,8 @@ describe('what a replica leaves in the store', () => {
       { method: 'get', key: keys().floor },
       // The request deadline and 5 s more: a leader that died frees the lease after that.
       { method: 'acquireLease', key: keys().lease, ttlMs: 7_000 },
+      // The leader checks the floor is one a replica wrote.
+      { method: 'get', key: keys().floor },
       { method: 'get', key: keys().token },
       { method: 'get', key: keys().floor },
       { method: 'set', key: keys().token, ttlMs: fake.tokenLifetimeSeconds * 1000 },

@@ -128,6 +128,7 @@ describe('TokenLog', () => {
     bus.emit({ type: 'invalidated', fingerprint: 'cccc' });
     bus.emit({ type: 'store-failed', message: 'connect ECONNREFUSED' });
     bus.emit({ type: 'store-recovered' });
+    bus.emit({ type: 'store-distrusted', key: 'floor', message: 'the generation floor was above every lease taken so far (7): put back to 6' });
     bus.complete();
     bus.emit({ type: 'invalidated', fingerprint: 'dddd' });
     expect(logger.lines).toEqual([
@@ -139,6 +140,7 @@ describe('TokenLog', () => {
       'debug Token cccc invalidated DinteroAuth',
       'warn Token store failed (connect ECONNREFUSED): fetching tokens without it until it works again DinteroAuth',
       'log Token store works again: sharing tokens with other replicas DinteroAuth',
+      'warn Token store not trusted (floor): the generation floor was above every lease taken so far (7): put back to 6 DinteroAuth',
     ]);
   });
 });
