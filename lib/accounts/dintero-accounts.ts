@@ -24,6 +24,23 @@ import type {
 } from '../options/dintero-accounts-options.js';
 import { normalizeAccountsOptions } from '../options/normalize-accounts-options.js';
 
+/**
+ * The resolver's answer as plain data, read once: a getter or a proxy that throws (a vault
+ * session that expired) fails here, as the resolver's failure, not later as a raw error.
+ * Anything but an object goes on as it is, for the validation to name.
+ */
+function readAnswer(answer: unknown): DinteroAccountCredentials | undefined | null {
+  if (typeof answer !== 'object' || answer === null) return answer as DinteroAccountCredentials | undefined | null;
+  const { clientId, clientSecret, callbackSecrets, webhookSecrets } = answer as Record<string, unknown>;
+  const list = (value: unknown) => (Array.isArray(value) ? [...(value as unknown[])] : value);
+  return {
+    clientId,
+    clientSecret,
+    callbackSecrets: list(callbackSecrets),
+    webhookSecrets: list(webhookSecrets),
+  } as DinteroAccountCredentials;
+}
+
 /** An open account: its client, and the calls of its `http` in flight. */
 interface AccountRuntime {
   readonly account: DinteroAccount;
@@ -272,7 +289,16 @@ export class DinteroAccounts implements OnModuleDestroy, OnApplicationShutdown {
         );
         // A late answer after the time-out lands here and is dropped.
         answer.then(
-          (credentials) => finish(() => resolve(credentials)),
+          (credentials) => {
+            let read: DinteroAccountCredentials | undefined | null;
+            try {
+              read = readAnswer(credentials);
+            } catch (cause) {
+              finish(() => reject(unresolved('failed', 'its answer could not be read', cause)));
+              return;
+            }
+            finish(() => resolve(read));
+          },
           (cause: unknown) => finish(() => reject(unresolved('failed', 'the resolver failed', cause))),
         );
       };

@@ -12,6 +12,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { FakeDinteroServer } from '../../lib/fake-dintero/index.js';
 import {
   type DinteroAccount,
+  type DinteroAccountCredentials,
   type DinteroAccountEvent,
   DinteroAccountIdError,
   DinteroAccountNotFoundError,
@@ -165,6 +166,40 @@ describe('DinteroAccounts: accounts that cannot be opened', () => {
     table.answer = undefined;
     expect(await call(await accounts.get(A.accountId))).toBe(A.accountId);
     expect(table.callsFor(A.accountId)).toBe(3);
+  });
+
+  it('credentials whose reading throws (a getter, a revoked proxy) are DinteroAccountResolveError, not a raw error', async () => {
+    const table = new CredentialsTable([A]);
+    const { accounts } = await start(table);
+    const failure = new Error('vault session expired');
+    const revoked = Proxy.revocable({}, {});
+    revoked.revoke();
+    const throwing = () => {
+      throw failure;
+    };
+    const answers: [unknown, string][] = [
+      [
+        {
+          get clientId(): string {
+            return throwing();
+          },
+          clientSecret: A.clientSecret,
+        },
+        'its answer could not be read',
+      ],
+      [{ clientId: A.clientId, clientSecret: A.clientSecret, callbackSecrets: new Proxy([], { get: throwing }) }, 'its answer could not be read'],
+      // Even its `then` cannot be looked up: the answer itself fails.
+      [revoked.proxy, 'the resolver failed'],
+    ];
+    for (const [answer, why] of answers) {
+      table.answer = () => Promise.resolve(answer as DinteroAccountCredentials);
+      const error = await accounts.get(A.accountId).catch((caught: unknown) => caught);
+      expect(error).toMatchObject({ constructor: DinteroAccountResolveError, failure: 'failed', accountId: A.accountId });
+      expect((error as Error).message).toBe(`Could not resolve the Dintero credentials of account ${A.accountId}: ${why}`);
+      expect(accounts.size).toBe(0);
+    }
+    table.answer = undefined;
+    expect(await call(await accounts.get(A.accountId))).toBe(A.accountId);
   });
 
   it('a resolver that hangs is DinteroAccountResolveError after resolveTimeoutMs, for every waiter; the next get asks again', async () => {
