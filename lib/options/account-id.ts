@@ -1,3 +1,5 @@
+import { quoted } from './quoted.js';
+
 /** Dintero's account id: T (test) or P (production), then 8 digits (account) or 3 (partner). */
 const ACCOUNT_ID_PATTERN = /^[PT]{1}(?=(?:.{3}|.{8})$)[0-9]*$/;
 
@@ -11,7 +13,7 @@ export function isAccountId(value: unknown): value is string {
  */
 export function accountIdProblem(value: unknown): string {
   const shown =
-    typeof value === 'string' ? (value.length <= 12 ? JSON.stringify(value) : `a ${value.length}-character value`) : kindOf(value);
+    typeof value === 'string' ? (value.length <= 12 ? quoted(value) : `a ${value.length}-character value`) : kindOf(value);
   return `${shown} is not a Dintero account id: T (test) or P (production), then 8 digits, or 3 for a partner`;
 }
 

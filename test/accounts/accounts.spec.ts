@@ -146,6 +146,47 @@ describe('DinteroAccounts: accounts that cannot be opened', () => {
     await expect(accounts.get(42 as never)).rejects.toThrow(`a number ${rule}`);
   });
 
+  it('an id with bidi or other control characters is echoed escaped, never as it is (log spoofing)', async () => {
+    const unprintable = (char: string) => {
+      const code = char.codePointAt(0)!;
+      const ranges = [
+        [0x00, 0x1f],
+        [0x7f, 0x9f],
+        [0xad, 0xad],
+        [0x61c, 0x61c],
+        [0x180e, 0x180e],
+        [0x200b, 0x200f],
+        [0x2028, 0x202e],
+        [0x2060, 0x2069],
+        [0xfeff, 0xfeff],
+      ];
+      return ranges.some(([from, to]) => code >= from! && code <= to!);
+    };
+    const table = new CredentialsTable([A]);
+    const { accounts } = await start(table);
+    // Each would reorder, hide or break a log line when printed raw.
+    const hostile = [
+      'T\u202E8765',
+      'T1\u2066x\u2069',
+      'T\u00851',
+      'T\u20281',
+      'T\u200F12',
+      'T\u001B[2J',
+      '\uFEFFT1',
+      'T\u061C1',
+      'T\u007F1',
+    ];
+    for (const id of hostile) {
+      const error = await accounts.get(id).catch((caught: unknown) => caught);
+      expect(error).toBeInstanceOf(DinteroAccountIdError);
+      const { message } = error as Error;
+      expect([...message].filter(unprintable)).toEqual([]);
+      expect(message).toMatch(/^"T?.*\\u[0-9a-f]{4}.*" is not a Dintero account id/);
+    }
+    await expect(accounts.get('T\u202E8765')).rejects.toThrow('"T\\u202e8765" is not a Dintero account id');
+    expect(table.totalCalls).toBe(0);
+  });
+
   it('a resolver that throws is DinteroAccountResolveError, not cached: the next get resolves again', async () => {
     const table = new CredentialsTable([A]);
     const { accounts } = await start(table);
@@ -187,7 +228,10 @@ describe('DinteroAccounts: accounts that cannot be opened', () => {
         },
         'its answer could not be read',
       ],
-      [{ clientId: A.clientId, clientSecret: A.clientSecret, callbackSecrets: new Proxy([], { get: throwing }) }, 'its answer could not be read'],
+      [
+        { clientId: A.clientId, clientSecret: A.clientSecret, callbackSecrets: new Proxy([], { get: throwing }) },
+        'its answer could not be read',
+      ],
       // Even its `then` cannot be looked up: the answer itself fails.
       [revoked.proxy, 'the resolver failed'],
     ];
