@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { inspect } from 'node:util';
 import { type Cluster, Redis, type RedisOptions } from 'ioredis';
 import type { DinteroTokenLease, DinteroTokenStore } from '../store/dintero-token.store.js';
 import { type RedisClient, whenReady, withinTimeout } from './redis-connection.js';
@@ -118,6 +119,15 @@ export class RedisTokenStore implements DinteroTokenStore {
 
   async raise(key: string, value: number, ttlMs: number): Promise<void> {
     await this.run(() => this.client.eval(RAISE, 1, key, value, millis(ttlMs)));
+  }
+
+  /** A summary: the client holds the connection's options, password included. */
+  toJSON(): { store: string; status: string } {
+    return { store: 'RedisTokenStore', status: this.client.status };
+  }
+
+  [inspect.custom](): string {
+    return `RedisTokenStore { status: '${this.client.status}' }`;
   }
 
   async close(): Promise<void> {
