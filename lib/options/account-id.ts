@@ -12,8 +12,7 @@ export function isAccountId(value: unknown): value is string {
  * given in the wrong place (an environment variable, a URL segment).
  */
 export function accountIdProblem(value: unknown): string {
-  const shown =
-    typeof value === 'string' ? (value.length <= 12 ? quoted(value) : `a ${value.length}-character value`) : kindOf(value);
+  const shown = typeof value === 'string' ? (value.length <= 12 ? quoted(value) : `a ${value.length}-character value`) : kindOf(value);
   return `${shown} is not a Dintero account id: T (test) or P (production), then 8 digits, or 3 for a partner`;
 }
 

@@ -40,7 +40,9 @@ const OPTIONS: Partial<DinteroAuthModuleOptions> = { acquireTimeoutMs: 3_000 };
 
 async function replicas(): Promise<{ apps: TokenApp[]; events: DinteroTokenEvent[][] }> {
   const started = await Promise.all(
-    Array.from({ length: REPLICAS }, () => startTokenApp(fakeOptions(fake, { ...OPTIONS, store: new RedisTokenStore({ url: REDIS_URL! }) }))),
+    Array.from({ length: REPLICAS }, () =>
+      startTokenApp(fakeOptions(fake, { ...OPTIONS, store: new RedisTokenStore({ url: REDIS_URL! }) })),
+    ),
   );
   apps.push(...started);
   return { apps: started, events: started.map((app) => recordEvents(app.tokens.events$)) };

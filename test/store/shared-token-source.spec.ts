@@ -383,7 +383,8 @@ describe('waiting for another replica', () => {
       {
         type: 'store-distrusted',
         key: 'lease',
-        message: 'the token lease is held and no token was stored within 22500 ms (1.5 to 2 times the longest lease, 15000 ms): fetching without it',
+        message:
+          'the token lease is held and no token was stored within 22500 ms (1.5 to 2 times the longest lease, 15000 ms): fetching without it',
       },
     ]);
     await dead!.release();

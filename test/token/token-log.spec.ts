@@ -128,7 +128,11 @@ describe('TokenLog', () => {
     bus.emit({ type: 'invalidated', fingerprint: 'cccc' });
     bus.emit({ type: 'store-failed', message: 'connect ECONNREFUSED' });
     bus.emit({ type: 'store-recovered' });
-    bus.emit({ type: 'store-distrusted', key: 'floor', message: 'the generation floor was above every lease taken so far (7): put back to 6' });
+    bus.emit({
+      type: 'store-distrusted',
+      key: 'floor',
+      message: 'the generation floor was above every lease taken so far (7): put back to 6',
+    });
     bus.complete();
     bus.emit({ type: 'invalidated', fingerprint: 'dddd' });
     expect(logger.lines).toEqual([
