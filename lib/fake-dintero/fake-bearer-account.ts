@@ -1,4 +1,4 @@
-import { errorBody } from '../testing/fake-http.js';
+import { dinteroError } from './fake-error-body.js';
 import type { FakeTokenClaims } from '../testing/fake-jwt.js';
 import type { FakeAnswer } from './fake-checkout-api.js';
 
@@ -18,8 +18,8 @@ export function bearerAccount(
 ): FakeBearer | { readonly refused: FakeAnswer } {
   const match = /^Bearer (\S+)$/.exec(authorization ?? '');
   const claims = match ? verifyToken(match[1]!) : undefined;
-  if (!claims) return { refused: [401, errorBody('unauthorized', 'A valid, unexpired bearer token is required')] };
+  if (!claims) return { refused: [401, dinteroError('A valid, unexpired bearer token is required')] };
   const accountId = /\/accounts\/([PT]\d+)$/.exec(claims.aud)?.[1];
-  if (!accountId) return { refused: [403, errorBody('forbidden', 'The token has no account audience')] };
+  if (!accountId) return { refused: [403, dinteroError('The token has no account audience')] };
   return { claims, accountId };
 }

@@ -127,7 +127,9 @@ export class FakeCallbacks {
   private async attempt(delivery: Delivery): Promise<void> {
     const base = { url: delivery.url.href, method: delivery.method, attempt: delivery.attempt };
     if (!isLoopbackUrl(delivery.url)) {
-      this.attempts.push({ ...base, skipped: 'the fake calls loopback hosts only' });
+      // Dintero takes an http callback_url and calls https only; the fake calls this machine only.
+      const skipped = delivery.url.protocol === 'http:' ? 'Dintero calls back https URLs only' : 'the fake calls loopback hosts only';
+      this.attempts.push({ ...base, skipped });
       return this.outbox.wake();
     }
     const signature = this.sign(delivery);

@@ -57,6 +57,9 @@ export function checkoutPage(session: FakeSession): string {
       <label><input type="radio" name="product" value="dintero_psp.creditcard" checked> Card</label>
       <label><input type="radio" name="product" value="collector.invoice"> Invoice (Collector: lines on capture and refund)</label>
       <label><input type="radio" name="product" value="instabank.finance"> Instalments (Instabank: lines on capture and refund)</label>
+      <label><input type="radio" name="product" value="payex.creditcard"> Card (PayEx: the rest can be voided after a partial capture)</label>
+      <label><input type="radio" name="product" value="vipps"> Vipps (the rest can be voided after a partial capture)</label>
+      <label><input type="radio" name="product" value="klarna.klarna"> Klarna (the rest can be voided after a partial capture)</label>
     </fieldset>
     <fieldset class="test"><legend>Outcome (test only)</legend>
       <select id="outcome" name="outcome">
@@ -64,6 +67,7 @@ export function checkoutPage(session: FakeSession): string {
         <option value="ON_HOLD">On hold (decided later)</option>
         <option value="DECLINED">Declined</option>
         <option value="FAILED">Failed</option>
+        <option value="CAPTURE_FAILED">Authorized, automatic capture failed (with auto_capture)</option>
       </select>
     </fieldset>
     <button id="pay" type="submit">Pay</button>
@@ -77,11 +81,11 @@ export function checkoutPage(session: FakeSession): string {
 /** Where Dintero sends the payer back: `return_url` with the outcome in its query. */
 export function returnLocation(
   session: FakeSession,
-  outcome: { transactionId: string } | { error: 'cancelled' | 'authorization' | 'failed' },
+  outcome: { transactionId: string; error?: 'capture' } | { error: 'cancelled' | 'authorization' | 'failed' },
 ): string {
   const url = new URL(String(session.url.return_url));
   if ('transactionId' in outcome) url.searchParams.set('transaction_id', outcome.transactionId);
-  else url.searchParams.set('error', outcome.error);
+  if (outcome.error) url.searchParams.set('error', outcome.error);
   url.searchParams.set('merchant_reference', String(session.order.merchant_reference));
   return url.href;
 }

@@ -18,6 +18,8 @@ export interface SessionRules {
   readonly allowLoopbackCallbacks: boolean;
   /** Values of the `Dintero-Feature-Toggles` header, already checked. */
   readonly toggles: readonly string[];
+  /** The account's payment profiles; undefined: any profile_id is taken. */
+  readonly profileIds?: readonly string[] | undefined;
 }
 
 function isObject(value: unknown): value is Json {
@@ -54,24 +56,33 @@ export function featureToggles(header: string | string[] | undefined): { toggles
 }
 
 /**
- * Checks a URL Dintero will call (a `callback_url`, a webhook's `config.url`): http(s), delivered
- * to https only, never to this machine but in the fake's loopback test mode.
+ * Checks a URL Dintero will call: http(s) (`pattern: https?://*`), never this machine but in the
+ * fake's loopback test mode. A `callback_url` may be plain http: Dintero takes it and calls only
+ * https (the fake records such a callback as skipped). A webhook's `config.url` must be https.
  */
-export function deliveryUrlProblem(value: unknown, field: string, allowLoopback: boolean): string | undefined {
+export function deliveryUrlProblem(
+  value: unknown,
+  field: string,
+  allowLoopback: boolean,
+  plainHttp: 'accepted' | 'refused' = 'refused',
+): string | undefined {
   const url = parseUri(value);
   if (!url || !/^https?:$/.test(url.protocol)) return `${field}: must be an http(s) uri`;
   if (isLoopbackUrl(url)) return allowLoopback ? undefined : `${field}: localhost and 127.0.0.1 are not allowed`;
-  return url.protocol === 'https:' ? undefined : `${field}: callbacks are delivered only to https`;
+  return url.protocol === 'https:' || plainHttp === 'accepted' ? undefined : `${field}: callbacks are delivered only to https`;
 }
 
 /** Checks a `POST /sessions-profile` body. */
 export function sessionProblem(body: unknown, rules: SessionRules): string | undefined {
   if (!isObject(body)) return 'body: must be a JSON object';
   if (typeof body.profile_id !== 'string' || body.profile_id === '') return 'profile_id: is required (string)';
+  if (rules.profileIds && !rules.profileIds.includes(body.profile_id)) return `profile_id: no payment profile "${body.profile_id}"`;
+  if (body.expires_at !== undefined && (typeof body.expires_at !== 'string' || Number.isNaN(Date.parse(body.expires_at))))
+    return 'expires_at: must be a date-time';
   if (!isObject(body.url)) return 'url: is required (object)';
   if (!parseUri(body.url.return_url)) return 'url.return_url: is required (uri)';
   if (body.url.callback_url !== undefined) {
-    const problem = deliveryUrlProblem(body.url.callback_url, 'url.callback_url', rules.allowLoopbackCallbacks);
+    const problem = deliveryUrlProblem(body.url.callback_url, 'url.callback_url', rules.allowLoopbackCallbacks, 'accepted');
     if (problem) return problem;
   }
   const terms = body.url.merchant_terms_url;

@@ -31,7 +31,15 @@ export interface FakeDinteroServerOptions extends FakeTokenServerOptions {
   readonly callbackSignatureSecret?: string;
   /** Wait this long before every webhook retry. Default: 1 s, doubling. A manual `clock` works as well. */
   readonly webhookRetryDelayMs?: number;
+  /**
+   * The payment profiles a session may name (`profile_id`); any other is a 400, as at Dintero,
+   * whose exact answer is undocumented. Default `['default']`; `'any'` takes every profile_id.
+   */
+  readonly profileIds?: readonly string[] | 'any';
 }
+
+/** The payment profile the fake knows by default. */
+export const FAKE_PROFILE_ID = 'default';
 
 /**
  * A stand-in for Dintero on 127.0.0.1, for tests and local development: the token endpoint of
@@ -43,7 +51,7 @@ export interface FakeDinteroServerOptions extends FakeTokenServerOptions {
  */
 export class FakeDinteroServer extends FakeTokenServer {
   /** Sessions and transactions, for tests that look behind the API. */
-  readonly checkout = new FakeCheckout();
+  readonly checkout: FakeCheckout;
   /** Callbacks to `callback_url`, delivered as Dintero does (to loopback hosts only). */
   readonly callbacks: FakeCallbacks;
   /** Webhook subscriptions (`/accounts/{aid}/hooks/subscriptions`) and their deliveries (to loopback hosts only). */
@@ -56,6 +64,7 @@ export class FakeDinteroServer extends FakeTokenServer {
 
   constructor(options: FakeDinteroServerOptions = {}) {
     super(options);
+    this.checkout = new FakeCheckout({ clock: options.clock });
     this.log = new FakeApiRequestLog(options.recordRequests ?? true);
     this.callbacks = new FakeCallbacks({ clock: options.clock, signatureSecret: options.callbackSignatureSecret });
     this.webhooks = new FakeWebhooks({ clock: options.clock, retryDelayMs: options.webhookRetryDelayMs });
@@ -68,6 +77,7 @@ export class FakeDinteroServer extends FakeTokenServer {
       verifyToken: (token) => this.verifyToken(token),
       origin: () => this.origin,
       allowLoopbackCallbacks: options.allowLoopbackCallbacks ?? false,
+      profileIds: options.profileIds === 'any' ? undefined : (options.profileIds ?? [FAKE_PROFILE_ID]),
     });
     this.hooksApi = new FakeHooksApi({
       webhooks: this.webhooks,
@@ -175,7 +185,7 @@ export class FakeDinteroServer extends FakeTokenServer {
       ? [fault.error.status, errorBody(fault.error.code, fault.error.message)]
       : FakeHooksApi.handles(path)
         ? this.hooksApi.answer(method, path, req.headers, body)
-        : this.api.answer(method, path, req.headers, body);
+        : this.api.answer(method, path, req.headers, body, new URL(req.url ?? '/', 'http://fake').searchParams);
     if (fault.drop === 'after') return void res.socket?.resetAndDestroy();
     this.log.answered(status);
     if (answer === undefined) {

@@ -1,5 +1,5 @@
 import type { IncomingHttpHeaders } from 'node:http';
-import { errorBody } from '../testing/fake-http.js';
+import { dinteroError } from './fake-error-body.js';
 import type { FakeTokenClaims } from '../testing/fake-jwt.js';
 import { bearerAccount } from './fake-bearer-account.js';
 import type { FakeAnswer } from './fake-checkout-api.js';
@@ -35,7 +35,7 @@ export class FakeHooksApi {
     if ('refused' in bearer) return bearer.refused;
     const [, pathAccount, rawId, ping] = HOOKS_PATH.exec(path)!;
     const accountId = decodeURIComponent(pathAccount!);
-    if (accountId !== bearer.accountId) return [403, errorBody('forbidden', `The token has no access to account ${accountId}`)];
+    if (accountId !== bearer.accountId) return [403, dinteroError(`The token has no access to account ${accountId}`)];
     const { webhooks } = this.context;
     if (rawId === undefined) {
       if (method === 'GET') return [200, webhooks.subscriptionsOf(accountId)];
@@ -44,7 +44,7 @@ export class FakeHooksApi {
     }
     const id = decodeURIComponent(rawId);
     const subscription = webhooks.subscriptionsOf(accountId).find((candidate) => candidate.id === id);
-    if (!subscription) return [404, errorBody('not_found', 'Subscription not found')];
+    if (!subscription) return [404, dinteroError('Subscription not found')];
     if (ping) {
       if (method !== 'POST') return noRoute(method, path);
       webhooks.ping(id);
@@ -63,14 +63,14 @@ export class FakeHooksApi {
     try {
       body = JSON.parse(rawBody) as unknown;
     } catch {
-      return [400, errorBody('validation_error', 'body: is not JSON')];
+      return [400, dinteroError('body: is not JSON')];
     }
     const problem = subscriptionProblem(body, this.context.allowLoopbackCallbacks);
-    if (problem) return [400, errorBody('validation_error', problem)];
+    if (problem) return [400, dinteroError(problem)];
     return [201, this.context.webhooks.subscribe(accountId, body as FakeSubscriptionRequest, createdBy)];
   }
 }
 
 function noRoute(method: string, path: string): FakeAnswer {
-  return [404, errorBody('not_found', `No route for ${method} ${path}`)];
+  return [404, dinteroError(`No route for ${method} ${path}`)];
 }

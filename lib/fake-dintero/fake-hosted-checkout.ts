@@ -1,17 +1,19 @@
 import type { ServerResponse } from 'node:http';
-import { sendError } from '../testing/fake-http.js';
+import { sendJson } from '../testing/fake-http.js';
 import type { FakeAuthorizationOutcome, FakeCheckout } from './fake-checkout.js';
 import { FakeCheckoutError } from './fake-checkout.error.js';
 import { checkoutPage, returnLocation } from './fake-checkout.page.js';
-import type { FakePaymentProductType } from './fake-transaction.js';
+import { dinteroError } from './fake-error-body.js';
+import { FAKE_PAYMENT_PRODUCT_TYPES, type FakePaymentProductType } from './fake-transaction.js';
 
-const OUTCOMES = new Set<string>(['AUTHORIZED', 'ON_HOLD', 'DECLINED', 'FAILED', 'INITIATED', 'UNKNOWN']);
-const PRODUCTS = new Set<string>(['dintero_psp.creditcard', 'collector.invoice', 'instabank.finance']);
+const OUTCOMES = new Set<string>(['AUTHORIZED', 'ON_HOLD', 'DECLINED', 'FAILED', 'INITIATED', 'UNKNOWN', 'CAPTURE_FAILED']);
+const PRODUCTS = new Set<string>(FAKE_PAYMENT_PRODUCT_TYPES);
 
 /**
  * The hosted checkout a payer's browser sees (no token: it is Dintero's own page). Pay
  * authorizes the whole order with the chosen product and test outcome; both buttons send the
- * browser back to `return_url` with the outcome, as Dintero does.
+ * browser back to `return_url` with the outcome, as Dintero does. After the session's
+ * `expires_at` the page is gone (404; Dintero documents no status for it).
  */
 export function answerHostedCheckout(
   checkout: FakeCheckout,
@@ -22,18 +24,20 @@ export function answerHostedCheckout(
   res: ServerResponse,
 ): void {
   const session = checkout.session(sessionId);
-  if (!session) return sendError(res, 404, 'not_found', 'Session not found');
+  if (!session) return sendJson(res, 404, dinteroError('Session not found'));
+  if (checkout.expired(session) && !session.transaction_id)
+    return sendJson(res, 404, dinteroError(`Session expired at ${session.expires_at}`));
   if (method === 'GET' && !action) {
     const html = checkoutPage(session);
     res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8', 'Content-Length': Buffer.byteLength(html) });
     res.end(html);
     return;
   }
-  if (method !== 'POST' || !action) return sendError(res, 405, 'method_not_allowed', 'Use the buttons on the page');
+  if (method !== 'POST' || !action) return sendJson(res, 405, dinteroError('Use the buttons on the page'));
   const fields = new URLSearchParams(form);
   const outcome = fields.get('outcome') ?? 'AUTHORIZED';
   const productType = fields.get('product') ?? 'dintero_psp.creditcard';
-  if (!OUTCOMES.has(outcome) || !PRODUCTS.has(productType)) return sendError(res, 400, 'validation_error', 'Unknown outcome or product');
+  if (!OUTCOMES.has(outcome) || !PRODUCTS.has(productType)) return sendJson(res, 400, dinteroError('Unknown outcome or product'));
   try {
     let location: string;
     if (action === 'cancel') {
@@ -49,12 +53,14 @@ export function answerHostedCheckout(
           ? returnLocation(session, { error: 'authorization' })
           : outcome === 'FAILED'
             ? returnLocation(session, { error: 'failed' })
-            : returnLocation(session, { transactionId: transaction.id });
+            : checkout.autoCaptureFailed(transaction)
+              ? returnLocation(session, { transactionId: transaction.id, error: 'capture' })
+              : returnLocation(session, { transactionId: transaction.id });
     }
     res.writeHead(303, { Location: location, 'Content-Length': 0 });
     res.end();
   } catch (error) {
     if (!(error instanceof FakeCheckoutError)) throw error;
-    sendError(res, error.status, error.code, error.message);
+    sendJson(res, error.status, dinteroError(error.message));
   }
 }

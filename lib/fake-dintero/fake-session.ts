@@ -6,6 +6,8 @@ export interface FakeSession {
   id: string;
   created_at: string;
   updated_at: string;
+  /** After this the hosted page is gone and the session cannot be paid. */
+  expires_at: string;
   url: FakeJson;
   order: FakeJson;
   customer?: unknown;

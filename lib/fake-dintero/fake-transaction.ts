@@ -13,8 +13,21 @@ export type FakeTransactionStatus =
   | 'UNKNOWN'
   | 'ON_HOLD';
 
-/** Payment product types the fake's hosted page offers; invoice and instalments need order lines. */
-export type FakePaymentProductType = 'dintero_psp.creditcard' | 'collector.invoice' | 'instabank.finance';
+/** The payment product types the fake's hosted page offers. */
+export const FAKE_PAYMENT_PRODUCT_TYPES = [
+  'dintero_psp.creditcard',
+  'collector.invoice',
+  'instabank.finance',
+  'payex.creditcard',
+  'vipps',
+  'klarna.klarna',
+] as const;
+
+/**
+ * Payment product types the fake's hosted page offers: invoice and instalments need order lines
+ * on capture and refund; payex, vipps and klarna can void what is left after a partial capture.
+ */
+export type FakePaymentProductType = (typeof FAKE_PAYMENT_PRODUCT_TYPES)[number];
 
 /** An order line as capture and refund carry it. */
 export interface FakeOperationItem {
@@ -24,10 +37,14 @@ export interface FakeOperationItem {
   [field: string]: unknown;
 }
 
+/** The events of a transaction's history, as Dintero's enum names them (INITIALIZE and SETTLEMENT are not produced). */
+export type FakeTransactionEventName =
+  'AUTHORIZE' | 'CAPTURE' | 'REFUND' | 'VOID' | 'INITIATE_CAPTURE' | 'INITIATE_REFUND' | 'INITIATE_VOID';
+
 /** One entry of a transaction's history, in Dintero's shape. */
 export interface FakeTransactionEvent {
   id: string;
-  event: 'AUTHORIZE' | 'CAPTURE' | 'REFUND' | 'VOID';
+  event: FakeTransactionEventName;
   transaction_status: FakeTransactionStatus;
   success: boolean;
   amount: number;
@@ -38,7 +55,7 @@ export interface FakeTransactionEvent {
   correlation_request_id?: string;
   /** The `capture_reference` / `refund_reference` the merchant sent (inferred field). */
   event_reference?: string;
-  error?: { code: string; message: string };
+  error?: { message: string };
 }
 
 /** A transaction in Dintero's shape. Its history is in `events`, as at Dintero. */
@@ -51,7 +68,9 @@ export interface FakeTransaction {
   status: FakeTransactionStatus;
   payment_product: string;
   payment_product_type: FakePaymentProductType;
+  /** The order's lines, and its `shipping_option` as one more line (Dintero moves it here). */
   items: FakeOperationItem[];
+  shipping_option?: Record<string, unknown>;
   url: { redirect_url: string; callback_url?: string };
   created_at: string;
   updated_at: string;

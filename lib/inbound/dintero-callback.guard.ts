@@ -1,6 +1,7 @@
 import { type CanActivate, type ExecutionContext, Inject, Injectable } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
 import { inboundRequest, Refusals, VERIFIED, verifierFor } from './inbound-context.js';
+import { readCallbackUrl } from './callback-url.js';
 import { callbackAccountOf } from './verify-dintero-callback.js';
 
 /**
@@ -18,8 +19,7 @@ export class DinteroCallbackGuard implements CanActivate {
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const { http, request } = inboundRequest(context);
     try {
-      const query = new URL(request.url, 'http://received.invalid').searchParams;
-      const verifier = await verifierFor(this.moduleRef, callbackAccountOf(query));
+      const verifier = await verifierFor(this.moduleRef, callbackAccountOf(readCallbackUrl(request.url)));
       http[VERIFIED] = await verifier.verifyCallback(request);
       return true;
     } catch (error) {

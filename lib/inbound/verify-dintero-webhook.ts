@@ -1,5 +1,6 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { type DinteroInboundRequest, readHeader, readSecrets, refused } from './inbound-request.js';
+import { hmacKeys } from './hmac-keys.js';
+import { type DinteroInboundRequest, readHeader, refused } from './inbound-request.js';
 
 /** How to check a webhook delivery. */
 export interface DinteroWebhookVerifyOptions {
@@ -26,7 +27,7 @@ const EVENT = /^[0-9A-Za-z_.-]{1,64}$/;
  * {@link DinteroSignatureError}. Deliveries carry no time: the guards refuse a delivery id seen before.
  */
 export function verifyDinteroWebhook(request: DinteroInboundRequest, options: DinteroWebhookVerifyOptions): DinteroVerifiedWebhook {
-  const secrets = readSecrets(options.secrets, 'webhook');
+  const keys = hmacKeys(options.secrets, 'webhook');
   const signature = readHeader(request, 'event-signature');
   const deliveryId = readHeader(request, 'event-delivery');
   const event = readHeader(request, 'event');
@@ -40,7 +41,7 @@ export function verifyDinteroWebhook(request: DinteroInboundRequest, options: Di
     throw refused('unconfigured', 'the raw body is not available: create the app with NestFactory.create(AppModule, { rawBody: true })');
   }
   const given = Buffer.from(signature, 'hex');
-  const matches = secrets.some((secret) => timingSafeEqual(createHmac('sha1', secret).update(body).digest(), given));
-  if (!matches) throw refused('mismatch', 'the signature does not match the body with any configured secret');
+  if (!keys.some((key) => timingSafeEqual(createHmac('sha1', key).update(body).digest(), given)))
+    throw refused('mismatch', 'the signature does not match the body with any configured secret');
   return { deliveryId, event };
 }

@@ -32,7 +32,7 @@ async function operate(operation) {
   const response = await fetch(`/payments/${encodeURIComponent(transaction)}/${operation}`, {
     method: 'POST',
     headers: { 'Content-Type': 'application/json' },
-    body: operation === 'void' || lineIds.length === 0 ? '{}' : JSON.stringify({ lineIds }),
+    body: operation === 'void' ? undefined : JSON.stringify(lineIds.length === 0 ? { all: true } : { lineIds }),
   });
   const body = await response.json();
   const result = document.getElementById('result');

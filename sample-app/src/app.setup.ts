@@ -2,6 +2,8 @@ import { type NestApplicationOptions, ValidationPipe } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { fileURLToPath } from 'node:url';
 import { BodyDepthPipe } from './http/body-depth.pipe.js';
+import { PrototypeKeysPipe } from './http/prototype-keys.pipe.js';
+import { securityHeaders } from './http/security-headers.js';
 import { DinteroErrorFilter } from './payments/dintero-error.filter.js';
 
 /** How main.ts creates the app: keeping each request's raw body, which webhook signatures are checked over. */
@@ -9,9 +11,16 @@ export const APP_OPTIONS = { rawBody: true } as const satisfies NestApplicationO
 
 /** Everything main.ts does to the app besides listening: shared with the e2e tests. */
 export function setUpApp(app: NestExpressApplication): NestExpressApplication {
-  app.useGlobalPipes(new BodyDepthPipe(8), new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }));
+  // Before the static files and the routes: every answer carries them.
+  app.use(securityHeaders);
+  app.useGlobalPipes(
+    new BodyDepthPipe(8),
+    new PrototypeKeysPipe(),
+    new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }),
+  );
   app.useGlobalFilters(new DinteroErrorFilter());
-  app.useStaticAssets(fileURLToPath(new URL('../public', import.meta.url)));
+  // No redirect for a directory: `/payments/%2E%2E` is the routes' to refuse, not a 301 to follow.
+  app.useStaticAssets(fileURLToPath(new URL('../public', import.meta.url)), { redirect: false });
   app.enableShutdownHooks();
   return app;
 }

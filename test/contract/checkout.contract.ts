@@ -40,8 +40,9 @@ async function failure(request: Promise<unknown>): Promise<{ status: number | un
 }
 
 /**
- * The sample app's flow, as far as it goes without a payer: session, session read, transaction
- * read, and the error shapes. The same assertions run against the fake (in `npm test`) and
+ * The sample app's flow, as far as it goes without a payer: session (with expires_at, an http
+ * callback_url, a profile the account lacks), session read and cancel, the transaction list,
+ * operations on an unknown transaction, and the error shapes. The same assertions run against the fake (in `npm test`) and
  * against Dintero's test environment (`npm run test:contract`): where they disagree, the fake is wrong.
  */
 export function checkoutContract(target: () => ContractTarget): void {
@@ -108,6 +109,75 @@ export function checkoutContract(target: () => ContractTarget): void {
     expect(unknown.body).toMatchObject({ statusCode: 404, dintero: { status: 404 } });
     const page = await request(sample).get(`/payments/return?transaction_id=${accountId}.contractunknown`).expect(404);
     expect(page.text).toContain(`Dintero knows no transaction ${accountId}.contractunknown.`);
+  });
+
+  it('a session keeps the expires_at it was given; the sample sends one and records the order as CREATED until then', async () => {
+    const { http, profileId, sample } = target();
+    const expiresAt = new Date(Date.now() + 3_600_000);
+    const created = await post(sessionRequest(cart, reference(), profileId, urls, expiresAt));
+    const { data: session } = await firstValueFrom(http.get<{ expires_at: string }>(`/sessions/${created.data.id}`));
+    expect(Date.parse(session.expires_at)).toBe(expiresAt.getTime());
+
+    const payment = await request(sample).post('/payments').send(cart).expect(201);
+    const order = await request(sample)
+      .get(`/payments/orders/${(payment.body as { merchantReference: string }).merchantReference}`)
+      .expect(200);
+    expect(order.body).toMatchObject({ status: 'CREATED', sessionId: (payment.body as { sessionId: string }).sessionId });
+    // The sample's expiry is its own choice: 30 minutes on.
+    const ahead = Date.parse((order.body as { expiresAt: string }).expiresAt) - Date.now();
+    expect(ahead).toBeGreaterThan(25 * 60_000);
+    expect(ahead).toBeLessThanOrEqual(30 * 60_000);
+  });
+
+  it('an http:// callback_url is accepted (Dintero calls back https only)', async () => {
+    const body = sessionRequest(cart, reference(), target().profileId, {
+      ...urls,
+      callbackUrl: 'http://shop.example.com/payments/callback',
+    });
+    expect((await post(body)).status).toBe(200);
+  });
+
+  it('a session the merchant cancels is cancelled, and reads so', async () => {
+    const { http, profileId } = target();
+    const created = await post(sessionRequest(cart, reference(), profileId, urls));
+    const cancelled = await firstValueFrom(http.post<{ id: string; cancelled_at?: string }>(`/sessions/${created.data.id}/cancel`));
+    expect(cancelled.status).toBe(200);
+    expect(cancelled.data.id).toBe(created.data.id);
+    const { data: session } = await firstValueFrom(http.get<{ cancelled_at?: string }>(`/sessions/${created.data.id}`));
+    expect(typeof session.cancelled_at).toBe('string');
+  });
+
+  it('the transaction list filters by merchant_reference: none for an order nobody paid', async () => {
+    const { http } = target();
+    const answer = await firstValueFrom(http.get<unknown[]>('/transactions', { params: { merchant_reference: reference() } }));
+    expect(answer.status).toBe(200);
+    expect(answer.data).toEqual([]);
+  });
+
+  it('refund, void and extend_authorization of an unknown transaction are 404s', async () => {
+    const { http, accountId } = target();
+    const unknown = `${accountId}.contractunknown`;
+    for (const call of [
+      http.post(`/transactions/${unknown}/refund`, { amount: 100 }),
+      http.post(`/transactions/${unknown}/void`),
+      http.post(`/transactions/${unknown}/extend_authorization`),
+    ]) {
+      expect(await failure(firstValueFrom(call))).toMatchObject({ status: 404, data: errorShape });
+    }
+  });
+
+  it('a profile_id the account does not have is refused with a 4xx', async () => {
+    const body = sessionRequest(cart, reference(), 'contract-no-such-profile', urls);
+    const answer = await failure(post(body));
+    expect(answer.status).toBeGreaterThanOrEqual(400);
+    expect(answer.status).toBeLessThan(500);
+    expect(answer.data).toMatchObject(errorShape);
+  });
+
+  it("the sample app refuses an id that is not Dintero's before asking Dintero", async () => {
+    const { sample } = target();
+    const answer = await request(sample).get('/payments/%2E').expect(400);
+    expect(answer.body.message).toBe('transactionId: not a Dintero transaction id');
   });
 
   it('no bearer token is a 401', async () => {

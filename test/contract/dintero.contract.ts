@@ -21,7 +21,7 @@ const reason =
     : /^T\d{8}$/.test(env.accountId)
       ? undefined
       : `DINTERO_ACCOUNT_ID must be a test account (T followed by 8 digits): the suite creates sessions`;
-if (reason) console.warn(`SKIPPED: the contract suite against Dintero's test environment: ${reason}`);
+if (reason) console.warn(`SKIPPED, PROVED NOTHING: the contract suite against Dintero's test environment ran no check: ${reason}`);
 
 let moduleRef: TestingModule;
 let target: ContractTarget;

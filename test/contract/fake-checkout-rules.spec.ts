@@ -17,7 +17,8 @@ afterAll(async () => {
 });
 
 const STRICT = { 'Dintero-Feature-Toggles': 'strict-session-amounts' };
-const refused = (message: string) => ({ status: 400, body: { error: { code: 'validation_error', message } } });
+// Dintero documents no error codes for the Checkout API: the fake sends none, only a message.
+const refused = (message: string) => ({ status: 400, body: { error: { message } } });
 
 describe('POST /sessions-profile is at least as strict as Dintero', () => {
   it.each<[string, Record<string, unknown>, string]>([
@@ -32,11 +33,6 @@ describe('POST /sessions-profile is at least as strict as Dintero', () => {
       'a localhost https callback_url',
       session({ url: { callback_url: 'https://localhost/cb' } }),
       'url.callback_url: localhost and 127.0.0.1 are not allowed',
-    ],
-    [
-      'a plain-http callback_url',
-      session({ url: { callback_url: 'http://shop.example.com/cb' } }),
-      'url.callback_url: callbacks are delivered only to https',
     ],
     [
       'a shipping option without title',
@@ -101,18 +97,16 @@ describe('capture, refund and void', () => {
     expect(await capture(id, { amount: 5_000, items: [line('a', 6_000)] })).toMatchObject(
       refused('items: line amounts add up to 6000, not to amount 5000'),
     );
-    expect(await capture(id, { amount: 6_001, items: [line('a', 6_001)] })).toMatchObject({
-      status: 400,
-      body: { error: { code: 'amount_exceeded' } },
-    });
+    expect(await capture(id, { amount: 6_001, items: [line('a', 6_001)] })).toMatchObject(
+      refused('items[0].amount: 6001 exceeds the 6000 left to capture on line a'),
+    );
     expect(await capture(id, { amount: 6_000, items: [line('a', 6_000, 2)], capture_reference: 'order-1-capture-1' })).toMatchObject({
       status: 200,
       body: { status: 'PARTIALLY_CAPTURED' },
     });
-    expect(await refund(id, { amount: 4_000, items: [line('b', 4_000)] })).toMatchObject({
-      status: 400,
-      body: { error: { code: 'amount_exceeded' } },
-    });
+    expect(await refund(id, { amount: 4_000, items: [line('b', 4_000)] })).toMatchObject(
+      refused('items[0].amount: 4000 exceeds the 0 left to refund on line b'),
+    );
     const refunded = await refund(id, { amount: 1_000, items: [line('a', 1_000)], refund_reference: 'order-1-refund-1' });
     expect(refunded.body.status).toBe('PARTIALLY_CAPTURED_REFUNDED');
     expect(refunded.body.events.map((event: { event: string; event_reference?: string }) => [event.event, event.event_reference])).toEqual([
@@ -151,7 +145,7 @@ describe('capture, refund and void', () => {
     'nothing is captured from %s; once settled, it is a normal authorization',
     async (outcome) => {
       const id = await api.pay(session(), { outcome });
-      expect(await capture(id, { amount: 100 })).toMatchObject({ status: 400, body: { error: { code: 'invalid_state' } } });
+      expect(await capture(id, { amount: 100 })).toMatchObject(refused(`Cannot capture a transaction that is ${outcome}`));
       fake.checkout.settle(id, 'AUTHORIZED');
       expect((await capture(id, { amount: 10_000 })).body.status).toBe('CAPTURED');
       expect(() => fake.checkout.settle(id, 'FAILED')).toThrow('Cannot settle a transaction that is CAPTURED');

@@ -79,6 +79,18 @@ describe('verifyDinteroCallback', () => {
     expect(outcome(callback(path, header()), { ...options, secrets: ['new-secret'] })).toBe('mismatch');
   });
 
+  it('a list of secrets changed in place is read again (keys are kept per list)', () => {
+    const secrets = [SECRET];
+    const rotating = { ...options, secrets };
+    expect(outcome(callback(path, header()), rotating)).toBe('verified');
+    secrets[0] = 'new-secret';
+    expect(outcome(callback(path, header()), rotating)).toBe('mismatch');
+    secrets.push(SECRET);
+    expect(outcome(callback(path, header()), rotating)).toBe('verified');
+    secrets.length = 0;
+    expect(outcome(callback(path, header()), rotating)).toBe('unconfigured');
+  });
+
   it('within the tolerance either way, five minutes by default', () => {
     expect(outcome(callback(path, header(T - 300)))).toBe('verified');
     expect(outcome(callback(path, header(T - 301)))).toBe('expired');

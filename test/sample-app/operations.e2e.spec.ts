@@ -57,7 +57,7 @@ describe('line items on capture and refund', () => {
     expect(refund.body).toMatchObject({
       status: 'PARTIALLY_CAPTURED_REFUNDED',
       refunded: 4_900,
-      allowed: { capture: false, refund: true, void: false },
+      allowed: { capture: true, refund: true, void: false },
     });
     expect(sentOperations(transactionId, 'refund')).toEqual([
       {
@@ -75,12 +75,8 @@ describe('line items on capture and refund', () => {
     expect(page.text).toContain('<h1>Partly captured, partly refunded</h1>');
   });
 
-  it('an amount is captured as the whole lines that make it up, or refused naming the lines', async () => {
+  it('an amount is captured as the whole lines that make it up, when some do', async () => {
     const { transactionId } = await authorized('instabank.finance');
-    const refused = await request(sample.server).post(`/payments/${transactionId}/capture`).send({ amount: 10_000 }).expect(400);
-    expect(refused.body.message).toBe(
-      'amount: 10000 is not a sum of whole lines left to capture (1: 29800, 2: 4900, 3: 1000); name the lines with lineIds',
-    );
     await request(sample.server).post(`/payments/${transactionId}/capture`).send({ amount: 5_900 }).expect(200);
     expect(sentOperations(transactionId, 'capture')[0]!.items.map((item: { line_id: string }) => item.line_id)).toEqual(['2', '3']);
     const again = await request(sample.server)
@@ -90,9 +86,27 @@ describe('line items on capture and refund', () => {
     expect(again.body.message).toBe('lineIds: line 2 has nothing left to capture');
   });
 
+  it('any other amount is split over the lines in order, the last one in part, as Dintero takes any partial amount', async () => {
+    const { transactionId } = await authorized('instabank.finance');
+    const first = await request(sample.server).post(`/payments/${transactionId}/capture`).send({ amount: 10_000 }).expect(200);
+    expect(first.body).toMatchObject({ status: 'PARTIALLY_CAPTURED', captured: 10_000 });
+    expect(sentOperations(transactionId, 'capture')[0]!.items).toEqual([
+      { line_id: '1', description: 'Wool socks', quantity: (2 * 10_000) / 29_800, amount: 10_000 },
+    ]);
+    await request(sample.server).post(`/payments/${transactionId}/capture`).send({ amount: 20_000 }).expect(200);
+    expect(
+      sentOperations(transactionId, 'capture')[1]!.items.map((item: { line_id: string; amount: number }) => [item.line_id, item.amount]),
+    ).toEqual([
+      ['1', 19_800],
+      ['2', 200],
+    ]);
+    const lines = (await request(sample.server).get(`/payments/${transactionId}`).expect(200)).body.lines as { captured: number }[];
+    expect(lines.map((line) => line.captured)).toEqual([29_800, 200, 0]);
+  });
+
   it('an invoice payment captured in full is sent with its lines, which add up to the amount', async () => {
     const { transactionId } = await authorized('collector.invoice');
-    await request(sample.server).post(`/payments/${transactionId}/capture`).send({}).expect(200);
+    await request(sample.server).post(`/payments/${transactionId}/capture`).send({ all: true }).expect(200);
     const [sent] = sentOperations(transactionId, 'capture');
     expect(sent!.amount).toBe(cart.amount);
     expect(sent!.items.map((item: { line_id: string }) => item.line_id)).toEqual(['1', '2', '3']);
@@ -104,7 +118,7 @@ describe('202 Accepted', () => {
   it('is polled until Dintero completes it, and sent once', async () => {
     const { transactionId } = await authorized();
     sample.fake.deferOperations({ completeAfterReads: 2 });
-    const answer = await request(sample.server).post(`/payments/${transactionId}/capture`).send({}).expect(200);
+    const answer = await request(sample.server).post(`/payments/${transactionId}/capture`).send({ all: true }).expect(200);
     expect(answer.body).toMatchObject({ status: 'CAPTURED', captured: 35_700 });
     expect(answer.body.pending).toBeUndefined();
     expect(sentOperations(transactionId, 'capture')).toHaveLength(1);
@@ -113,7 +127,7 @@ describe('202 Accepted', () => {
   it('still running after the polls: answered as pending, never sent again, done once Dintero completes it', async () => {
     const { transactionId } = await authorized();
     sample.fake.deferOperations();
-    const accepted = await request(sample.server).post(`/payments/${transactionId}/capture`).send({}).expect(202);
+    const accepted = await request(sample.server).post(`/payments/${transactionId}/capture`).send({ all: true }).expect(202);
     expect(accepted.body).toMatchObject({
       status: 'AUTHORIZED',
       pending: { operation: 'capture', requestId: expect.any(String) },
@@ -123,7 +137,7 @@ describe('202 Accepted', () => {
     expect(page.text).toContain('Dintero accepted the capture and is still processing it');
     expect(page.text).toContain('<main data-pending="true">');
 
-    const second = await request(sample.server).post(`/payments/${transactionId}/capture`).send({}).expect(409);
+    const second = await request(sample.server).post(`/payments/${transactionId}/capture`).send({ all: true }).expect(409);
     expect(second.body.message).toBe(
       `The capture Dintero accepted (event-request-id ${accepted.body.pending.requestId}) is still pending; it is not sent again`,
     );
@@ -133,7 +147,7 @@ describe('202 Accepted', () => {
     const done = await request(sample.server).get(`/payments/${transactionId}`).expect(200);
     expect(done.body).toMatchObject({ status: 'CAPTURED', allowed: { refund: true } });
     expect(done.body.pending).toBeUndefined();
-    await request(sample.server).post(`/payments/${transactionId}/refund`).send({}).expect(200);
+    await request(sample.server).post(`/payments/${transactionId}/refund`).send({ all: true }).expect(200);
   });
 });
 
@@ -158,8 +172,8 @@ describe('references: a retried operation is recognizable', () => {
   it('a capture that never reached Dintero is sent again with the same reference', async () => {
     const { transactionId, merchantReference } = await authorized();
     sample.fake.dropApiRequests({ path: /\/capture$/ });
-    await request(sample.server).post(`/payments/${transactionId}/capture`).send({}).expect(502);
-    await request(sample.server).post(`/payments/${transactionId}/capture`).send({}).expect(200);
+    await request(sample.server).post(`/payments/${transactionId}/capture`).send({ all: true }).expect(502);
+    await request(sample.server).post(`/payments/${transactionId}/capture`).send({ all: true }).expect(200);
     const sent = sentOperations(transactionId, 'capture');
     expect(sent).toHaveLength(2);
     expect(sent[1]).toEqual(sent[0]);
@@ -169,8 +183,8 @@ describe('references: a retried operation is recognizable', () => {
   it('a double click sends one capture: the second is told another operation is under way', async () => {
     const { transactionId } = await authorized();
     const answers = await Promise.all([
-      request(sample.server).post(`/payments/${transactionId}/capture`).send({}),
-      request(sample.server).post(`/payments/${transactionId}/capture`).send({}),
+      request(sample.server).post(`/payments/${transactionId}/capture`).send({ all: true }),
+      request(sample.server).post(`/payments/${transactionId}/capture`).send({ all: true }),
     ]);
     expect(answers.map((answer) => answer.status).sort()).toEqual([200, 409]);
     expect(answers.find((answer) => answer.status === 409)!.body.message).toBe('Another operation on this payment is under way');
@@ -183,7 +197,7 @@ describe('references: a retried operation is recognizable', () => {
       .post(`/payments/${transactionId}/capture`)
       .send({ lineIds: ['3'] })
       .expect(200);
-    await request(sample.server).post(`/payments/${transactionId}/capture`).send({}).expect(200);
+    await request(sample.server).post(`/payments/${transactionId}/capture`).send({ all: true }).expect(200);
     expect(sentOperations(transactionId, 'capture').map((body) => body.capture_reference as string)).toEqual([
       `${merchantReference}-capture-1`,
       `${merchantReference}-capture-2`,
@@ -199,7 +213,7 @@ describe('void', () => {
     expect(sample.fake.apiRequests.filter((entry) => entry.path.endsWith('/void')).at(-1)!.body).toBe('');
     const again = await request(sample.server).post(`/payments/${transactionId}/void`).expect(409);
     expect(again.body.message).toBe('Cannot void: the payment is AUTHORIZATION_VOIDED');
-    await request(sample.server).post(`/payments/${transactionId}/capture`).send({}).expect(409);
+    await request(sample.server).post(`/payments/${transactionId}/capture`).send({ all: true }).expect(409);
     const page = await request(sample.server).get(`/payments/return?transaction_id=${transactionId}`).expect(200);
     expect(page.text).toContain('<h1>Authorization voided</h1>');
   });

@@ -38,7 +38,8 @@ const RULES: [TransactionStatus, number, number, [boolean, boolean, boolean]][] 
   ['AUTHORIZATION_VOIDED', 0, 0, [false, false, false]],
   ['PARTIALLY_CAPTURED', 6_000, 0, [true, true, false]],
   ['CAPTURED', 10_000, 0, [false, true, false]],
-  ['PARTIALLY_CAPTURED_REFUNDED', 6_000, 3_000, [false, true, false]],
+  // Dintero offers "refund, capture remaining" here.
+  ['PARTIALLY_CAPTURED_REFUNDED', 6_000, 3_000, [true, true, false]],
   ['PARTIALLY_REFUNDED', 10_000, 3_000, [false, true, false]],
   ['REFUNDED', 10_000, 10_000, [false, false, false]],
   ['DECLINED', 0, 0, [false, false, false]],
@@ -46,6 +47,17 @@ const RULES: [TransactionStatus, number, number, [boolean, boolean, boolean]][] 
 ];
 
 describe('what may be done in each status', () => {
+  it.each([
+    ['vipps', true],
+    ['payex.creditcard', true],
+    ['klarna.klarna', true],
+    ['dintero_psp.creditcard', false],
+    ['collector.invoice', false],
+  ])('after a partial capture, %s may void the rest: %s', (product, voidable) => {
+    const partly = { ...transaction('PARTIALLY_CAPTURED', 6_000), payment_product_type: product };
+    expect(allowedOperations(paymentState(partly)).void).toBe(voidable);
+  });
+
   it('covers every status Dintero has', () => {
     expect(RULES.map(([status]) => status).sort()).toEqual([...TRANSACTION_STATUSES].sort());
   });
@@ -73,14 +85,14 @@ describe('choosing lines', () => {
   const state = paymentState(transaction('PARTIALLY_CAPTURED', 6_000));
 
   it('captures what is left by default, whole lines only', () => {
-    expect(planOperation(state, 'capture', {})).toEqual({
+    expect(planOperation(state, 'capture', { all: true })).toEqual({
       amount: 4_000,
       items: [{ line_id: 'b', description: 'Hat', quantity: 1, amount: 4_000 }],
     });
   });
 
   it('refunds only captured lines', () => {
-    expect(planOperation(state, 'refund', {})).toEqual({
+    expect(planOperation(state, 'refund', { all: true })).toEqual({
       amount: 6_000,
       items: [{ line_id: 'a', description: 'Socks', quantity: 2, amount: 6_000 }],
     });

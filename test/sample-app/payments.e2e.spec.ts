@@ -50,12 +50,12 @@ describe('the payment round trip on the fake', () => {
       .send({ lineIds: ['2'] })
       .expect(200);
     expect(partial.body).toMatchObject({ status: 'PARTIALLY_CAPTURED', captured: 4_900 });
-    const rest = await request(sample.server).post(`/payments/${transactionId}/capture`).send({}).expect(200);
+    const rest = await request(sample.server).post(`/payments/${transactionId}/capture`).send({ all: true }).expect(200);
     expect(rest.body).toMatchObject({ status: 'CAPTURED', captured: 34_700 });
 
     const refund = await request(sample.server).post(`/payments/${transactionId}/refund`).send({ amount: 4_900 }).expect(200);
     expect(refund.body).toMatchObject({ status: 'PARTIALLY_REFUNDED', refunded: 4_900 });
-    const all = await request(sample.server).post(`/payments/${transactionId}/refund`).send({}).expect(200);
+    const all = await request(sample.server).post(`/payments/${transactionId}/refund`).send({ all: true }).expect(200);
     expect(all.body).toMatchObject({ status: 'REFUNDED', refunded: 34_700 });
 
     const fetched = await request(sample.server).get(`/payments/${transactionId}`).expect(200);
@@ -102,8 +102,8 @@ describe('amount checks', () => {
 
   it('a fully captured payment cannot be captured again', async () => {
     const transactionId = await authorizedPayment();
-    await request(sample.server).post(`/payments/${transactionId}/capture`).send({}).expect(200);
-    const again = await request(sample.server).post(`/payments/${transactionId}/capture`).send({}).expect(409);
+    await request(sample.server).post(`/payments/${transactionId}/capture`).send({ all: true }).expect(200);
+    const again = await request(sample.server).post(`/payments/${transactionId}/capture`).send({ all: true }).expect(409);
     expect(again.body.message).toBe('Cannot capture: the payment is CAPTURED');
   });
 });

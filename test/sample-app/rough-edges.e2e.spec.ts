@@ -50,11 +50,11 @@ describe("the sample app's rough edges, smoothed", () => {
     const created = await request(sample.server).post('/payments').send({ amount: 5_000, currency: 'NOK' }).expect(201);
     const { returnUrl } = await payOnFakeCheckout(created.body.checkoutUrl as string, 'pay');
     const transactionId = returnUrl.searchParams.get('transaction_id')!;
-    await request(sample.server).post(`/payments/${transactionId}/capture`).send({}).expect(200);
+    await request(sample.server).post(`/payments/${transactionId}/capture`).send({ all: true }).expect(200);
     const page = (await request(sample.server).get(`/payments/return${returnUrl.search}`).expect(200)).text;
     expect(page).toContain('<button id="capture" disabled>');
     expect(page).toContain('<button id="refund">');
-    await request(sample.server).post(`/payments/${transactionId}/refund`).send({}).expect(200);
+    await request(sample.server).post(`/payments/${transactionId}/refund`).send({ all: true }).expect(200);
     const refunded = (await request(sample.server).get(`/payments/return${returnUrl.search}`).expect(200)).text;
     expect(refunded).toContain('<h1>Payment refunded</h1>');
     expect(refunded).toContain('<button id="refund" disabled>');

@@ -1,5 +1,8 @@
 import type { INestApplication } from '@nestjs/common';
+import { mkdtempSync } from 'node:fs';
 import type { Server } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll } from 'vitest';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Test } from '@nestjs/testing';
@@ -113,10 +116,14 @@ export async function startSampleApp(): Promise<SampleApp> {
  * loopback port. After a 202 it re-reads the transaction at once, three times at most: the
  * fake, not a clock, decides when the operation is done.
  */
-export async function bootSampleApp(): Promise<Omit<SampleApp, 'fake'> & { readonly fake: FakeDinteroServer | undefined }> {
-  const port = await freePort();
+export async function bootSampleApp(
+  options: { readonly port?: number; readonly ordersFile?: string } = {},
+): Promise<Omit<SampleApp, 'fake'> & { readonly fake: FakeDinteroServer | undefined }> {
+  const port = options.port ?? (await freePort());
   const origin = `http://127.0.0.1:${port}`;
   process.env.PUBLIC_URL = origin;
+  // Each app its own order file (unless the test restarts one on the same file), never the repository's.
+  process.env.ORDERS_DB_FILE = options.ordersFile ?? join(mkdtempSync(join(tmpdir(), 'sample-orders-')), 'orders.sqlite');
   const logger = new CaptureLogger();
   try {
     const moduleRef = await Test.createTestingModule({ imports: [AppModule] })
@@ -131,6 +138,7 @@ export async function bootSampleApp(): Promise<Omit<SampleApp, 'fake'> & { reado
     return { app, fake, logger, origin, server: app.getHttpServer() };
   } finally {
     delete process.env.PUBLIC_URL;
+    delete process.env.ORDERS_DB_FILE;
   }
 }
 

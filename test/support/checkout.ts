@@ -5,7 +5,7 @@ import type { DinteroHttpService } from '../../lib/index.js';
 /** A valid `POST /sessions-profile` body for `amount` minor units of NOK. */
 export function sessionBody(amount = 10_000): Record<string, unknown> {
   return {
-    profile_id: 'P-default',
+    profile_id: 'default',
     url: { return_url: 'https://shop.example/return' },
     order: {
       amount,

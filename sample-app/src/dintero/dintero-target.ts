@@ -5,6 +5,17 @@ import type { LocalDintero } from './local-dintero.js';
 import { publicUrl } from './public-url.js';
 
 const CREDENTIAL_VARIABLES = ['DINTERO_ACCOUNT_ID', 'DINTERO_CLIENT_ID', 'DINTERO_CLIENT_SECRET'] as const;
+const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
+
+/** Whether a `DINTERO_BASE_URL` is on this machine: a stand-in (a fake Dintero in another process), never Dintero. */
+function isLoopbackUrl(value: string | undefined): boolean {
+  if (!value) return false;
+  try {
+    return LOOPBACK_HOSTS.has(new URL(value).hostname);
+  } catch {
+    return false;
+  }
+}
 
 /** Whether the environment names a real Dintero (any credential variable set), rather than the fake. */
 export function usesRealDintero(read: (name: string) => string | undefined): boolean {
@@ -30,6 +41,8 @@ export class DinteroTarget {
     readonly profileId: string,
     /** Whether this is the built-in fake. */
     readonly isFake: boolean,
+    /** Whether Dintero is on this machine (the built-in fake, or one at a loopback `DINTERO_BASE_URL`): it calls back loopback URLs. */
+    readonly isLocal: boolean,
     /** Where browsers and Dintero reach this app (see {@link publicUrl}). */
     readonly publicUrl: string,
     secrets: InboundSecrets,
@@ -59,12 +72,14 @@ export class DinteroTarget {
         clientId: read('DINTERO_CLIENT_ID') ?? '',
         clientSecret: read('DINTERO_CLIENT_SECRET') ?? '',
         ...(read('DINTERO_BASE_URL') ? { baseUrl: read('DINTERO_BASE_URL') } : {}),
+        // A stand-in on this machine speaks plain http; Dintero itself never does.
+        ...(isLoopbackUrl(read('DINTERO_BASE_URL')) ? { allowInsecureLoopback: true } : {}),
         systemName: 'nestjs-dintero-auth-sample',
         prefetch: true,
       };
       logger.log(`Using Dintero at ${options.baseUrl ?? 'https://checkout.dintero.com/v1'}, account ${options.accountId}`);
       const secrets = { callback: read('DINTERO_CALLBACK_SECRET'), webhook: read('DINTERO_WEBHOOK_SECRET') };
-      const target = new DinteroTarget(options, profileId, false, publicUrl(read), secrets);
+      const target = new DinteroTarget(options, profileId, false, isLoopbackUrl(read('DINTERO_BASE_URL')), publicUrl(read), secrets);
       if (!secrets.callback && target.acceptsCallbacksAt(target.publicUrl)) {
         logger.warn(
           'DINTERO_CALLBACK_SECRET is not set: every callback is refused with 401 (Dintero does not retry it). ' +
@@ -88,13 +103,13 @@ export class DinteroTarget {
       prefetch: true,
     };
     const secrets = { callback: local.callbackSecret, webhook: local.webhookSecret };
-    return new DinteroTarget(options, profileId ?? 'default', true, publicUrl(read), secrets);
+    return new DinteroTarget(options, profileId ?? 'default', true, true, publicUrl(read), secrets);
   }
 
-  /** Whether Dintero can call back `publicUrl`: public https for Dintero, loopback for the fake. */
+  /** Whether Dintero can call back `publicUrl`: public https for Dintero, loopback for a Dintero on this machine. */
   acceptsCallbacksAt(publicUrl: string): boolean {
     const url = new URL(publicUrl);
-    const loopback = ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname);
-    return this.isFake ? loopback : url.protocol === 'https:' && !loopback;
+    const loopback = LOOPBACK_HOSTS.has(url.hostname);
+    return this.isLocal ? loopback : url.protocol === 'https:' && !loopback;
   }
 }

@@ -8,6 +8,12 @@ const DEFAULT_VAT = 25;
  */
 export const SESSION_HEADERS: Readonly<Record<string, string>> = { 'Dintero-Feature-Toggles': 'strict-session-amounts' };
 
+/**
+ * How long the payer has to pay: Dintero documents no default lifetime, so the app says it
+ * (`expires_at`), and an order not paid by then is `EXPIRED`.
+ */
+export const SESSION_LIFETIME_MS = 30 * 60 * 1000;
+
 /** Where Dintero sends the payer (`return_url`) and calls this app (`callback_url`, if it can reach it). */
 export interface SessionUrls {
   returnUrl: string;
@@ -33,10 +39,12 @@ export function sessionRequest(
   merchantReference: string,
   profileId: string,
   urls: SessionUrls,
+  expiresAt: Date = new Date(Date.now() + SESSION_LIFETIME_MS),
 ): Record<string, unknown> {
   const items = orderLines(payment);
   return {
     profile_id: profileId,
+    expires_at: expiresAt.toISOString(),
     url: { return_url: urls.returnUrl, ...(urls.callbackUrl ? { callback_url: urls.callbackUrl } : {}) },
     order: {
       amount: payment.amount,

@@ -33,6 +33,7 @@ export interface DinteroTransactionEvent {
   items?: DinteroItem[];
   correlation_request_id?: string;
   event_reference?: string;
+  error?: { message?: string };
 }
 
 /** The parts of Dintero's Transaction the sample app reads. */
@@ -53,4 +54,5 @@ export interface DinteroSession {
   id: string;
   transaction_id?: string;
   cancelled_at?: string;
+  expires_at?: string;
 }

@@ -1,78 +1,88 @@
-import { Injectable } from '@nestjs/common';
-import type { DinteroItem, DinteroTransaction, TransactionStatus } from './dintero-transaction.js';
-import type { Operation } from './payment-rules.js';
+import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
+import { type FailedOperation, type Order, ORDER_STORE, type OrderStore, type PendingOperation } from '../orders/order-store.js';
+import type { DinteroTransaction } from './dintero-transaction.js';
 
-/** An order as this app last heard of it from Dintero (by callback, return or read). */
-export interface Order {
-  merchantReference: string;
-  sessionId: string;
-  status: 'CREATED' | 'CANCELLED' | TransactionStatus;
-  transactionId?: string;
-  updatedAt: string;
-}
-
-/** An operation sent to Dintero and not known to be done: answered 202, or not answered at all. */
-export interface PendingOperation {
-  readonly operation: Operation;
-  readonly body?: { amount: number; items?: DinteroItem[]; capture_reference?: string; refund_reference?: string };
-  /** The `event-request-id` of Dintero's 202; absent when the call got no answer. */
-  requestId?: string;
-}
-
-const MAX_ORDERS = 10_000;
+export type { FailedOperation, Order, PendingOperation } from '../orders/order-store.js';
 
 /**
- * The app's memory of orders and unfinished operations. In memory and bounded (the oldest
- * orders are forgotten first): a real shop keeps this in its database.
+ * The app's memory of orders and unfinished operations, kept in its {@link OrderStore} (an
+ * SQLite file, or PostgreSQL): a callback, a `report_error` or a 202's completion that arrives
+ * after a restart finds the order it is about.
  */
 @Injectable()
-export class OrderBook {
-  private readonly orders = new Map<string, Order>();
-  private readonly pending = new Map<string, PendingOperation>();
+export class OrderBook implements OnApplicationShutdown {
+  constructor(@Inject(ORDER_STORE) private readonly store: OrderStore) {}
 
-  created(merchantReference: string, sessionId: string): Order {
-    const order: Order = { merchantReference, sessionId, status: 'CREATED', updatedAt: new Date().toISOString() };
-    this.orders.set(merchantReference, order);
-    for (const oldest of this.orders.keys()) {
-      if (this.orders.size <= MAX_ORDERS) break;
-      this.orders.delete(oldest);
-    }
+  async created(merchantReference: string, sessionId: string, expiresAt?: string): Promise<Order> {
+    const order: Order = {
+      merchantReference,
+      sessionId,
+      status: 'CREATED',
+      ...(expiresAt ? { expiresAt } : {}),
+      updatedAt: new Date().toISOString(),
+    };
+    await this.store.saveOrder(order);
     return order;
   }
 
-  order(merchantReference: string): Order | undefined {
-    return this.orders.get(merchantReference);
+  /** The order; one still `CREATED` after its session's `expires_at` is `EXPIRED`. */
+  async order(merchantReference: string): Promise<Order | undefined> {
+    return this.expire(await this.store.order(merchantReference));
+  }
+
+  /** The order a transaction belongs to, once a read or callback has told this app. */
+  async orderOfTransaction(transactionId: string): Promise<Order | undefined> {
+    return this.expire(await this.store.orderOfTransaction(transactionId));
   }
 
   /** Records what Dintero says of a transaction, on the order it belongs to; the same news twice changes nothing. */
-  recordTransaction(transaction: DinteroTransaction): void {
+  async recordTransaction(transaction: DinteroTransaction): Promise<void> {
     const order =
-      this.orders.get(transaction.merchant_reference) ?? this.created(transaction.merchant_reference, transaction.session_id ?? '');
-    this.update(order, transaction.status, transaction.id);
+      (await this.store.order(transaction.merchant_reference)) ??
+      (await this.created(transaction.merchant_reference, transaction.session_id ?? ''));
+    await this.update(order, transaction.status, transaction.id);
   }
 
-  recordCancelled(order: Order): void {
-    this.update(order, 'CANCELLED', order.transactionId);
+  recordCancelled(order: Order): Promise<void> {
+    return this.update(order, 'CANCELLED', order.transactionId);
   }
 
-  private update(order: Order, status: Order['status'], transactionId: string | undefined): void {
+  async pendingOn(transactionId: string): Promise<PendingOperation | undefined> {
+    return (await this.store.operations(transactionId)).pending;
+  }
+
+  /** The last operation on the transaction that Dintero accepted and then failed; forgotten when the next begins. */
+  async failureOn(transactionId: string): Promise<FailedOperation | undefined> {
+    return (await this.store.operations(transactionId)).failure;
+  }
+
+  failed(transactionId: string, failure: FailedOperation): Promise<void> {
+    return this.store.saveOperations(transactionId, { failure });
+  }
+
+  /** Keeps the operation before it is sent: if the process dies, the next one knows it may have landed. */
+  begin(transactionId: string, operation: PendingOperation): Promise<void> {
+    return this.store.saveOperations(transactionId, { pending: operation });
+  }
+
+  async settle(transactionId: string): Promise<void> {
+    const { failure } = await this.store.operations(transactionId);
+    await this.store.saveOperations(transactionId, { failure });
+  }
+
+  onApplicationShutdown(): Promise<void> {
+    return this.store.close();
+  }
+
+  private async expire(order: Order | undefined): Promise<Order | undefined> {
+    if (order?.status !== 'CREATED' || order.expiresAt === undefined || Date.parse(order.expiresAt) > Date.now()) return order;
+    const expired: Order = { ...order, status: 'EXPIRED', updatedAt: new Date().toISOString() };
+    await this.store.saveOrder(expired);
+    return expired;
+  }
+
+  private async update(order: Order, status: Order['status'], transactionId: string | undefined): Promise<void> {
     if (order.status === status && order.transactionId === transactionId) return;
-    Object.assign(order, { status, transactionId, updatedAt: new Date().toISOString() });
-  }
-
-  pendingOn(transactionId: string): PendingOperation | undefined {
-    return this.pending.get(transactionId);
-  }
-
-  begin(transactionId: string, operation: PendingOperation): void {
-    this.pending.set(transactionId, operation);
-    for (const oldest of this.pending.keys()) {
-      if (this.pending.size <= MAX_ORDERS) break;
-      this.pending.delete(oldest);
-    }
-  }
-
-  settle(transactionId: string): void {
-    this.pending.delete(transactionId);
+    await this.store.saveOrder({ ...order, status, ...(transactionId ? { transactionId } : {}), updatedAt: new Date().toISOString() });
   }
 }

@@ -16,14 +16,30 @@ export const STATUS_VIEWS: Readonly<Record<TransactionStatus, { heading: string;
   AUTHORIZATION_VOIDED: { heading: 'Authorization voided', note: 'The reservation was released; nothing was charged.', pending: false },
   PARTIALLY_CAPTURED: { heading: 'Payment partly captured', note: 'Some lines are charged; the rest is still reserved.', pending: false },
   CAPTURED: { heading: 'Payment captured', note: 'The whole order is charged.', pending: false },
-  PARTIALLY_CAPTURED_REFUNDED: { heading: 'Partly captured, partly refunded', note: 'Some charged lines were paid back.', pending: false },
+  PARTIALLY_CAPTURED_REFUNDED: {
+    heading: 'Partly captured, partly refunded',
+    note: 'Some charged lines were paid back; the rest is still reserved and can be captured.',
+    pending: false,
+  },
   PARTIALLY_REFUNDED: { heading: 'Payment partly refunded', note: 'Some lines were paid back.', pending: false },
   REFUNDED: { heading: 'Payment refunded', note: 'Everything charged was paid back.', pending: false },
   DECLINED: { heading: 'Payment declined', note: 'The payer could not be authorized.', pending: false },
   FAILED: { heading: 'Payment failed', note: 'Dintero could not process the payment.', pending: false },
 };
 
-const CAPTURABLE = new Set<TransactionStatus>(['AUTHORIZED', 'PARTIALLY_CAPTURED']);
+const CAPTURABLE = new Set<TransactionStatus>(['AUTHORIZED', 'PARTIALLY_CAPTURED', 'PARTIALLY_CAPTURED_REFUNDED']);
+/** Payment product types whose void after a partial capture releases the rest (Dintero's void operation). */
+const VOID_REMAINING = new Set([
+  'payex.creditcard',
+  'payex.mobilepay',
+  'payex.vipps',
+  'payex.applepay',
+  'payex.clicktopay',
+  'payex.googlepay',
+  'vipps',
+  'klarna.klarna',
+  'klarna.billie',
+]);
 const REFUNDABLE = new Set<TransactionStatus>(['CAPTURED', 'PARTIALLY_CAPTURED', 'PARTIALLY_REFUNDED', 'PARTIALLY_CAPTURED_REFUNDED']);
 
 /** One order line with what is captured and refunded of it. */
@@ -42,13 +58,24 @@ export interface PaymentState {
   amount: number;
   captured: number;
   refunded: number;
+  /** Released without capture (a void of the rest, or `final_capture`). */
+  voided: number;
+  paymentProductType?: string | undefined;
   lines: LineState[];
 }
 
-/** Which part of the payment to capture or refund: whole lines, by id or by amount. */
+/** Which part of the payment to capture or refund: lines, an amount, or all that is left (`all`). */
 export interface Selection {
   amount?: number;
   lineIds?: string[];
+  all?: true;
+}
+
+/** Why a selection asks for nothing definite (empty, or `all` mixed with more), or undefined. */
+export function selectionProblem(selection: Selection): string | undefined {
+  const named = selection.amount !== undefined || selection.lineIds !== undefined;
+  if (selection.all === true) return named ? 'body: "all" goes alone, without amount or lineIds' : undefined;
+  return named ? undefined : 'body: name the lines (lineIds), an amount, or everything ({"all": true})';
 }
 
 /** A capture or refund as Dintero takes it. */
@@ -68,6 +95,7 @@ function sum(values: number[]): number {
 export function paymentState(transaction: DinteroTransaction): PaymentState {
   const captures = successful(transaction, 'CAPTURE');
   const refunds = successful(transaction, 'REFUND');
+  const voids = successful(transaction, 'VOID');
   const lineTotal = (events: typeof captures, lineId: string) =>
     sum(
       events
@@ -80,6 +108,8 @@ export function paymentState(transaction: DinteroTransaction): PaymentState {
     amount: transaction.amount,
     captured: sum(captures.map((entry) => entry.amount)),
     refunded: sum(refunds.map((entry) => entry.amount)),
+    voided: sum(voids.map((entry) => entry.amount)),
+    paymentProductType: transaction.payment_product_type,
     lines: (transaction.items ?? []).map((item) => ({
       lineId: item.line_id,
       description: item.description ?? item.line_id,
@@ -91,12 +121,18 @@ export function paymentState(transaction: DinteroTransaction): PaymentState {
   };
 }
 
-/** What may be done in this state: capture while something is authorized, refund what is captured, void before any capture. */
+/**
+ * What may be done in this state: capture while something is authorized (after a partial refund
+ * too), refund what is captured, void before any capture, or void the rest after a partial
+ * capture where the payment product allows it.
+ */
 export function allowedOperations(state: PaymentState): Record<Operation, boolean> {
   return {
-    capture: CAPTURABLE.has(state.status) && state.captured < state.amount,
+    capture: CAPTURABLE.has(state.status) && state.captured + state.voided < state.amount,
     refund: REFUNDABLE.has(state.status) && state.refunded < state.captured,
-    void: state.status === 'AUTHORIZED' && state.captured === 0,
+    void:
+      (state.status === 'AUTHORIZED' && state.captured === 0) ||
+      (state.status === 'PARTIALLY_CAPTURED' && VOID_REMAINING.has(state.paymentProductType ?? '')),
   };
 }
 
@@ -119,7 +155,7 @@ export function planOperation(
   selection: Selection,
 ): OperationPlan | { problem: string } {
   const leftOf = (line: LineState) => (operation === 'capture' ? line.amount - line.captured : line.captured - line.refunded);
-  const total = operation === 'capture' ? state.amount - state.captured : state.captured - state.refunded;
+  const total = operation === 'capture' ? state.amount - state.captured - state.voided : state.captured - state.refunded;
   const word = operation === 'capture' ? 'still authorized' : 'captured and not refunded';
   if (selection.amount !== undefined && selection.amount > total)
     return { problem: `amount: ${selection.amount} exceeds the ${total} ${word}` };
@@ -130,28 +166,47 @@ export function planOperation(
     const unknown = selection.lineIds.find((id) => !open.some((line) => line.lineId === id));
     if (unknown !== undefined) return { problem: `lineIds: line ${unknown} has nothing left to ${operation}` };
     chosen = open.filter((line) => selection.lineIds!.includes(line.lineId));
+    const left = sum(chosen.map(leftOf));
+    if (selection.amount !== undefined && selection.amount !== left) {
+      return { problem: `amount: ${selection.amount} is not what lineIds ${selection.lineIds.join(', ')} leave to ${operation} (${left})` };
+    }
   } else if (selection.amount !== undefined) {
-    let remaining = selection.amount;
-    chosen = [];
-    for (const line of open) {
-      if (leftOf(line) > remaining) continue;
-      chosen.push(line);
-      remaining -= leftOf(line);
-    }
-    if (remaining !== 0) {
-      const lines = open.map((line) => `${line.lineId}: ${leftOf(line)}`).join(', ');
-      return {
-        problem: `amount: ${selection.amount} is not a sum of whole lines left to ${operation} (${lines}); name the lines with lineIds`,
-      };
-    }
+    return { amount: selection.amount, items: splitOverLines(open, selection.amount, leftOf) };
   } else {
     chosen = open;
   }
-  const items = chosen.map((line) => {
-    const amount = leftOf(line);
-    return { line_id: line.lineId, description: line.description, quantity: (line.quantity * amount) / line.amount, amount };
-  });
+  const items = chosen.map((line) => lineItem(line, leftOf(line)));
   return { amount: sum(items.map((item) => item.amount)), items };
+}
+
+/** `amount` of a line as Dintero takes it: the quantity in proportion (Dintero's quantity is a number). */
+function lineItem(line: LineState, amount: number): DinteroItem {
+  return { line_id: line.lineId, description: line.description, quantity: (line.quantity * amount) / line.amount, amount };
+}
+
+/**
+ * An amount over the lines, as Dintero takes any partial amount: the whole lines that make it up
+ * exactly, when some do (the first that fit, in order); else the lines in order, each as far as
+ * is left of it, the last one in part.
+ */
+function splitOverLines(open: LineState[], amount: number, leftOf: (line: LineState) => number): DinteroItem[] {
+  let remaining = amount;
+  const whole: LineState[] = [];
+  for (const line of open) {
+    if (leftOf(line) > remaining) continue;
+    whole.push(line);
+    remaining -= leftOf(line);
+  }
+  if (remaining === 0) return whole.map((line) => lineItem(line, leftOf(line)));
+  remaining = amount;
+  const items: DinteroItem[] = [];
+  for (const line of open) {
+    if (remaining === 0) break;
+    const part = Math.min(leftOf(line), remaining);
+    items.push(lineItem(line, part));
+    remaining -= part;
+  }
+  return items;
 }
 
 /** The same operation on the same order gets the same reference, so a retry is recognizable. */

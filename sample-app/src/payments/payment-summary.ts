@@ -1,5 +1,5 @@
 import type { DinteroTransaction, TransactionStatus } from './dintero-transaction.js';
-import type { PendingOperation } from './order-book.js';
+import type { FailedOperation, PendingOperation } from './order-book.js';
 import { allowedOperations, type LineState, type Operation, paymentState } from './payment-rules.js';
 
 /** A transaction as this app answers it: totals, lines, what may be done next, what is pending. */
@@ -16,9 +16,11 @@ export interface PaymentSummary {
   allowed: Record<Operation, boolean>;
   /** An operation Dintero accepted (202) and has not completed yet. */
   pending?: { operation: Operation; requestId: string };
+  /** The last operation Dintero accepted (202) and then could not complete. */
+  failed?: FailedOperation;
 }
 
-export function summarize(transaction: DinteroTransaction, pending?: PendingOperation): PaymentSummary {
+export function summarize(transaction: DinteroTransaction, pending?: PendingOperation, failed?: FailedOperation): PaymentSummary {
   const state = paymentState(transaction);
   const accepted = pending?.requestId ? { operation: pending.operation, requestId: pending.requestId } : undefined;
   return {
@@ -32,5 +34,6 @@ export function summarize(transaction: DinteroTransaction, pending?: PendingOper
     lines: state.lines,
     allowed: accepted ? { capture: false, refund: false, void: false } : allowedOperations(state),
     ...(accepted ? { pending: accepted } : {}),
+    ...(failed ? { failed } : {}),
   };
 }

@@ -24,8 +24,9 @@ import {
 } from 'nestjs-dintero-auth';
 import { CreatePaymentDto } from './dto/create-payment.dto.js';
 import { OperationDto } from './dto/operation.dto.js';
-import { type OperationResult, PaymentsService, TRANSACTION_ID } from './payments.service.js';
+import { type OperationResult, PaymentsService } from './payments.service.js';
 import { returnPage } from './return-page.js';
+import { TRANSACTION_ID, TransactionIdPipe } from './transaction-id.pipe.js';
 
 @Controller('payments')
 export class PaymentsController {
@@ -95,38 +96,50 @@ export class PaymentsController {
   @Post('webhook')
   @HttpCode(200)
   @UseGuards(DinteroWebhookGuard)
-  webhook(@DinteroVerified() delivery: DinteroVerifiedWebhook, @Body('transaction') transaction?: { id?: unknown }) {
+  webhook(
+    @DinteroVerified() delivery: DinteroVerifiedWebhook,
+    @Body('transaction') transaction?: { id?: unknown; merchant_reference?: unknown },
+  ) {
     this.logger.debug(`Webhook ${delivery.event} delivery ${delivery.deliveryId}, signed with the subscription's secret`);
     if (delivery.event !== 'checkout_transaction' || typeof transaction?.id !== 'string') return { recorded: `nothing: ${delivery.event}` };
-    return this.payments.callback(transaction.id, undefined);
+    const reference = typeof transaction.merchant_reference === 'string' ? transaction.merchant_reference : undefined;
+    return this.payments.callback(transaction.id, reference);
   }
 
   /** An order by merchant reference, as the callbacks and reads have recorded it. */
   @Get('orders/:merchantReference')
-  order(@Param('merchantReference') merchantReference: string) {
-    const order = this.payments.order(merchantReference);
+  async order(@Param('merchantReference') merchantReference: string) {
+    const order = await this.payments.order(merchantReference);
     if (!order) throw new NotFoundException(`No order ${merchantReference}`);
     return order;
   }
 
   @Get(':transactionId')
-  get(@Param('transactionId') transactionId: string) {
+  get(@Param('transactionId', TransactionIdPipe) transactionId: string) {
     return this.payments.get(transactionId);
   }
 
   /** 200 with the payment when done; 202 when Dintero accepted it and is still working on it. */
   @Post(':transactionId/capture')
-  async capture(@Res({ passthrough: true }) res: Response, @Param('transactionId') transactionId: string, @Body() body: OperationDto) {
+  async capture(
+    @Res({ passthrough: true }) res: Response,
+    @Param('transactionId', TransactionIdPipe) transactionId: string,
+    @Body() body: OperationDto,
+  ) {
     return answer(res, await this.payments.capture(transactionId, body));
   }
 
   @Post(':transactionId/refund')
-  async refund(@Res({ passthrough: true }) res: Response, @Param('transactionId') transactionId: string, @Body() body: OperationDto) {
+  async refund(
+    @Res({ passthrough: true }) res: Response,
+    @Param('transactionId', TransactionIdPipe) transactionId: string,
+    @Body() body: OperationDto,
+  ) {
     return answer(res, await this.payments.refund(transactionId, body));
   }
 
   @Post(':transactionId/void')
-  async void(@Res({ passthrough: true }) res: Response, @Param('transactionId') transactionId: string) {
+  async void(@Res({ passthrough: true }) res: Response, @Param('transactionId', TransactionIdPipe) transactionId: string) {
     return answer(res, await this.payments.void(transactionId));
   }
 

@@ -1,22 +1,28 @@
-import { BadRequestException, ConflictException, Inject, Injectable, Logger } from '@nestjs/common';
+import { BadGatewayException, BadRequestException, ConflictException, Inject, Injectable, Logger, NotFoundException } from '@nestjs/common';
 import { AxiosError } from 'axios';
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DinteroTarget } from '../dintero/dintero-target.js';
-import { amountMismatch, callbackUrl, sessionRequest, type SessionUrls } from './checkout-session.js';
+import { amountMismatch, callbackUrl, SESSION_LIFETIME_MS, sessionRequest, type SessionUrls } from './checkout-session.js';
 import { DinteroCheckoutClient } from './dintero-checkout.client.js';
 import type { DinteroTransaction } from './dintero-transaction.js';
+import { TRANSACTION_ID } from './transaction-id.pipe.js';
 import type { CreatePaymentDto } from './dto/create-payment.dto.js';
 import { type Order, OrderBook, type PendingOperation } from './order-book.js';
-import { type Operation, operationReference, paymentState, planOperation, refusal, type Selection } from './payment-rules.js';
+import {
+  type Operation,
+  operationReference,
+  paymentState,
+  planOperation,
+  refusal,
+  type Selection,
+  selectionProblem,
+} from './payment-rules.js';
 import { type PaymentSummary, summarize } from './payment-summary.js';
 
 /** How long to wait between reads of a transaction after a 202, in ms; the length bounds the polling. */
 export const OPERATION_POLL_DELAYS_MS = Symbol('OPERATION_POLL_DELAYS_MS');
 export const DEFAULT_OPERATION_POLL_DELAYS_MS: readonly number[] = [250, 500, 1_000, 2_000];
-
-/** Dintero's transaction ids: an account id, a dot, then an opaque part. */
-export const TRANSACTION_ID = /^[PT]\d{3,8}\.[A-Za-z0-9]+$/;
 
 /** The answer to capture, refund and void: the payment, and whether Dintero is still working on it. */
 export interface OperationResult {
@@ -55,22 +61,25 @@ export class PaymentsService {
     const mismatch = amountMismatch(payment);
     if (mismatch) throw new BadRequestException(mismatch);
     const merchantReference = `order-${randomUUID().slice(0, 8)}`;
-    const session = await this.client.createSession(sessionRequest(payment, merchantReference, this.target.profileId, this.urls));
-    this.book.created(merchantReference, session.id);
+    const expiresAt = new Date(Date.now() + SESSION_LIFETIME_MS);
+    const session = await this.client.createSession(
+      sessionRequest(payment, merchantReference, this.target.profileId, this.urls, expiresAt),
+    );
+    await this.book.created(merchantReference, session.id, expiresAt.toISOString());
     return { sessionId: session.id, checkoutUrl: session.url, merchantReference };
   }
 
   /** The transaction as Dintero has it now (which also settles an operation that has landed). */
   async get(transactionId: string): Promise<PaymentSummary> {
     const transaction = await this.client.transaction(transactionId);
-    const pending = this.book.pendingOn(transactionId);
-    if (pending && landed(transaction, pending)) this.book.settle(transactionId);
-    this.book.recordTransaction(transaction);
-    return summarize(transaction, this.book.pendingOn(transactionId));
+    const pending = await this.book.pendingOn(transactionId);
+    if (pending) await this.settleIfLanded(transaction, pending);
+    await this.book.recordTransaction(transaction);
+    return summarize(transaction, await this.book.pendingOn(transactionId), await this.book.failureOn(transactionId));
   }
 
   /** An order by its merchant reference, as far as Dintero has told this app. */
-  order(merchantReference: string): Order | undefined {
+  order(merchantReference: string): Promise<Order | undefined> {
     return this.book.order(merchantReference);
   }
 
@@ -80,17 +89,29 @@ export class PaymentsService {
    * number of times.
    */
   async callback(transactionId: string | undefined, merchantReference: string | undefined): Promise<{ recorded: string }> {
+    if (transactionId !== undefined && !TRANSACTION_ID.test(transactionId))
+      throw new BadRequestException('transaction_id: not a Dintero transaction id');
+    // A read costs a call with this app's token: only for an order this app made, and only for its own transaction.
+    const order =
+      merchantReference !== undefined
+        ? await this.book.order(merchantReference)
+        : transactionId !== undefined
+          ? await this.book.orderOfTransaction(transactionId)
+          : undefined;
+    if (!order) return { recorded: 'nothing: unknown order' };
     if (transactionId !== undefined) {
-      if (!TRANSACTION_ID.test(transactionId)) throw new BadRequestException('transaction_id: not a Dintero transaction id');
+      if (order.transactionId !== undefined && order.transactionId !== transactionId)
+        throw new NotFoundException(`transaction_id: not the transaction of order ${order.merchantReference}`);
       const transaction = await this.client.transaction(transactionId);
-      this.book.recordTransaction(transaction);
+      await this.book.recordTransaction(transaction);
       return { recorded: transaction.status };
     }
-    const order = merchantReference === undefined ? undefined : this.book.order(merchantReference);
-    if (!order) return { recorded: 'nothing: unknown order' };
     const session = await this.client.session(order.sessionId);
-    if (session.transaction_id) return this.callback(session.transaction_id, undefined);
-    if (session.cancelled_at) this.book.recordCancelled(order);
+    if (session.transaction_id) return this.callback(session.transaction_id, order.merchantReference);
+    if (session.cancelled_at) {
+      await this.book.recordCancelled(order);
+      return { recorded: 'CANCELLED' };
+    }
     return { recorded: order.status };
   }
 
@@ -110,6 +131,8 @@ export class PaymentsService {
   }
 
   private async operate(transactionId: string, operation: Operation, selection: Selection): Promise<OperationResult> {
+    const problem = operation === 'void' ? undefined : selectionProblem(selection);
+    if (problem) throw new BadRequestException(problem);
     if (this.busy.has(transactionId)) throw new ConflictException('Another operation on this payment is under way');
     this.busy.add(transactionId);
     try {
@@ -121,7 +144,7 @@ export class PaymentsService {
 
   private async operateAlone(transactionId: string, operation: Operation, selection: Selection): Promise<OperationResult> {
     const transaction = await this.client.transaction(transactionId);
-    const pending = this.book.pendingOn(transactionId);
+    const pending = await this.book.pendingOn(transactionId);
     if (pending) {
       const resumed = await this.resume(transaction, pending, operation);
       if (resumed) return resumed;
@@ -137,7 +160,7 @@ export class PaymentsService {
       body = operation === 'capture' ? { ...plan, capture_reference: reference } : { ...plan, refund_reference: reference };
     }
     const intent: PendingOperation = { operation, ...(body ? { body } : {}) };
-    this.book.begin(transactionId, intent);
+    await this.book.begin(transactionId, intent);
     return this.send(transactionId, intent);
   }
 
@@ -150,9 +173,11 @@ export class PaymentsService {
     pending: PendingOperation,
     operation: Operation,
   ): Promise<OperationResult | undefined> {
-    if (landed(transaction, pending)) {
-      this.book.settle(transaction.id);
-      return pending.operation === operation && !pending.requestId ? { accepted: false, payment: summarize(transaction) } : undefined;
+    const outcome = await this.settleIfLanded(transaction, pending);
+    if (outcome) {
+      return outcome.success && pending.operation === operation && !pending.requestId
+        ? { accepted: false, payment: summarize(transaction) }
+        : undefined;
     }
     if (pending.requestId) {
       throw new ConflictException(
@@ -164,28 +189,47 @@ export class PaymentsService {
     return this.send(transaction.id, pending);
   }
 
+  /**
+   * Settles the pending operation if Dintero's events show its outcome: done, or failed (kept to
+   * be shown with the payment, so that a 202 that ended in failure is not taken for done).
+   */
+  private async settleIfLanded(transaction: DinteroTransaction, pending: PendingOperation): Promise<Outcome | undefined> {
+    const outcome = outcomeOf(transaction, pending);
+    if (!outcome) return undefined;
+    if (outcome.success) await this.book.settle(transaction.id);
+    else {
+      const message = failureMessage(pending.operation, outcome.message);
+      this.logger.warn(`${transaction.id}: ${message}`);
+      await this.book.failed(transaction.id, { operation: pending.operation, message });
+    }
+    return outcome;
+  }
+
   private async send(transactionId: string, intent: PendingOperation): Promise<OperationResult> {
     let answer;
     try {
       answer = await this.client.operate(transactionId, intent.operation, intent.body);
     } catch (error) {
       // Dintero refused it: nothing is pending. No answer or a 5xx: it may have landed, so keep it.
-      if (isRefusal(error)) this.book.settle(transactionId);
+      if (isRefusal(error)) await this.book.settle(transactionId);
       throw error;
     }
     if (!answer.accepted) {
-      this.book.settle(transactionId);
-      this.book.recordTransaction(answer.transaction);
+      await this.book.settle(transactionId);
+      await this.book.recordTransaction(answer.transaction);
       return { accepted: false, payment: summarize(answer.transaction) };
     }
     intent.requestId = answer.requestId;
+    // Kept with its request id: after a restart the app still knows the 202 and does not send it again.
+    await this.book.begin(transactionId, intent);
     let transaction = answer.transaction;
     for (const delay of this.pollDelaysMs) {
       await sleep(delay);
       transaction = await this.client.transaction(transactionId);
-      if (landed(transaction, intent)) {
-        this.book.settle(transactionId);
-        this.book.recordTransaction(transaction);
+      const outcome = await this.settleIfLanded(transaction, intent);
+      if (outcome) {
+        await this.book.recordTransaction(transaction);
+        if (!outcome.success) throw new BadGatewayException(failureMessage(intent.operation, outcome.message));
         return { accepted: false, payment: summarize(transaction) };
       }
     }
@@ -193,15 +237,33 @@ export class PaymentsService {
   }
 }
 
-/** Whether Dintero's events show the operation: by the 202's request id, or by our reference. */
-function landed(transaction: DinteroTransaction, pending: PendingOperation): boolean {
+/** How an operation sent to Dintero ended, as its events show. */
+interface Outcome {
+  readonly success: boolean;
+  readonly message?: string | undefined;
+}
+
+/**
+ * The outcome of the operation, if Dintero's events show it: an event of the operation's own
+ * type (`CAPTURE`, not the `INITIATE_CAPTURE` that follows a 202) that answers the 202's request
+ * id or carries our reference; its `success` says whether it was done. A void sent without an
+ * answer is shown by any successful VOID.
+ */
+function outcomeOf(transaction: DinteroTransaction, pending: PendingOperation): Outcome | undefined {
+  const name = pending.operation.toUpperCase();
   const reference = pending.body?.capture_reference ?? pending.body?.refund_reference;
-  return (transaction.events ?? []).some(
-    (event) =>
-      (pending.requestId !== undefined && event.correlation_request_id === pending.requestId) ||
-      (reference !== undefined && event.event_reference === reference) ||
-      (pending.operation === 'void' && event.event === 'VOID' && event.success),
+  const event = (transaction.events ?? []).find(
+    (entry) =>
+      entry.event === name &&
+      ((pending.requestId !== undefined && entry.correlation_request_id === pending.requestId) ||
+        (reference !== undefined && entry.event_reference === reference) ||
+        (pending.operation === 'void' && pending.requestId === undefined && entry.success)),
   );
+  return event && { success: event.success, message: event.error?.message };
+}
+
+function failureMessage(operation: Operation, message: string | undefined): string {
+  return `Dintero could not complete the ${operation}${message ? `: ${message}` : ''}`;
 }
 
 /** A 4xx other than timeout and rate limit: Dintero looked at the operation and said no. */

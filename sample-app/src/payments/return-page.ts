@@ -23,7 +23,11 @@ export interface ReturnOutcome {
 function lineLabel(line: LineState, payment: PaymentSummary): string {
   if (line.refunded > 0) return line.refunded === line.captured ? 'refunded' : 'partly refunded';
   if (line.captured > 0) return line.captured === line.amount ? 'captured' : 'partly captured';
-  return payment.status === 'AUTHORIZATION_VOIDED' ? 'voided' : STATUS_VIEWS[payment.status]?.pending ? 'pending' : 'reserved';
+  return payment.status === 'AUTHORIZATION_VOIDED'
+    ? 'voided'
+    : Object.hasOwn(STATUS_VIEWS, payment.status) && STATUS_VIEWS[payment.status].pending
+      ? 'pending'
+      : 'reserved';
 }
 
 function linesTable(payment: PaymentSummary): string {
@@ -45,6 +49,7 @@ function details(payment: PaymentSummary): string {
   const pending = payment.pending
     ? `<p id="pending" class="pending">Dintero accepted the ${payment.pending.operation} and is still processing it (event-request-id ${escapeHtml(payment.pending.requestId)}); it will not be sent again.</p>`
     : '';
+  const failed = payment.failed ? `<p id="failed" class="error">${escapeHtml(payment.failed.message)}</p>` : '';
   return `<dl>
   <dt>Transaction</dt><dd id="transaction">${escapeHtml(payment.transactionId)}</dd>
   <dt>Order</dt><dd>${escapeHtml(payment.merchantReference)}</dd>
@@ -55,15 +60,25 @@ function details(payment: PaymentSummary): string {
 </dl>
 ${linesTable(payment)}
 ${pending}
+${failed}
 <p class="actions">${button('capture', 'Capture', payment.allowed.capture)} ${button('refund', 'Refund', payment.allowed.refund)} ${button('void', 'Void', payment.allowed.void)}</p>`;
 }
 
 /** What the payer sees after Dintero sends them back: the outcome, the lines, and what may be done next. */
 export function returnPage(outcome: ReturnOutcome): string {
   const { payment, error } = outcome;
-  const view = payment ? (STATUS_VIEWS[payment.status] ?? { heading: `Payment ${payment.status}`, note: '', pending: false }) : undefined;
+  const view = payment
+    ? Object.hasOwn(STATUS_VIEWS, payment.status)
+      ? STATUS_VIEWS[payment.status]
+      : { heading: `Payment ${payment.status}`, note: '', pending: false }
+    : undefined;
   const heading = view?.heading ?? 'No payment';
-  const message = error && !payment ? (OUTCOMES[error] ?? `Dintero reported: ${error}`) : (outcome.problem ?? view?.note ?? '');
+  const message =
+    error && !payment
+      ? Object.hasOwn(OUTCOMES, error)
+        ? OUTCOMES[error]
+        : `Dintero reported: ${error}`
+      : (outcome.problem ?? view?.note ?? '');
   const polling = Boolean(view?.pending || payment?.pending);
   return `<!doctype html>
 <html lang="en">

@@ -8,7 +8,7 @@ import { amountMismatch, SESSION_HEADERS, sessionRequest } from '../payments/che
 import type { DinteroTransaction } from '../payments/dintero-transaction.js';
 import type { CreatePaymentDto } from '../payments/dto/create-payment.dto.js';
 import { type PaymentSummary, summarize } from '../payments/payment-summary.js';
-import { TRANSACTION_ID } from '../payments/payments.service.js';
+import { TRANSACTION_ID } from '../payments/transaction-id.pipe.js';
 import { MerchantDirectory } from './merchant-directory.js';
 
 /**

@@ -1,10 +1,16 @@
-import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsInt, IsOptional, IsString, Max, Min } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, ArrayUnique, Equals, IsArray, IsInt, IsOptional, IsString, Max, Min } from 'class-validator';
 
 /**
- * Capture or refund body: whole lines by `lineIds`, or an `amount` in minor units that whole
- * lines add up to, or nothing for "all that is left".
+ * Capture or refund body: lines by `lineIds`, an `amount` in minor units, both (the amount the
+ * named lines leave), or `{"all": true}` for all that is left. An empty body is refused: "all"
+ * is never what a body means by accident.
  */
 export class OperationDto {
+  /** Everything that is left: asked for explicitly, and alone. */
+  @IsOptional()
+  @Equals(true, { message: 'all: true or absent' })
+  all?: true;
+
   @IsOptional()
   @IsInt()
   @Min(1)
