@@ -31,11 +31,13 @@ import { normalizeAccountsOptions } from '../options/normalize-accounts-options.
  */
 function readAnswer(answer: unknown): DinteroAccountCredentials | undefined | null {
   if (typeof answer !== 'object' || answer === null) return answer as DinteroAccountCredentials | undefined | null;
-  const { clientId, clientSecret, callbackSecrets, webhookSecrets } = answer as Record<string, unknown>;
+  const { clientId, clientSecret, audience, profileId, callbackSecrets, webhookSecrets } = answer as Record<string, unknown>;
   const list = (value: unknown) => (Array.isArray(value) ? [...(value as unknown[])] : value);
   return {
     clientId,
     clientSecret,
+    audience,
+    profileId,
     callbackSecrets: list(callbackSecrets),
     webhookSecrets: list(webhookSecrets),
   } as DinteroAccountCredentials;
