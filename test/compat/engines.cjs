@@ -4,10 +4,15 @@
 // of each range of nestjs-dintero-auth's own `engines`. Run as: node engines.cjs <app dir> <version>...
 // semver is npm's own copy: the check npm makes, without an install per Node version.
 const { readdirSync, readFileSync, existsSync } = require('node:fs');
-const { join } = require('node:path');
+const { dirname, join } = require('node:path');
 const { execSync } = require('node:child_process');
 
-const semver = require(join(execSync('npm root -g', { encoding: 'utf8' }).trim(), 'npm', 'node_modules', 'semver'));
+// npm's own folder: from the npm that runs this (npm run test:compat), else the global one. The
+// global root moves with the Node on PATH (CI may put another runtime first), npm does not.
+const npmDir = process.env.npm_execpath
+  ? join(dirname(process.env.npm_execpath), '..')
+  : join(execSync('npm root -g', { encoding: 'utf8' }).trim(), 'npm');
+const semver = require(join(npmDir, 'node_modules', 'semver'));
 const [app, ...given] = process.argv.slice(2);
 const own = JSON.parse(readFileSync(join(app, 'node_modules', 'nestjs-dintero-auth', 'package.json'), 'utf8')).engines.node;
 const floors = own.split('||').map((range) => semver.minVersion(range).version);
