@@ -6,6 +6,7 @@ import { DinteroTokenUnavailableError } from '../errors/dintero-token-unavailabl
 import { DinteroAgents } from '../http/dintero-agents.js';
 import type { DinteroInboundVerifier } from '../inbound/dintero-inbound.verifier.js';
 import { accountIdProblem, isAccountId } from '../options/account-id.js';
+import type { DinteroClientCredentials } from '../options/dintero-credentials.js';
 import { accountConfig } from '../options/normalize-options.js';
 import type { DinteroTokenStore } from '../store/dintero-token.store.js';
 import type { Clock, TimerHandle } from '../token/clock.js';
@@ -251,11 +252,26 @@ export class DinteroAccounts implements OnModuleDestroy, OnApplicationShutdown {
 
   /** The account's client, validated as `forRoot` validates, on the registry's store, agents and clock. */
   private openClient(accountId: string, credentials: DinteroAccountCredentials, entry: Entry): AccountRuntime {
-    const config = accountConfig(this.config.shared, accountId, credentials);
+    const given = accountConfig(this.config.shared, accountId, credentials);
+    // The resolver is the account's credentials provider: when Dintero refuses the client secret
+    // (rotated at the source), it is asked again, as `forRoot`'s `credentials` would be.
+    const provider = () => this.resolveAgain(accountId);
+    const config = Object.freeze({ ...given, credentials: Object.freeze({ ...given.credentials, provider }) });
     const client = createDinteroClient({ config, clock: this.clock, store: this.store, agents: this.agents });
     const inFlight = new InFlightCounter(client.http.axiosRef, () => this.onIdle(entry));
     const account = Object.freeze({ accountId, profileId: config.profileId, tokens: client.tokens, http: client.http });
     return { account, client, inFlight };
+  }
+
+  /** The account's credentials, asked of the resolver again; an account it no longer knows keeps the last ones. */
+  private async resolveAgain(accountId: string): Promise<DinteroClientCredentials> {
+    const answer = await this.resolve(accountId);
+    if (answer === undefined || answer === null) {
+      throw new DinteroAccountNotFoundError(`No Dintero credentials for account ${accountId}: the resolver does not know it`, {
+        accountId,
+      });
+    }
+    return { clientId: answer.clientId, clientSecret: answer.clientSecret };
   }
 
   /** The resolver's answer, bounded by `resolveTimeoutMs` (its turn included) and by shutdown. */
