@@ -54,7 +54,7 @@ class PlainCallbackUrl implements CallbackUrl {
     private readonly parts: readonly string[],
   ) {}
 
-  /** `undefined` when a name holds an escape or `+`: it would sort by its decoded form. */
+  /** `undefined` when a part would not be written back as it is. */
   static read(pathname: string, query: string): PlainCallbackUrl | undefined {
     const parts = query === '' ? [] : query.split('&');
     const names: string[] = [];
@@ -63,7 +63,8 @@ class PlainCallbackUrl implements CallbackUrl {
       if (part === '') continue;
       const at = part.indexOf('=');
       const name = at < 0 ? part : part.slice(0, at);
-      if (name.includes('%') || name.includes('+')) return undefined;
+      // An escape or `+` in a name sorts by its decoded form; an `=` in a value is written `%3D`.
+      if (name.includes('%') || name.includes('+') || (at >= 0 && part.indexOf('=', at + 1) >= 0)) return undefined;
       names[kept] = name;
       parts[kept] = at < 0 ? `${part}=` : part;
       kept += 1;

@@ -12,11 +12,11 @@ const imported = new WeakMap<readonly string[], Imported>();
 
 /** The HMAC keys of `secrets`, current first; refused when none is usable. */
 export function hmacKeys(secrets: readonly string[] | undefined, what: string): readonly KeyObject[] {
-  if (secrets === undefined) return readSecrets(secrets, what).map(importKey);
-  const known = imported.get(secrets);
-  if (known !== undefined && sameSecrets(known.secrets, secrets)) return known.keys;
+  const known = secrets === undefined ? undefined : imported.get(secrets);
+  if (known !== undefined && sameSecrets(known.secrets, secrets!)) return known.keys;
+  // Refuses an absent or empty list.
   const keys = readSecrets(secrets, what).map(importKey);
-  imported.set(secrets, { secrets: [...secrets], keys });
+  if (secrets !== undefined) imported.set(secrets, { secrets: [...secrets], keys });
   return keys;
 }
 

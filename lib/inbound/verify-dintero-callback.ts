@@ -116,14 +116,25 @@ function readBase(url: string): Base {
   } catch {
     throw refused('malformed', 'the request URL cannot be read');
   }
-  lastBase = { url, hostname: parsed.hostname, prefix: parsed.pathname.replace(/\/+$/, '') };
+  lastBase = { url, hostname: parsed.hostname, prefix: withoutTrailingSlashes(parsed.pathname) };
   return lastBase;
 }
+
+/** A host name or address and an optional port: nothing that could add a path to what was signed. */
+const HOST = /^(?:[\w-]+(?:\.[\w-]+)*|\[[\dA-Fa-f:.]+\])(?::\d{1,5})?$/;
 
 function hostBase(request: DinteroInboundRequest): string {
   const host = readHeader(request, 'host');
   if (host === undefined) throw refused('malformed', 'no publicUrl is configured and the request has no Host header');
+  if (!HOST.test(host)) throw refused('malformed', 'the Host header is not a host name and port');
   return `https://${host}`;
+}
+
+/** A loop, not `/\/+$/`: that pattern backtracks on a long run of slashes followed by anything else. */
+function withoutTrailingSlashes(path: string): string {
+  let end = path.length;
+  while (end > 0 && path.charCodeAt(end - 1) === 0x2f) end -= 1;
+  return path.slice(0, end);
 }
 
 /** The account a callback is about, if it names one: the prefix of its transaction or session id. */

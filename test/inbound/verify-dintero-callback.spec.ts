@@ -72,6 +72,17 @@ describe('verifyDinteroCallback', () => {
     expect(outcome(callback(path, header(), { host: 'evil.example.com' }), { secrets: [SECRET], now: NOW })).toBe('mismatch');
     // publicUrl wins over a forged Host.
     expect(outcome(callback(path, header(), { host: 'evil.example.com' }))).toBe('verified');
+    expect(outcome(callback(path, header(), { host: 'shop.example.com:8443' }), { secrets: [SECRET], now: NOW })).toBe('verified');
+  });
+
+  it('a Host header is a host name and port: one that would add a path to what was signed is refused', () => {
+    const noPublicUrl = { secrets: [SECRET], now: NOW };
+    // Signed for /api/payments/callback; received as /payments/callback with the path smuggled into Host.
+    const forApi = `t=${T},v0-hmac-sha256=${sign(SECRET, T, 'T12345678', 'GET', new URL(`/api${path}`, PUBLIC))}`;
+    expect(outcome(callback(path, forApi, { host: 'shop.example.com/api' }), noPublicUrl)).toBe('malformed');
+    expect(outcome(callback(path, forApi, { host: 'shop.example.com' }), { ...noPublicUrl, publicUrl: `${PUBLIC}/api///` })).toBe(
+      'verified',
+    );
   });
 
   it('any current secret of a rotation will do, the first or a later one', () => {
