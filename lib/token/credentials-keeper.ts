@@ -133,10 +133,10 @@ export class CredentialsKeeper {
             }),
           (cause: unknown) =>
             settle(() => {
-              // What it threw may quote the secret in use; the message keeps none of it.
-              const said = cause instanceof Error ? cause.message : String(cause);
-              const message = `The Dintero credentials provider failed: ${this.held ? this.held.redact(said) : said}`;
-              reject(new DinteroCredentialsError(message, { failure: 'failed', cause }));
+              // What it threw may quote the secret it was reading (`JSON.parse` of a secret file
+              // says what it could not parse), which no redaction can know: only its kind is kept.
+              const message = `The Dintero credentials provider failed: ${kindOf(cause)}`;
+              reject(new DinteroCredentialsError(message, { failure: 'failed' }));
             }),
         );
     });
@@ -160,4 +160,11 @@ export class CredentialsKeeper {
     }
     return fresh;
   }
+}
+
+/** An error's class and system code (`Error (ENOENT)`), never its message. */
+function kindOf(thrown: unknown): string {
+  if (!(thrown instanceof Error)) return `a thrown ${typeof thrown}`;
+  const code = (thrown as { code?: unknown }).code;
+  return typeof code === 'string' && /^[A-Z][A-Z0-9_]{1,40}$/.test(code) ? `${thrown.name} (${code})` : thrown.name;
 }

@@ -196,12 +196,26 @@ describe('a credentials provider', () => {
       code: 'DINTERO_CREDENTIALS',
       failure: 'failed',
       retryable: true,
-      message: 'The Dintero credentials provider failed: vault sealed',
+      message: 'The Dintero credentials provider failed: Error',
     });
     expect(fake.tokenRequestCount).toBe(0);
     fail = false;
     app.clock.advance(400);
     await expect(waiting).resolves.toMatchObject({ accessToken: expect.any(String) });
+  });
+
+  it('that throws with the secret it read in its message shows only the kind of error, anywhere', async () => {
+    // A secret manager that answered the bare secret where JSON was expected: JSON.parse quotes it.
+    const bare = 'sk_4f9x2q';
+    expect(() => JSON.parse(bare) as unknown).toThrow(bare);
+    const app = await start({ credentials: () => JSON.parse(bare) as { clientId: string; clientSecret: string } });
+    const failed = app.tokens.getToken().catch((error: unknown) => error);
+    await eventually(() => app.tokens.status().consecutiveFailures === 1, 5_000, 'the first attempt to fail');
+    const { lastError } = app.tokens.status();
+    expect(lastError).toMatchObject({ message: 'The Dintero credentials provider failed: SyntaxError' });
+    expectNoSecret([...app.logger.lines, ...printed([app.tokens.status(), lastError])], [bare], clientId);
+    await app.close();
+    await failed;
   });
 
   it('that gives invalid credentials gets a typed error that shows no value', async () => {
