@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { freePort } from '../support/free-port.js';
@@ -48,6 +49,21 @@ describe.skipIf(!built)('npm start entry point', () => {
 
     app.child.kill('SIGTERM');
     expect(await app.exit).toBe('SIGTERM');
+  });
+
+  it('a busy PORT fails start-up naming the port, exits 1, and never says it started', async () => {
+    const port = await freePort();
+    const squatter = createServer();
+    await new Promise<void>((resolve) => squatter.listen(port, resolve));
+    try {
+      const app = run({ PORT: String(port) });
+      expect(await app.exit).toBe(1);
+      expect(app.output()).toContain(`Port ${port} is already in use`);
+      expect(app.output()).not.toContain('successfully started');
+      expect(app.output()).not.toContain('ready: open');
+    } finally {
+      await new Promise((resolve) => squatter.close(resolve));
+    }
   });
 
   it("fails start-up with the module's config error when the credentials are bad, without echoing the secret", async () => {
