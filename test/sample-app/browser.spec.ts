@@ -120,6 +120,41 @@ describe.skipIf(!available)('the sample app in a real browser', () => {
     await page.close();
   });
 
+  it('with the backend down, the shop and the return page say so, and give the buttons back', async () => {
+    const { page } = await openPage(900, 640);
+    await page.goto(`${sample.origin}/`);
+    await expect.poll(() => page.textContent('#total')).toBe('347.00 NOK');
+    // The browser gets no answer at all, as when the app is stopped.
+    await page.route('**/payments', (route) => route.abort('connectionrefused'));
+    await page.click('#pay');
+    await expect.poll(() => page.textContent('#error')).toMatch(/^The shop is not answering right now/);
+    expect(await page.isEnabled('#pay')).toBe(true);
+    await page.unroute('**/payments');
+
+    await payInBrowser(page, 'collector.invoice');
+    await page.route('**/payments/*/capture', (route) => route.abort('connectionrefused'));
+    await page.click('#capture');
+    await expect.poll(() => page.textContent('#result')).toMatch(/^The shop is not answering right now/);
+    expect(await page.isEnabled('#capture')).toBe(true);
+    expect(await page.textContent('#status')).toBe('AUTHORIZED');
+    await page.close();
+  });
+
+  it('an operation refused shows words a shopper reads, not API field names', async () => {
+    const { page } = await openPage(900, 640);
+    await payInBrowser(page, 'collector.invoice');
+    await page.check('input[name="line"][value="1"]');
+    await page.click('#capture');
+    await expect.poll(() => page.textContent('#status')).toBe('PARTIALLY_CAPTURED');
+    // The page as a second tab still shows it: capture line 1 again.
+    await page.evaluate(
+      `(() => { const box = document.querySelector('input[name="line"][value="1"]'); box.disabled = false; box.checked = true; })()`,
+    );
+    await page.click('#capture');
+    await expect.poll(() => page.textContent('#result')).toBe('Wool socks has nothing left to capture.');
+    await page.close();
+  });
+
   it('at 375 px the cart lines keep space between their cells', async () => {
     const { page } = await openPage(375, 667);
     await page.goto(`${sample.origin}/`);
