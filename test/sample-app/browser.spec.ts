@@ -2,6 +2,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DinteroTokenService } from '../../lib/index.js';
 import { type SampleApp, startSampleApp } from './sample-app.harness.js';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -116,6 +117,42 @@ describe.skipIf(!available)('the sample app in a real browser', () => {
     sample.fake.checkout.settle((await page.textContent('#transaction'))!, 'AUTHORIZED');
     await page.waitForSelector('h1:text-is("Payment authorized")');
     expect(await page.isEnabled('#capture')).toBe(true);
+    expect(failures).toEqual([]);
+    await page.close();
+  });
+
+  it('the shop page shows the token live: fingerprint, age, refresh countdown, events as they happen, never the token', async () => {
+    const { page, failures } = await openPage(900, 900);
+    const violations: string[] = [];
+    page.on('console', (message) => {
+      if (/Content Security Policy/i.test(message.text())) violations.push(message.text());
+    });
+    const tokens = sample.app.get(DinteroTokenService);
+    const first = await tokens.getToken();
+    await page.goto(`${sample.origin}/`);
+    await expect.poll(() => page.textContent('#token-live')).toBe('live');
+    expect(await page.textContent('#token-fingerprint')).toBe(first.fingerprint);
+    expect(await page.textContent('#token-age')).toMatch(/^\d+ (s|min \d+ s)$/);
+    const countdown = async () =>
+      Number(/^(\d+) min/.exec((await page.textContent('#token-refresh'))!)?.[1] ?? 0) * 60 +
+      Number(/(\d+) s$/.exec((await page.textContent('#token-refresh'))!)?.[1]);
+    const before = await countdown();
+    expect(before).toBeGreaterThan(0);
+    // The countdown runs by itself, without a reload.
+    await expect.poll(countdown, { timeout: 5_000 }).toBeLessThan(before);
+
+    const next = await tokens.refresh();
+    expect(next.fingerprint).not.toBe(first.fingerprint);
+    await expect.poll(() => page.textContent('#token-fingerprint')).toBe(next.fingerprint);
+    expect(await page.textContent('#token-events li[data-type="refreshed"]')).toContain(next.fingerprint);
+    tokens.invalidate(next);
+    await expect.poll(() => page.locator('#token-events li').first().getAttribute('data-type')).toBe('invalidated');
+    await tokens.getToken();
+    await expect.poll(() => page.locator('#token-events li').first().getAttribute('data-type')).toBe('acquired');
+
+    const html = await page.content();
+    for (const token of [first, next, await tokens.getToken()]) expect(html).not.toContain(token.accessToken);
+    expect(violations).toEqual([]);
     expect(failures).toEqual([]);
     await page.close();
   });

@@ -52,6 +52,19 @@ describe.skipIf(!built)('npm start entry point', () => {
     expect(await app.exit).toBe('SIGTERM');
   });
 
+  it('stops on SIGTERM while a page listens to the token events', async () => {
+    const port = await freePort();
+    const app = run({ PORT: String(port) });
+    await waitFor(() => app.output().includes(`http://localhost:${port}/`), 15_000);
+    const events = await fetch(`http://127.0.0.1:${port}/auth/events`);
+    expect(events.headers.get('content-type')).toMatch(/^text\/event-stream/);
+    const reader = events.body!.getReader();
+    expect(new TextDecoder().decode((await reader.read()).value)).toMatch(/^\s*event: status\n/);
+    app.child.kill('SIGTERM');
+    expect(await app.exit).toBe('SIGTERM');
+    await reader.cancel().catch(() => undefined);
+  });
+
   it('a busy PORT fails start-up naming the port, exits 1, and never says it started', async () => {
     const port = await freePort();
     const squatter = createServer();
