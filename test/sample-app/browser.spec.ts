@@ -192,6 +192,31 @@ describe.skipIf(!available)('the sample app in a real browser', () => {
     await page.close();
   });
 
+  it("a payment on hold is approved or declined on the fake's page, reached from the return page", async () => {
+    for (const [button, heading] of [
+      ['#approve', 'Payment authorized'],
+      ['#decline', 'Payment declined'],
+    ] as const) {
+      const { page, failures } = await openPage(900, 640);
+      await page.goto(`${sample.origin}/`);
+      await page.click('#pay');
+      await page.waitForURL(/\/v1\/view\//);
+      await page.selectOption('#outcome', 'ON_HOLD');
+      await page.click('#pay');
+      await page.waitForURL(/\/payments\/return\?transaction_id=/);
+      expect(await page.textContent('h1')).toBe('Payment on hold');
+      await page.click('#decide a');
+      await page.waitForURL(/\/v1\/view\//);
+      expect(await page.textContent('h1')).toContain('Payment on hold');
+      await page.click(button);
+      await page.waitForURL(/\/payments\/return\?/);
+      await page.waitForSelector(`h1:text-is("${heading}")`);
+      expect(await page.locator('#decide').count()).toBe(0);
+      expect(failures).toEqual([]);
+      await page.close();
+    }
+  });
+
   it('at 375 px the cart lines keep space between their cells', async () => {
     const { page } = await openPage(375, 667);
     await page.goto(`${sample.origin}/`);
