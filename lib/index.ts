@@ -49,6 +49,7 @@ export type {
   DinteroTokenStoreFailedEvent,
   DinteroTokenStoreKeyMismatchEvent,
   DinteroTokenStoreRecoveredEvent,
+  DinteroTokenStoreDistrustedEvent,
 } from './token/dintero-token.events.js';
 export type { DinteroTokenStatus } from './token/dintero-token.status.js';
 export { DinteroAuthInterceptor } from './http/dintero-auth.interceptor.js';

@@ -12,6 +12,7 @@ import type { Clock, TimerHandle } from '../token/clock.js';
 import { type EvictionCandidate, capacityEvictions, idleEvictions, nextIdleCheckAt } from './account-eviction.js';
 import type { DinteroAccount } from './dintero-account.js';
 import { InFlightCounter } from './in-flight-counter.js';
+import { ResolveSlots } from './resolve-slots.js';
 import { DinteroAccountIdError } from '../errors/dintero-account-id.error.js';
 import { DinteroAccountNotFoundError } from '../errors/dintero-account-not-found.error.js';
 import { DinteroAccountResolveError, type DinteroAccountResolveFailure } from '../errors/dintero-account-resolve.error.js';
@@ -22,6 +23,25 @@ import type {
   DinteroAccountsModuleOptions,
 } from '../options/dintero-accounts-options.js';
 import { normalizeAccountsOptions } from '../options/normalize-accounts-options.js';
+
+/**
+ * The resolver's answer as plain data, read once: a getter or a proxy that throws (a vault
+ * session that expired) fails here, as the resolver's failure, not later as a raw error.
+ * Anything but an object goes on as it is, for the validation to name.
+ */
+function readAnswer(answer: unknown): DinteroAccountCredentials | undefined | null {
+  if (typeof answer !== 'object' || answer === null) return answer as DinteroAccountCredentials | undefined | null;
+  const { clientId, clientSecret, audience, profileId, callbackSecrets, webhookSecrets } = answer as Record<string, unknown>;
+  const list = (value: unknown) => (Array.isArray(value) ? [...(value as unknown[])] : value);
+  return {
+    clientId,
+    clientSecret,
+    audience,
+    profileId,
+    callbackSecrets: list(callbackSecrets),
+    webhookSecrets: list(webhookSecrets),
+  } as DinteroAccountCredentials;
+}
 
 /** An open account: its client, and the calls of its `http` in flight. */
 interface AccountRuntime {
@@ -66,7 +86,9 @@ export class DinteroAccounts implements OnModuleDestroy, OnApplicationShutdown {
   /** Held accounts, least recently used first. */
   private readonly entries = new Map<string, Entry>();
   private readonly closing = new Set<Promise<void>>();
+  /** Accounts being opened: their resolver calls, running or waiting for a slot. */
   private readonly pendingResolves = new Set<() => void>();
+  private readonly resolveSlots: ResolveSlots;
   private readonly subject = new Subject<DinteroAccountEvent>();
   private sweepTimer: TimerHandle | undefined;
   private sweepAt = Number.POSITIVE_INFINITY;
@@ -79,6 +101,7 @@ export class DinteroAccounts implements OnModuleDestroy, OnApplicationShutdown {
   ) {
     this.config = normalizeAccountsOptions(options);
     this.store = this.config.store;
+    this.resolveSlots = new ResolveSlots(this.config.maxConcurrentResolves);
     this.agents = new DinteroAgents(this.config.shared.httpsAgent);
     this.events$ = this.subject.asObservable();
   }
@@ -130,8 +153,19 @@ export class DinteroAccounts implements OnModuleDestroy, OnApplicationShutdown {
       this.touch(entry);
       return Promise.resolve(entry.runtime);
     }
-    if (!entry && this.state !== 'open') return Promise.reject(DinteroTokenUnavailableError.fromReason('shutdown'));
-    return (entry ?? this.open(accountId)).opening;
+    if (entry) return entry.opening;
+    if (this.state !== 'open') return Promise.reject(DinteroTokenUnavailableError.fromReason('shutdown'));
+    // Ids often come from URLs: made-up ones must not pile up entries and resolver calls.
+    if (this.pendingResolves.size >= this.config.maxAccounts) {
+      const why = `${this.pendingResolves.size} accounts are being opened already (maxAccounts)`;
+      return Promise.reject(
+        new DinteroAccountResolveError(`Could not resolve the Dintero credentials of account ${accountId}: ${why}`, {
+          accountId,
+          failure: 'busy',
+        }),
+      );
+    }
+    return this.open(accountId).opening;
   }
 
   /** The token status of every held account, with its id. Starts no token request. */
@@ -224,7 +258,7 @@ export class DinteroAccounts implements OnModuleDestroy, OnApplicationShutdown {
     return { account, client, inFlight };
   }
 
-  /** The resolver's answer, bounded by `resolveTimeoutMs` and by shutdown. */
+  /** The resolver's answer, bounded by `resolveTimeoutMs` (its turn included) and by shutdown. */
   private resolve(accountId: string): Promise<DinteroAccountCredentials | undefined | null> {
     const timeoutMs = this.config.resolveTimeoutMs;
     const unresolved = (failure: DinteroAccountResolveFailure, why: string, cause?: unknown) =>
@@ -237,6 +271,7 @@ export class DinteroAccounts implements OnModuleDestroy, OnApplicationShutdown {
       const finish = (settle: () => void) => {
         this.clock.clearTimer(timer);
         this.pendingResolves.delete(abort);
+        endTurn();
         settle();
       };
       const abort = () => finish(() => reject(unresolved('shutdown', 'the module is shutting down')));
@@ -247,15 +282,31 @@ export class DinteroAccounts implements OnModuleDestroy, OnApplicationShutdown {
         true,
       );
       this.pendingResolves.add(abort);
-      // The executor turns a resolver that throws at once into a rejection too.
-      const answer = new Promise<DinteroAccountCredentials | undefined | null>((settle) =>
-        settle(this.config.resolveCredentials(accountId)),
-      );
-      // A late answer after the time-out lands here and is dropped.
-      answer.then(
-        (credentials) => finish(() => resolve(credentials)),
-        (cause: unknown) => finish(() => reject(unresolved('failed', 'the resolver failed', cause))),
-      );
+      const askedBy = this.clock.now() + timeoutMs;
+      const ask = () => {
+        // A turn that comes as its wait times out: the time-out, due now, ends it.
+        if (this.clock.now() >= askedBy) return;
+        // The executor turns a resolver that throws at once into a rejection too.
+        const answer = new Promise<DinteroAccountCredentials | undefined | null>((settle) =>
+          settle(this.config.resolveCredentials(accountId)),
+        );
+        // A late answer after the time-out lands here and is dropped.
+        answer.then(
+          (credentials) => {
+            let read: DinteroAccountCredentials | undefined | null;
+            try {
+              read = readAnswer(credentials);
+            } catch (cause) {
+              finish(() => reject(unresolved('failed', 'its answer could not be read', cause)));
+              return;
+            }
+            finish(() => resolve(read));
+          },
+          (cause: unknown) => finish(() => reject(unresolved('failed', 'the resolver failed', cause))),
+        );
+      };
+      // Asked now, or when a slot frees; a time-out while waiting for one leaves the line.
+      const endTurn = this.resolveSlots.take(ask);
     });
   }
 

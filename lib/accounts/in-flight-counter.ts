@@ -1,13 +1,15 @@
 import type { AxiosInstance } from 'axios';
 
 /**
- * Counts the calls of one axios instance that are in flight, from before the token is attached
- * until the last response handler has run, so that an account is never closed under a call.
+ * Counts the calls of one axios instance that are in flight, from the moment a call is issued
+ * until its last response handler has run, so that an account is never closed under a call.
  *
- * The bearer is attached in the adapter, between the request and the response interceptors,
- * so the count covers the wait for a token and the resend after a 401. Every call that passes
- * the request stage (fulfilled or rejected) reaches the response stage exactly once, so the
- * count never drifts.
+ * A call counts from inside `request()` itself: axios asks every request interceptor's
+ * `runWhen` synchronously as the call is issued, before any interceptor runs (those run a few
+ * microtasks later, by which time a close in the same tick would have seen no call). The
+ * bearer is attached in the adapter, so the count covers the wait for a token and the resend
+ * after a 401. Every call issued reaches the response stage exactly once, so the count never
+ * drifts.
  */
 export class InFlightCounter {
   private active = 0;
@@ -17,16 +19,13 @@ export class InFlightCounter {
     instance: AxiosInstance,
     private readonly onIdle: () => void,
   ) {
-    instance.interceptors.request.use(
-      (config) => {
+    // Counted in `runWhen`, then skipped: a skipped interceptor leaves axios' synchronous path alone.
+    instance.interceptors.request.use((config) => config, undefined, {
+      runWhen: () => {
         this.active += 1;
-        return config;
+        return false;
       },
-      (error: unknown) => {
-        this.active += 1;
-        throw error;
-      },
-    );
+    });
     instance.interceptors.response.use(
       (response) => {
         this.done();

@@ -101,7 +101,7 @@ export function createDinteroClient(parts: DinteroClientParts): DinteroClient {
   const agents = parts.agents ?? ownAgents!;
   const interceptor = new DinteroAuthInterceptor(config, tokens, clock, agents);
   // An instance of our own: the app's HttpService and the global axios stay untouched.
-  const instance = createDinteroAxios(config, agents);
+  const instance = createDinteroAxios(config);
   interceptor.protect(instance, { deadlineMs: config.apiTimeoutMs });
   // Replays are refused across replicas when they share a store, within this process otherwise.
   const inbound = new DinteroInboundVerifier(config.accountId, config.signature, store ?? new MemoryTokenStore(clock), clock);

@@ -1,8 +1,12 @@
 import { DinteroAuthError } from './dintero-auth.error.js';
 import { DinteroErrorCode } from './dintero-error-code.js';
 
-/** Why the credentials of an account could not be resolved. */
-export type DinteroAccountResolveFailure = 'failed' | 'timeout' | 'shutdown';
+/**
+ * Why the credentials of an account could not be resolved: the resolver `failed` or did not
+ * answer in time (`timeout`), the module is shutting down, or `busy`: `maxAccounts` accounts are
+ * being opened already, and the resolver was not asked.
+ */
+export type DinteroAccountResolveFailure = 'failed' | 'timeout' | 'shutdown' | 'busy';
 
 /**
  * The credentials resolver threw, or did not answer within `resolveTimeoutMs`. Nothing is

@@ -110,7 +110,7 @@ export class FakeCheckout {
       expires_at:
         typeof body.expires_at === 'string'
           ? new Date(body.expires_at).toISOString()
-          : new Date(this.clock.wallNow() + FAKE_SESSION_LIFETIME_MS).toISOString(),
+          : new Date(Date.parse(now) + FAKE_SESSION_LIFETIME_MS).toISOString(),
       url: body.url as FakeJson,
       order: body.order as FakeJson,
       ...(body.customer !== undefined ? { customer: body.customer } : {}),

@@ -37,6 +37,20 @@ function isReplayable(data: unknown): boolean {
   return typeof (data as { pipe?: unknown } | null | undefined)?.pipe !== 'function';
 }
 
+type FetchOptions = InternalAxiosRequestConfig['fetchOptions'];
+
+const MANUAL_REDIRECTS: FetchOptions = Object.freeze({ redirect: 'manual' as const });
+
+/**
+ * The fetch adapter follows redirects inside fetch, where no hook sees the hops: an answer (a
+ * 401 above all) would be judged as the allowed origin's when another origin gave it. Such a
+ * request gets the redirect back instead. The http adapter ignores this, and judges each hop.
+ */
+function withoutRedirects(options: FetchOptions): FetchOptions {
+  if (options === undefined || options === null) return MANUAL_REDIRECTS;
+  return options.redirect === 'manual' ? options : { ...options, redirect: 'manual' };
+}
+
 function isUnauthorized(error: unknown): boolean {
   return axios.isAxiosError(error) && error.response?.status === 401;
 }
@@ -123,10 +137,13 @@ export class DinteroAuthInterceptor {
     if (target === undefined || !this.config.allowedOrigins.has(target.origin)) return next(config);
     // Older axios sends an https request to an http proxy in clear text, head and all.
     config.proxy = false;
-    config.httpAgent ??= this.agents.http;
-    config.httpsAgent ??= this.agents.https;
+    // Only the module's agents: any other agent's sockets, reached from any other call's error or
+    // config, would lead to this request's raw head. (The app gives its own in `httpsAgent`.)
+    config.httpAgent = this.agents.http;
+    config.httpsAgent = this.agents.https;
     const call: BoundCall = { config, next, sentTo: target.origin, origin: target.origin, deadline: undefined, bearer: undefined };
     config.beforeRedirect = guardRedirects(call, config.beforeRedirect);
+    config.fetchOptions = withoutRedirects(config.fetchOptions);
     // A request that says who it is by itself (its own header, `auth`, user:pass in the URL) is left alone.
     if (hasAuthorization(config.headers) || config.auth !== undefined || target.hasUserInfo) return this.exchange(call, deadlines);
     // The usual case needs no promise; otherwise wait for the shared fetch. No token, no

@@ -23,13 +23,17 @@ export class RedactedRequest {
 }
 
 /**
- * Removes credentials from a request config in place: the Authorization header (every spelling)
- * and `auth`. `bearer`: the value the attach point put there, if it did.
+ * Removes credentials from a request config in place: the Authorization header (every spelling),
+ * `auth`, and the agents. `bearer`: the value the attach point put there, if it did.
  */
 function redactConfig(config: InternalAxiosRequestConfig | undefined, bearer: string | undefined): void {
   if (!config) return;
   if (config.headers) removeAuthorization(config.headers, bearer);
   if (config.auth) config.auth = { username: config.auth.username, password: '<redacted>' };
+  // The module's agents: their sockets lead to the raw head, token and all, of every request
+  // they carry and of the last one each idle socket carried. A retry of this config gets them back.
+  config.httpAgent = undefined;
+  config.httpsAgent = undefined;
 }
 
 function summarize(request: unknown, config: InternalAxiosRequestConfig | undefined): RedactedRequest | undefined {

@@ -1,3 +1,5 @@
+import { quoted } from './quoted.js';
+
 /** Dintero's account id: T (test) or P (production), then 8 digits (account) or 3 (partner). */
 const ACCOUNT_ID_PATTERN = /^[PT]{1}(?=(?:.{3}|.{8})$)[0-9]*$/;
 
@@ -15,11 +17,7 @@ const NEAR_MISS_PATTERN = /^(?:.{0,4}|[PTpt]?[0-9]{0,10})$/su;
  */
 export function accountIdProblem(value: unknown): string {
   const shown =
-    typeof value === 'string'
-      ? NEAR_MISS_PATTERN.test(value)
-        ? JSON.stringify(value)
-        : `a ${value.length}-character value`
-      : kindOf(value);
+    typeof value === 'string' ? (NEAR_MISS_PATTERN.test(value) ? quoted(value) : `a ${value.length}-character value`) : kindOf(value);
   return `${shown} is not a Dintero account id: T (test) or P (production), then 8 digits, or 3 for a partner`;
 }
 

@@ -44,6 +44,12 @@ export interface DinteroAccountsModuleOptions extends DinteroSharedAccountOption
   idleTimeoutMs?: number;
   /** Longest wait for the resolver; past it `get()` fails with `DinteroAccountResolveError`. Default `10000`. */
   resolveTimeoutMs?: number;
+  /**
+   * Resolver calls at most at once; other accounts being opened wait their turn (within
+   * `resolveTimeoutMs`). At most `maxAccounts` accounts are being opened at once: beyond that,
+   * `get()` of another account fails at once with `DinteroAccountResolveError` (`busy`). Default `8`.
+   */
+  maxConcurrentResolves?: number;
 }
 
 /** Validated accounts options. */
@@ -52,6 +58,7 @@ export interface DinteroAccountsConfig {
   readonly maxAccounts: number;
   readonly idleTimeoutMs: number;
   readonly resolveTimeoutMs: number;
+  readonly maxConcurrentResolves: number;
   /** What every account shares, validated once, at start-up. */
   readonly shared: DinteroSharedConfig;
   /** The store of the options, shared by every account; the registry closes it. */

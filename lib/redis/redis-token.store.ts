@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { inspect } from 'node:util';
 import { type Cluster, Redis, type RedisOptions } from 'ioredis';
 import type { DinteroTokenLease, DinteroTokenStore } from '../store/dintero-token.store.js';
 import { type RedisClient, whenReady, withinTimeout } from './redis-connection.js';
@@ -6,8 +7,13 @@ import { RedisWatcher } from './redis-watcher.js';
 import { MAX_TOKEN_LIFETIME_SECONDS } from '../token/refresh-policy.js';
 
 // Each script keeps one decision atomic on the server, on the server's clock.
-/** Takes the lease unless it is held with an expiry (one without counts as stale), and counts generations. */
-const ACQUIRE = `if redis.call('pttl', KEYS[1]) >= 0 then return false end
+/**
+ * Takes the lease unless it is held with an expiry of at most ARGV[4] ms left (one without an
+ * expiry, or with more left than any replica holds one, counts as stale), and counts generations.
+ */
+const ACQUIRE = `local left = redis.call('pttl', KEYS[1])
+local trusted = tonumber(ARGV[4])
+if left >= 0 and (trusted < 0 or left <= trusted) then return false end
 redis.call('set', KEYS[1], ARGV[1], 'PX', ARGV[2])
 local generation = redis.call('incr', KEYS[2])
 redis.call('pexpire', KEYS[2], ARGV[3])
@@ -88,10 +94,11 @@ export class RedisTokenStore implements DinteroTokenStore {
     await this.run(() => this.client.eval(SET_AND_PUBLISH, 1, key, value, millis(ttlMs)));
   }
 
-  async acquireLease(key: string, ttlMs: number): Promise<DinteroTokenLease | undefined> {
+  async acquireLease(key: string, ttlMs: number, maxHeldMs?: number): Promise<DinteroTokenLease | undefined> {
     const fence = randomUUID();
+    const trusted = maxHeldMs === undefined ? -1 : millis(maxHeldMs);
     const generation = await this.run(() =>
-      this.client.eval(ACQUIRE, 2, key, `${key}:generation`, fence, millis(ttlMs), GENERATION_TTL_MS),
+      this.client.eval(ACQUIRE, 2, key, `${key}:generation`, fence, millis(ttlMs), GENERATION_TTL_MS, trusted),
     );
     if (typeof generation !== 'number') return undefined;
     return {
@@ -112,6 +119,15 @@ export class RedisTokenStore implements DinteroTokenStore {
 
   async raise(key: string, value: number, ttlMs: number): Promise<void> {
     await this.run(() => this.client.eval(RAISE, 1, key, value, millis(ttlMs)));
+  }
+
+  /** A summary: the client holds the connection's options, password included. */
+  toJSON(): { store: string; status: string } {
+    return { store: 'RedisTokenStore', status: this.client.status };
+  }
+
+  [inspect.custom](): string {
+    return `RedisTokenStore { status: '${this.client.status}' }`;
   }
 
   async close(): Promise<void> {

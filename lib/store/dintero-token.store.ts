@@ -13,9 +13,12 @@ export interface DinteroTokenStore {
   /**
    * Takes the lease named `key` for `ttlMs` if nobody holds it: the holder is the one replica
    * that fetches. Undefined when someone else holds it. A holder that dies loses it at `ttlMs`;
-   * a lease left without an expiry (by a bug or an operator) counts as not held.
+   * a lease left without an expiry (by a bug or an operator) counts as not held, and so does
+   * one with more than `maxHeldMs` left (longer than any replica of this configuration holds
+   * one: set by someone else, or by a replica with a far longer deadline that died). A store
+   * that ignores `maxHeldMs` still works: waiting replicas give up on such a lease after a while.
    */
-  acquireLease(key: string, ttlMs: number): Promise<DinteroTokenLease | undefined>;
+  acquireLease(key: string, ttlMs: number, maxHeldMs?: number): Promise<DinteroTokenLease | undefined>;
   /**
    * Calls `listener` each time `set()` stores under `key`, from any replica; resolves once
    * listening, with a function that stops, so that waiting replicas wake at once. A store that

@@ -29,23 +29,24 @@ export class MemoryTokenStore implements DinteroTokenStore {
     return Promise.resolve();
   }
 
-  acquireLease(key: string, ttlMs: number): Promise<DinteroTokenLease | undefined> {
-    if (this.live(key)) return Promise.resolve(undefined);
+  acquireLease(key: string, ttlMs: number, maxHeldMs?: number): Promise<DinteroTokenLease | undefined> {
+    const held = this.live(key);
+    if (held && (maxHeldMs === undefined || held.expiresAt - this.clock.now() <= maxHeldMs)) return Promise.resolve(undefined);
     const fence = randomUUID();
     const entry: Entry = { value: fence, expiresAt: this.clock.now() + ttlMs };
     this.entries.set(key, entry);
     const generation = (this.generations.get(key) ?? 0) + 1;
     this.generations.set(key, generation);
-    const held = () => this.live(key) === entry;
+    const holds = () => this.live(key) === entry;
     return Promise.resolve({
       generation,
       release: () => {
-        if (held()) this.entries.delete(key);
+        if (holds()) this.entries.delete(key);
         return Promise.resolve();
       },
       extend: (more: number) => {
-        if (held()) entry.expiresAt = this.clock.now() + more;
-        return Promise.resolve(held());
+        if (holds()) entry.expiresAt = this.clock.now() + more;
+        return Promise.resolve(holds());
       },
     });
   }

@@ -26,6 +26,8 @@ interface StoredToken {
 const POLL_MS = 50;
 /** ...and with one: only in case a notification was lost. */
 const WATCHED_POLL_MS = 500;
+/** A leader keeps its lease this much beyond its backoff after a failure. */
+const HOLD_MARGIN_MS = 1_000;
 /** Generation floors outlive any token. */
 const FLOOR_TTL_MS = MAX_TOKEN_LIFETIME_SECONDS * 1000;
 /** Generations of the tokens this replica handed out, kept to refuse them cluster-wide. */
@@ -69,6 +71,8 @@ export class SharedTokenSource implements TokenSource {
   private readonly foreignKeys = new Set<string>();
   /** A leader gets the whole request deadline plus a margin before others may take over. */
   private readonly leaseMs: number;
+  /** The longest a replica of this configuration holds the lease (its backoff after a failure, if longer). */
+  private readonly maxLeaseMs: number;
   private storeDown = false;
   private closed = false;
   /** The newest generation this replica has taken: nothing older is taken after it. */
@@ -91,6 +95,7 @@ export class SharedTokenSource implements TokenSource {
   ) {
     this.doorbell = new Doorbell(clock);
     this.leaseMs = config.requestTimeoutMs + 5_000;
+    this.maxLeaseMs = Math.max(this.leaseMs, config.retry.maxDelayMs + HOLD_MARGIN_MS);
   }
 
   /** The keys of the client id in use, and the cipher of its secret. */
@@ -127,9 +132,9 @@ export class SharedTokenSource implements TokenSource {
     await this.credentials.get();
     this.cipherInUse();
     if (refused !== undefined) await this.refuse(refused);
-    // Past one lease and a bit (jittered, so that followers do not all give up together), the
-    // wait fails like a slow request: the service's own backoff then spaces the next try.
-    const waitMs = this.leaseMs * (1.5 + this.clock.random() * 0.5);
+    // Past the longest lease and a bit (jittered, so that followers do not all give up
+    // together), the holder is no replica that will store a token: this one fetches alone.
+    const waitMs = this.maxLeaseMs * (1.5 + this.clock.random() * 0.5);
     const giveUpAt = this.clock.now() + waitMs;
     const failed = `Dintero token request to ${this.config.tokenUrl} failed`;
     // Listening starts alongside the first read, so that a replica that must wait is already listening.
@@ -141,14 +146,16 @@ export class SharedTokenSource implements TokenSource {
       if (stored === 'failed') return this.direct(signal);
       if (stored && this.isFresh(stored, unwanted)) return this.take(stored);
 
-      const lease = await this.attempt(() => this.store.acquireLease(this.leaseKey, this.leaseMs));
+      // A lease with more time left than any replica of ours holds one is not trusted (stores that know how).
+      const lease = await this.attempt(() => this.store.acquireLease(this.leaseKey, this.leaseMs, this.maxLeaseMs));
       if (lease === 'failed') return this.direct(signal);
       if (lease) return this.fetchAsLeader(signal, unwanted, lease);
 
-      // Another replica is fetching: wait for its token, bounded by its lease.
+      // Another replica is fetching: wait for its token, bounded by the longest lease.
       if (this.clock.now() > giveUpAt) {
-        const why = `the replica holding the token lease stored no token within ${Math.round(waitMs)} ms (1.5 to 2 times its ${this.leaseMs} ms lease)`;
-        throw new DinteroTokenNetworkError(`${failed}: timeout: ${why}`, { failure: 'timeout', url: this.config.tokenUrl });
+        const message = `the token lease is held and no token was stored within ${Math.round(waitMs)} ms (1.5 to 2 times the longest lease, ${this.maxLeaseMs} ms): fetching without it`;
+        this.bus.emit({ type: 'store-distrusted', key: 'lease', message });
+        return this.direct(signal);
       }
       if (listening === undefined) {
         // Once listening, read again: a token stored before the subscription took is not missed.
@@ -166,6 +173,7 @@ export class SharedTokenSource implements TokenSource {
   private async fetchAsLeader(signal: AbortSignal, unwanted: ReadonlySet<string>, lease: DinteroTokenLease): Promise<SourcedToken> {
     let holdFor = 0;
     try {
+      await this.attempt(() => this.repairFloor(lease.generation));
       // The previous leader may have stored a token between our read and our lease.
       const stored = await this.attempt(() => this.read());
       if (stored !== 'failed' && stored && this.isFresh(stored, unwanted)) return this.take(stored);
@@ -197,7 +205,7 @@ export class SharedTokenSource implements TokenSource {
   /** Keeps the lease `ms` more, beyond its own expiry if that comes sooner, then gives it back. */
   private async hold(lease: DinteroTokenLease, ms: number): Promise<void> {
     await this.letGo();
-    await this.attempt(() => lease.extend(ms + 1_000));
+    await this.attempt(() => lease.extend(ms + HOLD_MARGIN_MS));
     const timer = this.clock.setTimer(() => {
       if (this.heldLease?.lease !== lease) return;
       this.heldLease = undefined;
@@ -219,6 +227,22 @@ export class SharedTokenSource implements TokenSource {
   private async refuse(accessToken: string): Promise<void> {
     const generation = this.generations.get(accessToken);
     if (generation !== undefined) await this.attempt(() => this.raiseFloor(generation + 1));
+  }
+
+  /**
+   * No replica raises the floor above the newest lease, and this one holds it: a floor above
+   * (or no number at all) was written by someone else, and would keep every token out of use
+   * for good (the floor never goes down). It is put back to the stored token's generation (the
+   * newest stored; should that one have been refused, its next 401 refuses it again).
+   */
+  private async repairFloor(generation: number): Promise<void> {
+    const floor = await this.store.get(this.floorKey);
+    if (floor === undefined || Number(floor) <= generation) return;
+    const stored = await this.read();
+    const putBack = stored?.generation ?? 0;
+    await this.store.set(this.floorKey, String(putBack), FLOOR_TTL_MS);
+    const message = `the generation floor was above every lease taken so far (${generation}): put back to ${putBack}`;
+    this.bus.emit({ type: 'store-distrusted', key: 'floor', message });
   }
 
   private raiseFloor(generation: number): Promise<void> {

@@ -88,6 +88,18 @@ export interface DinteroCredentialsFailedEvent {
   readonly usingPrevious: boolean;
 }
 
+/**
+ * The shared token store held what no replica of this configuration leaves there: a generation
+ * floor above every lease taken (`floor`: this replica put it back, so that replicas share
+ * tokens again), or a lease held past the longest any replica holds one (`lease`: this replica
+ * fetched on its own). Someone else writes to the store, or a replica is configured otherwise.
+ */
+export interface DinteroTokenStoreDistrustedEvent {
+  readonly type: 'store-distrusted';
+  readonly key: 'floor' | 'lease';
+  readonly message: string;
+}
+
 /** Everything `DinteroTokenService.events$` reports. No event ever holds a token. */
 export type DinteroTokenEvent =
   | DinteroTokenAcquiredEvent
@@ -99,4 +111,5 @@ export type DinteroTokenEvent =
   | DinteroTokenStoreRecoveredEvent
   | DinteroTokenStoreKeyMismatchEvent
   | DinteroCredentialsChangedEvent
-  | DinteroCredentialsFailedEvent;
+  | DinteroCredentialsFailedEvent
+  | DinteroTokenStoreDistrustedEvent;

@@ -61,7 +61,9 @@ export class TokenLog {
         this.logger.log(`Token store works again for ${this.account}: sharing tokens with other replicas`);
         return;
       case 'store-key-mismatch':
-        this.logger.log('Token store holds a token sealed under another client secret (a rotation in progress): fetching our own');
+        this.logger.log(
+          `Token store holds a token of ${this.account} sealed under another client secret (a rotation in progress): fetching our own`,
+        );
         return;
       case 'credentials-changed': {
         const client =
@@ -69,12 +71,17 @@ export class TokenLog {
             ? `client ${event.clientIdFingerprint}, new secret`
             : `client ${event.previousClientIdFingerprint} -> ${event.clientIdFingerprint}`;
         const why = event.reason === 'invalid-client' ? 'after Dintero refused the ones in use' : 'on schedule';
-        this.logger.log(`Dintero credentials changed (${client}), read ${why}; tokens are fetched with them from now on`);
+        this.logger.log(
+          `Dintero credentials of ${this.account} changed (${client}), read ${why}; tokens are fetched with them from now on`,
+        );
         return;
       }
       case 'credentials-failed':
         // Without credentials yet, the token request fails with this error: its line says it.
-        if (event.usingPrevious) this.logger.warn(`${event.error.message}; the last good credentials stay in use`);
+        if (event.usingPrevious) this.logger.warn(`${event.error.message}; the last good credentials of ${this.account} stay in use`);
+        return;
+      case 'store-distrusted':
+        this.logger.warn(`Token store not trusted for ${this.account} (${event.key}): ${event.message}`);
         return;
     }
   }

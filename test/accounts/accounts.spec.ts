@@ -4,6 +4,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Agent } from 'node:http';
+import type { DinteroAgents } from '../../lib/http/dintero-agents.js';
 import { inspect } from 'node:util';
 import { Module } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
@@ -11,6 +12,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { FakeDinteroServer } from '../../lib/fake-dintero/index.js';
 import {
   type DinteroAccount,
+  type DinteroAccountCredentials,
   type DinteroAccountEvent,
   DinteroAccountIdError,
   DinteroAccountNotFoundError,
@@ -144,6 +146,48 @@ describe('DinteroAccounts: accounts that cannot be opened', () => {
     await expect(accounts.get(42 as never)).rejects.toThrow(`a number ${rule}`);
   });
 
+  it('an id with bidi or other control characters is never echoed as it is (log spoofing): escaped, or not shown', async () => {
+    const unprintable = (char: string) => {
+      const code = char.codePointAt(0)!;
+      const ranges = [
+        [0x00, 0x1f],
+        [0x7f, 0x9f],
+        [0xad, 0xad],
+        [0x61c, 0x61c],
+        [0x180e, 0x180e],
+        [0x200b, 0x200f],
+        [0x2028, 0x202e],
+        [0x2060, 0x2069],
+        [0xfeff, 0xfeff],
+      ];
+      return ranges.some(([from, to]) => code >= from! && code <= to!);
+    };
+    const table = new CredentialsTable([A]);
+    const { accounts } = await start(table);
+    // Each would reorder, hide or break a log line when printed raw.
+    const hostile = [
+      'T\u202E8765',
+      'T1\u2066x\u2069',
+      'T\u00851',
+      'T\u20281',
+      'T\u200F12',
+      'T\u001B[2J',
+      '\uFEFFT1',
+      'T\u061C1',
+      'T\u007F1',
+    ];
+    for (const id of hostile) {
+      const error = await accounts.get(id).catch((caught: unknown) => caught);
+      expect(error).toBeInstanceOf(DinteroAccountIdError);
+      const { message } = error as Error;
+      expect([...message].filter(unprintable)).toEqual([]);
+      // Only a near miss of an account id is shown (anything else may be a secret), and then escaped.
+      expect(message).toMatch(/^(?:"T?.*\\u[0-9a-f]{4}.*"|an? \d+-character value) is not a Dintero account id/);
+    }
+    await expect(accounts.get('T\u202E8')).rejects.toThrow('"T\\u202e8" is not a Dintero account id');
+    expect(table.totalCalls).toBe(0);
+  });
+
   it('a resolver that throws is DinteroAccountResolveError, not cached: the next get resolves again', async () => {
     const table = new CredentialsTable([A]);
     const { accounts } = await start(table);
@@ -164,6 +208,43 @@ describe('DinteroAccounts: accounts that cannot be opened', () => {
     table.answer = undefined;
     expect(await call(await accounts.get(A.accountId))).toBe(A.accountId);
     expect(table.callsFor(A.accountId)).toBe(3);
+  });
+
+  it('credentials whose reading throws (a getter, a revoked proxy) are DinteroAccountResolveError, not a raw error', async () => {
+    const table = new CredentialsTable([A]);
+    const { accounts } = await start(table);
+    const failure = new Error('vault session expired');
+    const revoked = Proxy.revocable({}, {});
+    revoked.revoke();
+    const throwing = () => {
+      throw failure;
+    };
+    const answers: [unknown, string][] = [
+      [
+        {
+          get clientId(): string {
+            return throwing();
+          },
+          clientSecret: A.clientSecret,
+        },
+        'its answer could not be read',
+      ],
+      [
+        { clientId: A.clientId, clientSecret: A.clientSecret, callbackSecrets: new Proxy([], { get: throwing }) },
+        'its answer could not be read',
+      ],
+      // Even its `then` cannot be looked up: the answer itself fails.
+      [revoked.proxy, 'the resolver failed'],
+    ];
+    for (const [answer, why] of answers) {
+      table.answer = () => Promise.resolve(answer as DinteroAccountCredentials);
+      const error = await accounts.get(A.accountId).catch((caught: unknown) => caught);
+      expect(error).toMatchObject({ constructor: DinteroAccountResolveError, failure: 'failed', accountId: A.accountId });
+      expect((error as Error).message).toBe(`Could not resolve the Dintero credentials of account ${A.accountId}: ${why}`);
+      expect(accounts.size).toBe(0);
+    }
+    table.answer = undefined;
+    expect(await call(await accounts.get(A.accountId))).toBe(A.accountId);
   });
 
   it('a resolver that hangs is DinteroAccountResolveError after resolveTimeoutMs, for every waiter; the next get asks again', async () => {
@@ -326,8 +407,8 @@ describe('DinteroAccounts: one connection pool', () => {
     const opened = await Promise.all(merchants.map((client) => app.accounts.get(client.accountId)));
     for (const account of opened) await account.tokens.getToken();
     for (const [n, account] of opened.entries()) expect(await call(account)).toBe(merchants[n]!.accountId);
-    const agent = opened[0]!.http.axiosRef.defaults.httpAgent as Agent;
-    expect(opened.every((account) => account.http.axiosRef.defaults.httpAgent === agent)).toBe(true);
+    // The registry's pool: no config or answer handed out holds an agent (its sockets lead to request heads).
+    const agent = (app.accounts as unknown as { agents: DinteroAgents }).agents.http;
     expect(socketsOf(agent)).toBe(1);
 
     // A forgotten account leaves the pool to the others.

@@ -6,6 +6,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { FakeDinteroServer } from '../../lib/fake-dintero/index.js';
 import type { DinteroAuthModuleOptions } from '../../lib/index.js';
 import { ManualClock } from '../../lib/testing/manual-clock.js';
+import { MIN_TOKEN_AGE_FOR_401_MS } from '../../lib/http/unauthorized-policy.js';
 import { eventually, fakeOptions, startFake, startTokenApp, type TokenApp } from '../support/token-app.js';
 import { LOOPBACK_CA, LoopbackApi, loopbackLookup } from './support/loopback-api.js';
 import { RecordingProxy } from './support/recording-proxy.js';
@@ -143,6 +144,29 @@ export function describeAttachPoint(lib: AxiosStatic): void {
     });
 
     describe('redirects', () => {
+      it('on the fetch adapter, a redirect to a foreign origin that answers 401 is not followed: no token dropped, nothing sent there', async () => {
+        const clock = new ManualClock();
+        const { interceptor, tokens } = await start({}, clock);
+        await tokens.getToken();
+        // Old enough to be blamed for a 401 from an allowed origin.
+        clock.advance(MIN_TOKEN_AGE_FOR_401_MS);
+        api.on('/v1/fetch-moved', { type: 'redirect', location: `${foreign.origin()}/denied`, status: 307 });
+        foreign.on('/denied', { type: 'status', status: 401 });
+        const client = lib.create({ adapter: 'fetch' });
+        interceptor.attach(client);
+        const before = fake.tokenRequestCount;
+        const statuses: (number | undefined)[] = [];
+        for (let call = 0; call < 5; call += 1) {
+          const error = (await client.get(`${api.origin()}/v1/fetch-moved`).catch((caught: unknown) => caught)) as AxiosError;
+          statuses.push(error.response?.status);
+        }
+        expect(fake.tokenRequestCount - before).toBe(0);
+        expect(foreign.received).toEqual([]);
+        // fetch follows redirects inside, out of the attach point's sight: the caller gets the redirect instead.
+        expect(statuses).toEqual([307, 307, 307, 307, 307]);
+        expect(api.received.every((request) => request.authorization?.startsWith('Bearer '))).toBe(true);
+      });
+
       it('an allowed origin redirecting to a foreign one: the foreign server gets no Authorization', async () => {
         const { interceptor } = await start();
         api.on('/v1/moved', { type: 'redirect', location: `${foreign.origin()}/landing` });
@@ -154,8 +178,9 @@ export function describeAttachPoint(lib: AxiosStatic): void {
       });
 
       it('a redirect to a subdomain of the allowed host is another origin: it gets no Authorization', async () => {
-        const { interceptor } = await start();
         const agent = new HttpsAgent({ ca: LOOPBACK_CA, lookup: loopbackLookup });
+        // The token goes on the module's agents only: the app gives its own as `httpsAgent`.
+        const { interceptor } = await start({ httpsAgent: agent });
         tls.on('/v1/moved', { type: 'redirect', location: `${tls.origin('evil.api.localhost')}/landing` }, 'api.localhost');
         const client = lib.create({ httpsAgent: agent });
         interceptor.attach(client);

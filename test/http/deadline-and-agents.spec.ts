@@ -114,13 +114,18 @@ async function startOnClock(apiTimeoutMs = 1_000): Promise<TokenApp & { clock: M
 }
 
 describe("the module's own agents", () => {
-  it('print as a name only, in JSON and inspect, wherever a config holding them is logged', async () => {
-    const { http } = await start();
+  it('are in no config handed out (their sockets lead to request heads), and print as a name only', async () => {
+    const { http, interceptor } = await start();
     const { config } = await firstValueFrom(http.get(`${api.origin}/v1/x`));
-    expect(JSON.stringify(config.httpAgent)).toBe('"[nestjs-dintero-auth http agent]"');
-    expect(JSON.stringify(config.httpsAgent)).toBe('"[nestjs-dintero-auth https agent]"');
-    expect(inspect(config.httpAgent)).toBe('[nestjs-dintero-auth http agent]');
-    expect(inspect(config.httpsAgent)).toBe('[nestjs-dintero-auth https agent]');
+    expect(config.httpAgent).toBeUndefined();
+    expect(config.httpsAgent).toBeUndefined();
+    expect(http.axiosRef.defaults.httpAgent).toBeUndefined();
+    // Should one be reached anyway, it prints as its name.
+    const { agents } = interceptor as unknown as { agents: { http: object; https: object } };
+    expect(JSON.stringify(agents.http)).toBe('"[nestjs-dintero-auth http agent]"');
+    expect(JSON.stringify(agents.https)).toBe('"[nestjs-dintero-auth https agent]"');
+    expect(inspect(agents.http)).toBe('[nestjs-dintero-auth http agent]');
+    expect(inspect(agents.https)).toBe('[nestjs-dintero-auth https agent]');
   });
 
   it('keep connections alive: calls one after another share one socket', async () => {

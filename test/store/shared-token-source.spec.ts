@@ -202,6 +202,8 @@ describe('what a replica leaves in the store', () => {
       { method: 'get', key: keys().floor },
       // The request deadline and 5 s more: a leader that died frees the lease after that.
       { method: 'acquireLease', key: keys().lease, ttlMs: 7_000 },
+      // The leader checks the floor is one a replica wrote.
+      { method: 'get', key: keys().floor },
       { method: 'get', key: keys().token },
       { method: 'get', key: keys().floor },
       { method: 'set', key: keys().token, ttlMs: fake.tokenLifetimeSeconds * 1000 },
@@ -349,14 +351,17 @@ describe('waiting for another replica', () => {
     expect(store.count('get') - reads).toBeLessThanOrEqual(2 * 3 + 2);
   });
 
-  it('gives up past one and a half leases (two at most, jittered) when the holder never stores a token', async () => {
+  it('past one and a half of the longest lease (two at most, jittered), fetches alone when the holder never stores a token', async () => {
     const clock = new ManualClock();
     clock.pinRandom(0);
-    const store = new InstrumentedStore();
-    // A replica that took the lease and died: it holds it for the lease's whole time.
+    // A store as one written before leases had a longest time: it trusts any lease.
+    const store = new InstrumentedStore(undefined, { longestLease: false });
+    // Held by someone for a minute: a replica with a far longer deadline that died, or not a replica at all.
     const dead = await store.inner.acquireLease(keys().lease, 60_000);
-    const leaseMs = 10_000 + 5_000;
-    const waiting = replica(store, {}, clock).request();
+    // The request deadline and 5 s (its backoff, 400 ms, is shorter).
+    const longestLeaseMs = 10_000 + 5_000;
+    const waiter = replica(store, {}, clock);
+    const waiting = waiter.request();
     let outcome: unknown;
     waiting.then(
       () => (outcome = 'resolved'),
@@ -370,20 +375,33 @@ describe('waiting for another replica', () => {
       await new Promise((resolve) => setImmediate(resolve));
     };
     await wake();
-    clock.advance(leaseMs * 1.5);
+    clock.advance(longestLeaseMs * 1.5);
     await wake();
     expect(outcome).toBeUndefined();
+    expect(fake.tokenRequestCount).toBe(0);
     clock.advance(1);
     await wake();
-    const error = await waiting.catch((error: unknown) => error);
-    const { tokenUrl } = normalizeOptions(fakeOptions(fake));
-    expect(error).toEqual(expect.any(DinteroTokenNetworkError));
-    expect(error).toMatchObject({ failure: 'timeout', systemCode: undefined, url: tokenUrl });
-    expect((error as Error).message).toBe(
-      `Dintero token request to ${tokenUrl} failed: timeout: ` +
-        'the replica holding the token lease stored no token within 22500 ms (1.5 to 2 times its 15000 ms lease)',
-    );
+    await expect(waiting).resolves.toMatchObject({ source: 'endpoint' });
+    expect(fake.tokenRequestCount).toBe(1);
+    expect(waiter.events.filter((event) => event.type === 'store-distrusted')).toEqual([
+      {
+        type: 'store-distrusted',
+        key: 'lease',
+        message:
+          'the token lease is held and no token was stored within 22500 ms (1.5 to 2 times the longest lease, 15000 ms): fetching without it',
+      },
+    ]);
     await dead!.release();
+  });
+
+  it('a lease with more time left than the longest a replica holds one is taken over at once', async () => {
+    const store = new InstrumentedStore();
+    const foreign = await store.inner.acquireLease(keys().lease, 600_000);
+    await expect(replica(store).request()).resolves.toMatchObject({ source: 'endpoint' });
+    expect(fake.tokenRequestCount).toBe(1);
+    // Whoever held it holds it no longer.
+    expect(await foreign!.extend(1_000)).toBe(false);
+    await expect(replica(store).request()).resolves.toMatchObject({ source: 'store' });
   });
 
   it('an aborted wait ends at once', async () => {

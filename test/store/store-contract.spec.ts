@@ -104,6 +104,19 @@ describe.each(subjects)('$name', ({ skip, open }) => {
     expect(await store.acquireLease(k, 60_000)).toMatchObject({ generation: 3 });
   });
 
+  it.skipIf(skip)('does not trust a lease with more time left than maxHeldMs: it is taken over, and its holder loses it', async () => {
+    const { store, other } = open();
+    const k = key();
+    const foreign = await store.acquireLease(k, 600_000);
+    expect(await other.acquireLease(k, 15_000, 600_000)).toBeUndefined();
+    const taken = await other.acquireLease(k, 15_000, 60_000);
+    expect(taken).toMatchObject({ generation: 2 });
+    expect(await foreign!.extend(600_000)).toBe(false);
+    // The new lease is within the longest time: trusted.
+    expect(await store.acquireLease(k, 15_000, 60_000)).toBeUndefined();
+    await taken!.release();
+  });
+
   it.skipIf(skip)('frees a lease whose holder is gone once its time runs out', async () => {
     const { store, other } = open();
     const k = key();

@@ -23,19 +23,27 @@ export class InstrumentedStore implements DinteroTokenStore {
   private readonly watchable: boolean;
   private readonly raises: boolean;
   private readonly extend: boolean;
+  private readonly longestLease: boolean;
 
   /**
    * Weaker than the store underneath where asked, as the contract allows: `watch: false` cannot
    * tell when a token lands (watch resolves undefined), `raise: false` keeps no floor (raise does
-   * nothing), `extend: false` cannot extend a lease (extend resolves false).
+   * nothing), `extend: false` cannot extend a lease (extend resolves false), `longestLease: false`
+   * trusts a lease however long it is held (ignores `maxHeldMs`).
    */
   constructor(
     readonly inner = new MemoryTokenStore(),
-    { watch = true, raise = true, extend = true }: { watch?: boolean; raise?: boolean; extend?: boolean } = {},
+    {
+      watch = true,
+      raise = true,
+      extend = true,
+      longestLease = true,
+    }: { watch?: boolean; raise?: boolean; extend?: boolean; longestLease?: boolean } = {},
   ) {
     this.watchable = watch;
     this.raises = raise;
     this.extend = extend;
+    this.longestLease = longestLease;
   }
 
   watch(key: string, listener: () => void): Promise<(() => void) | undefined> {
@@ -63,11 +71,12 @@ export class InstrumentedStore implements DinteroTokenStore {
     return this.call({ method: 'set', key, ttlMs }, () => this.inner.set(key, value, ttlMs));
   }
 
-  async acquireLease(key: string, ttlMs: number): Promise<DinteroTokenLease | undefined> {
+  async acquireLease(key: string, ttlMs: number, maxHeldMs?: number): Promise<DinteroTokenLease | undefined> {
     const turn = this.beforeNextLease;
     this.beforeNextLease = undefined;
     await turn?.();
-    const lease = await this.call({ method: 'acquireLease', key, ttlMs }, () => this.inner.acquireLease(key, ttlMs));
+    const trusted = this.longestLease ? maxHeldMs : undefined;
+    const lease = await this.call({ method: 'acquireLease', key, ttlMs }, () => this.inner.acquireLease(key, ttlMs, trusted));
     return lease && !this.extend ? { ...lease, extend: () => Promise.resolve(false) } : lease;
   }
 

@@ -176,7 +176,7 @@ describe('a credentials provider', () => {
     expect(failed && failed.type === 'credentials-failed' && failed.error).toBeInstanceOf(DinteroCredentialsError);
     expect(app.tokens.status().credentialsReadAt).toEqual(readAt);
     expect(app.logger.at('warn').join('\n')).toContain(
-      'did not answer within requestTimeoutMs (1000 ms); the last good credentials stay in use',
+      'did not answer within requestTimeoutMs (1000 ms); the last good credentials of account',
     );
     expectNothingLeaked(app, events, [await refused]);
   });

@@ -128,6 +128,11 @@ describe('TokenLog', () => {
     bus.emit({ type: 'invalidated', fingerprint: 'cccc' });
     bus.emit({ type: 'store-failed', message: 'connect ECONNREFUSED' });
     bus.emit({ type: 'store-recovered' });
+    bus.emit({
+      type: 'store-distrusted',
+      key: 'floor',
+      message: 'the generation floor was above every lease taken so far (7): put back to 6',
+    });
     bus.complete();
     bus.emit({ type: 'invalidated', fingerprint: 'dddd' });
     expect(logger.lines).toEqual([
@@ -139,6 +144,7 @@ describe('TokenLog', () => {
       'debug Token cccc of account T12345678 invalidated DinteroAuth',
       'warn Token store failed for account T12345678 (connect ECONNREFUSED): fetching tokens without it until it works again DinteroAuth',
       'log Token store works again for account T12345678: sharing tokens with other replicas DinteroAuth',
+      'warn Token store not trusted for account T12345678 (floor): the generation floor was above every lease taken so far (7): put back to 6 DinteroAuth',
     ]);
   });
 });
