@@ -11,6 +11,24 @@ function formatAmount(minor: unknown, currency: unknown): string {
   return `${amount.toFixed(digits)} ${escapeHtml(code)}`;
 }
 
+const STYLE = `<style>
+  body { font-family: system-ui, sans-serif; background: #f4f1ee; margin: 0; padding: 2rem; color: #222; }
+  main { max-width: 28rem; margin: auto; background: #fff; border-radius: 12px; padding: 1.5rem 2rem; box-shadow: 0 2px 12px #0002; }
+  .badge { display: inline-block; background: #fde68a; border-radius: 6px; padding: 0.1rem 0.5rem; font-size: 0.8rem; }
+  table { width: 100%; border-collapse: collapse; margin: 1rem 0; }
+  td { padding: 0.3rem 0; border-bottom: 1px solid #eee; }
+  .num { text-align: right; }
+  .total { font-size: 1.3rem; font-weight: 600; }
+  form { display: inline; }
+  fieldset { border: 1px solid #ddd; border-radius: 8px; margin: 0 0 1rem; }
+  label { display: block; margin: 0.2rem 0; }
+  .test { font-size: 0.85rem; color: #555; }
+  button { font-size: 1rem; padding: 0.6rem 1.4rem; border-radius: 8px; border: 0; cursor: pointer; margin-right: 0.5rem; }
+  #pay { background: #1f6f5c; color: #fff; }
+  #cancel, #decline { background: #ddd; }
+  #approve { background: #1f6f5c; color: #fff; }
+</style>`;
+
 /** The fake's hosted checkout page for one session: the order, a payment method, a test outcome, Pay and Cancel. */
 export function checkoutPage(session: FakeSession): string {
   const order = session.order;
@@ -29,22 +47,7 @@ export function checkoutPage(session: FakeSession): string {
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Fake Dintero Checkout</title>
 <link rel="icon" href="data:,">
-<style>
-  body { font-family: system-ui, sans-serif; background: #f4f1ee; margin: 0; padding: 2rem; color: #222; }
-  main { max-width: 28rem; margin: auto; background: #fff; border-radius: 12px; padding: 1.5rem 2rem; box-shadow: 0 2px 12px #0002; }
-  .badge { display: inline-block; background: #fde68a; border-radius: 6px; padding: 0.1rem 0.5rem; font-size: 0.8rem; }
-  table { width: 100%; border-collapse: collapse; margin: 1rem 0; }
-  td { padding: 0.3rem 0; border-bottom: 1px solid #eee; }
-  .num { text-align: right; }
-  .total { font-size: 1.3rem; font-weight: 600; }
-  form { display: inline; }
-  fieldset { border: 1px solid #ddd; border-radius: 8px; margin: 0 0 1rem; }
-  label { display: block; margin: 0.2rem 0; }
-  .test { font-size: 0.85rem; color: #555; }
-  button { font-size: 1rem; padding: 0.6rem 1.4rem; border-radius: 8px; border: 0; cursor: pointer; margin-right: 0.5rem; }
-  #pay { background: #1f6f5c; color: #fff; }
-  #cancel { background: #ddd; }
-</style>
+${STYLE}
 </head>
 <body>
 <main>
@@ -73,6 +76,30 @@ export function checkoutPage(session: FakeSession): string {
     <button id="pay" type="submit">Pay</button>
   </form>
   <form method="post" action="/v1/view/${id}/cancel"><button id="cancel" type="submit">Cancel</button></form>
+</main>
+</body>
+</html>`;
+}
+
+/** The page of a session whose payment is on hold: approve or decline it, as Dintero would decide later. */
+export function heldPage(session: FakeSession): string {
+  const id = encodeURIComponent(session.id);
+  const decide = (outcome: string, label: string) =>
+    `<form method="post" action="/v1/view/${id}/settle"><input type="hidden" name="outcome" value="${outcome}"><button id="${outcome === 'AUTHORIZED' ? 'approve' : 'decline'}" type="submit">${label}</button></form>`;
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Fake Dintero Checkout: on hold</title>
+<link rel="icon" href="data:,">
+${STYLE}
+</head>
+<body>
+<main>
+  <h1>Payment on hold <span class="badge">fake, test only</span></h1>
+  <p>Order <strong>${escapeHtml(session.order.merchant_reference)}</strong>, ${formatAmount(session.order.amount, session.order.currency)}: Dintero decides later. Decide now:</p>
+  ${decide('AUTHORIZED', 'Approve')} ${decide('DECLINED', 'Decline')}
 </main>
 </body>
 </html>`;

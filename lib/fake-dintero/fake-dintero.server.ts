@@ -11,7 +11,7 @@ import { answerHostedCheckout } from './fake-hosted-checkout.js';
 import { FakeHooksApi } from './fake-hooks-api.js';
 import { FakeWebhooks } from './fake-webhooks.js';
 
-const VIEW_PATH = /^\/v1\/view\/([^/]+?)(?:\/(pay|cancel))?$/;
+const VIEW_PATH = /^\/v1\/view\/([^/]+?)(?:\/(pay|cancel|settle))?$/;
 
 /** Options of a {@link FakeDinteroServer}: those of its token endpoint, and the Checkout's. */
 export interface FakeDinteroServerOptions extends FakeTokenServerOptions {

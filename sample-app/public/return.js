@@ -20,31 +20,52 @@ async function refresh() {
 // A payment on hold, or an operation Dintero accepted, is re-read for a while, then left alone.
 function schedulePoll() {
   window.clearTimeout(pollTimer);
-  if (document.querySelector('main').dataset.pending && polls++ < MAX_POLLS) pollTimer = window.setTimeout(refresh, POLL_MS);
+  if (document.querySelector('main').dataset.pending && polls++ < MAX_POLLS)
+    pollTimer = window.setTimeout(() => refresh().catch(showDown), POLL_MS);
+}
+
+function showDown() {
+  const result = document.getElementById('result');
+  result.className = 'error';
+  result.textContent = DOWN;
 }
 
 const DONE = { capture: 'Captured.', refund: 'Refunded.', void: 'Authorization voided.' };
 
+const DOWN = 'The shop is not answering right now: nothing was changed. Please try again in a moment.';
+
 async function operate(operation) {
   const transaction = document.getElementById('transaction').textContent;
   const lineIds = [...document.querySelectorAll('input[name="line"]:checked')].map((box) => box.value);
-  for (const button of document.querySelectorAll('.actions button')) button.disabled = true;
-  const response = await fetch(`/payments/${encodeURIComponent(transaction)}/${operation}`, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json' },
-    body: operation === 'void' ? undefined : JSON.stringify(lineIds.length === 0 ? { all: true } : { lineIds }),
-  });
-  const body = await response.json();
+  const buttons = [...document.querySelectorAll('.actions button')];
+  const enabled = buttons.filter((button) => !button.disabled);
+  for (const button of buttons) button.disabled = true;
   const result = document.getElementById('result');
+  let response;
+  let body;
+  try {
+    response = await fetch(`/payments/${encodeURIComponent(transaction)}/${operation}`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: operation === 'void' ? undefined : JSON.stringify(lineIds.length === 0 ? { all: true } : { lineIds }),
+    });
+    body = await response.json().catch(() => undefined);
+  } catch {
+    // No answer at all: say so, and give the buttons back as they were.
+    showDown();
+    for (const button of enabled) button.disabled = false;
+    return;
+  }
   result.className = response.ok ? '' : 'error';
   result.textContent = !response.ok
-    ? Array.isArray(body.message)
-      ? body.message.join('; ')
-      : body.message
+    ? (body?.message ?? DOWN)
     : response.status === 202
       ? `Dintero accepted the ${operation}; it is still processing it.`
       : DONE[operation];
-  await refresh();
+  await refresh().catch(() => {
+    showDown();
+    for (const button of enabled) button.disabled = false;
+  });
 }
 
 document.addEventListener('click', (event) => {

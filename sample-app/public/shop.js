@@ -24,19 +24,25 @@ for (const item of cart.items) {
 }
 document.getElementById('total').textContent = money(total);
 
+const DOWN = 'The shop is not answering right now, so nothing was charged. Please try again in a moment.';
+
 document.getElementById('pay').addEventListener('click', async (event) => {
   const button = event.currentTarget;
+  const error = document.getElementById('error');
   button.disabled = true;
-  const response = await fetch('/payments', {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify({ amount: total, currency: cart.currency, items: cart.items }),
-  });
-  const body = await response.json();
-  if (!response.ok) {
-    document.getElementById('error').textContent = `${body.message}`;
-    button.disabled = false;
-    return;
+  error.textContent = '';
+  try {
+    const response = await fetch('/payments', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ amount: total, currency: cart.currency, items: cart.items }),
+    });
+    // A proxy in front of a stopped backend answers HTML, not this app's JSON.
+    const body = await response.json().catch(() => undefined);
+    if (response.ok && body) return window.location.assign(body.checkoutUrl);
+    error.textContent = body?.message && response.status < 500 ? body.message : DOWN;
+  } catch {
+    error.textContent = DOWN;
   }
-  window.location.assign(body.checkoutUrl);
+  button.disabled = false;
 });

@@ -1,7 +1,9 @@
-import { type NestApplicationOptions, ValidationPipe } from '@nestjs/common';
+import type { NestApplicationOptions } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { fileURLToPath } from 'node:url';
 import { BodyDepthPipe } from './http/body-depth.pipe.js';
+import { ErrorShapeFilter } from './http/error-shape.filter.js';
+import { OneMessageValidationPipe } from './http/one-message-validation.pipe.js';
 import { PrototypeKeysPipe } from './http/prototype-keys.pipe.js';
 import { securityHeaders } from './http/security-headers.js';
 import { DinteroErrorFilter } from './payments/dintero-error.filter.js';
@@ -16,9 +18,9 @@ export function setUpApp(app: NestExpressApplication): NestExpressApplication {
   app.useGlobalPipes(
     new BodyDepthPipe(8),
     new PrototypeKeysPipe(),
-    new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }),
+    new OneMessageValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }),
   );
-  app.useGlobalFilters(new DinteroErrorFilter());
+  app.useGlobalFilters(new ErrorShapeFilter(), new DinteroErrorFilter());
   // No redirect for a directory: `/payments/%2E%2E` is the routes' to refuse, not a 301 to follow.
   app.useStaticAssets(fileURLToPath(new URL('../public', import.meta.url)), { redirect: false });
   app.enableShutdownHooks();

@@ -2,6 +2,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DinteroTokenService } from '../../lib/index.js';
 import { type SampleApp, startSampleApp } from './sample-app.harness.js';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -118,6 +119,102 @@ describe.skipIf(!available)('the sample app in a real browser', () => {
     expect(await page.isEnabled('#capture')).toBe(true);
     expect(failures).toEqual([]);
     await page.close();
+  });
+
+  it('the shop page shows the token live: fingerprint, age, refresh countdown, events as they happen, never the token', async () => {
+    const { page, failures } = await openPage(900, 900);
+    const violations: string[] = [];
+    page.on('console', (message) => {
+      if (/Content Security Policy/i.test(message.text())) violations.push(message.text());
+    });
+    const tokens = sample.app.get(DinteroTokenService);
+    const first = await tokens.getToken();
+    await page.goto(`${sample.origin}/`);
+    await expect.poll(() => page.textContent('#token-live')).toBe('live');
+    expect(await page.textContent('#token-fingerprint')).toBe(first.fingerprint);
+    expect(await page.textContent('#token-age')).toMatch(/^\d+ (s|min \d+ s)$/);
+    const countdown = async () =>
+      Number(/^(\d+) min/.exec((await page.textContent('#token-refresh'))!)?.[1] ?? 0) * 60 +
+      Number(/(\d+) s$/.exec((await page.textContent('#token-refresh'))!)?.[1]);
+    const before = await countdown();
+    expect(before).toBeGreaterThan(0);
+    // The countdown runs by itself, without a reload.
+    await expect.poll(countdown, { timeout: 5_000 }).toBeLessThan(before);
+
+    const next = await tokens.refresh();
+    expect(next.fingerprint).not.toBe(first.fingerprint);
+    await expect.poll(() => page.textContent('#token-fingerprint')).toBe(next.fingerprint);
+    expect(await page.textContent('#token-events li[data-type="refreshed"]')).toContain(next.fingerprint);
+    tokens.invalidate(next);
+    await expect.poll(() => page.locator('#token-events li').first().getAttribute('data-type')).toBe('invalidated');
+    await tokens.getToken();
+    await expect.poll(() => page.locator('#token-events li').first().getAttribute('data-type')).toBe('acquired');
+
+    const html = await page.content();
+    for (const token of [first, next, await tokens.getToken()]) expect(html).not.toContain(token.accessToken);
+    expect(violations).toEqual([]);
+    expect(failures).toEqual([]);
+    await page.close();
+  });
+
+  it('with the backend down, the shop and the return page say so, and give the buttons back', async () => {
+    const { page } = await openPage(900, 640);
+    await page.goto(`${sample.origin}/`);
+    await expect.poll(() => page.textContent('#total')).toBe('347.00 NOK');
+    // The browser gets no answer at all, as when the app is stopped.
+    await page.route('**/payments', (route) => route.abort('connectionrefused'));
+    await page.click('#pay');
+    await expect.poll(() => page.textContent('#error')).toMatch(/^The shop is not answering right now/);
+    expect(await page.isEnabled('#pay')).toBe(true);
+    await page.unroute('**/payments');
+
+    await payInBrowser(page, 'collector.invoice');
+    await page.route('**/payments/*/capture', (route) => route.abort('connectionrefused'));
+    await page.click('#capture');
+    await expect.poll(() => page.textContent('#result')).toMatch(/^The shop is not answering right now/);
+    expect(await page.isEnabled('#capture')).toBe(true);
+    expect(await page.textContent('#status')).toBe('AUTHORIZED');
+    await page.close();
+  });
+
+  it('an operation refused shows words a shopper reads, not API field names', async () => {
+    const { page } = await openPage(900, 640);
+    await payInBrowser(page, 'collector.invoice');
+    await page.check('input[name="line"][value="1"]');
+    await page.click('#capture');
+    await expect.poll(() => page.textContent('#status')).toBe('PARTIALLY_CAPTURED');
+    // The page as a second tab still shows it: capture line 1 again.
+    await page.evaluate(
+      `(() => { const box = document.querySelector('input[name="line"][value="1"]'); box.disabled = false; box.checked = true; })()`,
+    );
+    await page.click('#capture');
+    await expect.poll(() => page.textContent('#result')).toBe('Wool socks has nothing left to capture.');
+    await page.close();
+  });
+
+  it("a payment on hold is approved or declined on the fake's page, reached from the return page", async () => {
+    for (const [button, heading] of [
+      ['#approve', 'Payment authorized'],
+      ['#decline', 'Payment declined'],
+    ] as const) {
+      const { page, failures } = await openPage(900, 640);
+      await page.goto(`${sample.origin}/`);
+      await page.click('#pay');
+      await page.waitForURL(/\/v1\/view\//);
+      await page.selectOption('#outcome', 'ON_HOLD');
+      await page.click('#pay');
+      await page.waitForURL(/\/payments\/return\?transaction_id=/);
+      expect(await page.textContent('h1')).toBe('Payment on hold');
+      await page.click('#decide a');
+      await page.waitForURL(/\/v1\/view\//);
+      expect(await page.textContent('h1')).toContain('Payment on hold');
+      await page.click(button);
+      await page.waitForURL(/\/payments\/return\?/);
+      await page.waitForSelector(`h1:text-is("${heading}")`);
+      expect(await page.locator('#decide').count()).toBe(0);
+      expect(failures).toEqual([]);
+      await page.close();
+    }
   });
 
   it('at 375 px the cart lines keep space between their cells', async () => {

@@ -55,8 +55,56 @@ async function compileSampleApp(env: Record<string, string>) {
 
 describe('which Dintero the sample app talks to', () => {
   it('with credentials, the payment profile is required and named', () => {
-    expect(() => target(credentials)).toThrow(/^DINTERO_PROFILE_ID is required with Dintero credentials/);
+    expect(() => target(credentials)).toThrow(
+      /^Invalid DinteroAuthModule options \(1\):\n {2}- DINTERO_PROFILE_ID: is not set: the payment profile/,
+    );
     expect(target({ ...credentials, DINTERO_PROFILE_ID: 'T12345678.profile' }).profileId).toBe('T12345678.profile');
+  });
+
+  it('partial credentials name every missing variable, the secret included, in the order .env.example lists them', () => {
+    const problem = (env: Record<string, string>) => {
+      try {
+        target(env);
+      } catch (error) {
+        return (error as Error).message;
+      }
+      throw new Error('expected a config error');
+    };
+    expect(problem({ DINTERO_ACCOUNT_ID: 'T12345678' })).toBe(
+      'Invalid DinteroAuthModule options (3):\n' +
+        '  - DINTERO_CLIENT_ID: is not set\n' +
+        '  - DINTERO_CLIENT_SECRET: is not set\n' +
+        '  - DINTERO_PROFILE_ID: is not set: the payment profile to create sessions with (Dintero backoffice: Settings > Payment profiles)',
+    );
+    const secretOnly = problem({ DINTERO_CLIENT_SECRET: 'very-secret-value' });
+    expect(secretOnly.match(/DINTERO_\w+/g)).toEqual(['DINTERO_ACCOUNT_ID', 'DINTERO_CLIENT_ID', 'DINTERO_PROFILE_ID']);
+    expect(secretOnly).not.toContain('very-secret-value');
+  });
+
+  it('a local Dintero stand-in: loopback http is allowed, DINTERO_ALLOW_INSECURE_LOOPBACK is honoured, errors name variables only', () => {
+    const withProfile = { ...credentials, DINTERO_PROFILE_ID: 'default' };
+    expect(target({ ...withProfile, DINTERO_BASE_URL: 'http://localhost:8080/v1' }).options).toMatchObject({ allowInsecureLoopback: true });
+    expect(
+      target({ ...withProfile, DINTERO_BASE_URL: 'http://127.0.0.1:8080/v1', DINTERO_ALLOW_INSECURE_LOOPBACK: 'true' }).options,
+    ).toMatchObject({ baseUrl: 'http://127.0.0.1:8080/v1', allowInsecureLoopback: true });
+    const refused = () =>
+      target({ ...withProfile, DINTERO_BASE_URL: 'http://127.0.0.1:8080/v1', DINTERO_ALLOW_INSECURE_LOOPBACK: 'false' });
+    expect(refused).toThrow(/DINTERO_BASE_URL: must use https .*DINTERO_ALLOW_INSECURE_LOOPBACK=true/);
+    for (const env of [
+      { ...withProfile, DINTERO_BASE_URL: 'http://10.1.2.3:8080/v1' },
+      { ...withProfile, DINTERO_ALLOW_INSECURE_LOOPBACK: 'maybe' },
+      { ...withProfile, DINTERO_ACCOUNT_ID: 'X1' },
+    ]) {
+      let message = '';
+      try {
+        target(env);
+      } catch (error) {
+        message = (error as Error).message;
+      }
+      expect(message).toMatch(/DINTERO_[A-Z_]+: /);
+      // No option name the user of this app has no way to set.
+      expect(message).not.toMatch(/\b(allowInsecureLoopback|baseUrl|accountId|clientId|clientSecret)\b/);
+    }
   });
 
   it('real Dintero calls back public https only; the fake, loopback only', () => {

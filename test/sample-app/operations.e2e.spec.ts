@@ -83,7 +83,7 @@ describe('line items on capture and refund', () => {
       .post(`/payments/${transactionId}/capture`)
       .send({ lineIds: ['2'] })
       .expect(400);
-    expect(again.body.message).toBe('lineIds: line 2 has nothing left to capture');
+    expect(again.body.message).toBe('Gift wrapping has nothing left to capture.');
   });
 
   it('any other amount is split over the lines in order, the last one in part, as Dintero takes any partial amount', async () => {

@@ -96,7 +96,8 @@ describe('choosing lines', () => {
       amount: 6_000,
       items: [{ line_id: 'a', description: 'Socks', quantity: 2, amount: 6_000 }],
     });
-    expect(planOperation(state, 'refund', { lineIds: ['b'] })).toEqual({ problem: 'lineIds: line b has nothing left to refund' });
+    expect(planOperation(state, 'refund', { lineIds: ['b'] })).toEqual({ problem: 'Hat has nothing left to refund.' });
+    expect(planOperation(state, 'refund', { lineIds: ['z'] })).toEqual({ problem: 'This payment has no line z.' });
   });
 
   it('refuses more than is left before anything else', () => {

@@ -1,6 +1,12 @@
 import { Logger } from '@nestjs/common';
 import type { ConfigService } from '@nestjs/config';
-import type { DinteroAuthModuleOptions } from 'nestjs-dintero-auth';
+import {
+  DINTERO_ENV_VARIABLES,
+  DinteroAuthConfigError,
+  type DinteroAuthConfigIssue,
+  type DinteroAuthModuleOptions,
+  dinteroOptionsFromEnv,
+} from 'nestjs-dintero-auth';
 import type { LocalDintero } from './local-dintero.js';
 import { publicUrl } from './public-url.js';
 
@@ -20,6 +26,36 @@ function isLoopbackUrl(value: string | undefined): boolean {
 /** Whether the environment names a real Dintero (any credential variable set), rather than the fake. */
 export function usesRealDintero(read: (name: string) => string | undefined): boolean {
   return CREDENTIAL_VARIABLES.some((name) => read(name));
+}
+
+/**
+ * The module's options from the environment, read as `dinteroConfig` (nestjs-dintero-auth/config)
+ * reads them, with this app's additions. Every problem is reported at once, by variable, in the
+ * order .env.example lists them: partial credentials name each missing one, the secret included.
+ */
+function realDinteroOptions(read: (name: string) => string | undefined, profileId: string | undefined): DinteroAuthModuleOptions {
+  const env = Object.fromEntries(Object.values(DINTERO_ENV_VARIABLES).map((name) => [name, read(name)]));
+  // A stand-in on this machine speaks plain http; Dintero itself never does. An explicit
+  // DINTERO_ALLOW_INSECURE_LOOPBACK (true or false) wins.
+  if (env.DINTERO_ALLOW_INSECURE_LOOPBACK === undefined && isLoopbackUrl(env.DINTERO_BASE_URL))
+    env.DINTERO_ALLOW_INSECURE_LOOPBACK = 'true';
+  const issues: DinteroAuthConfigIssue[] = [];
+  let options: DinteroAuthModuleOptions | undefined;
+  try {
+    options = dinteroOptionsFromEnv(env, { systemName: 'nestjs-dintero-auth-sample', prefetch: true });
+  } catch (error) {
+    if (!(error instanceof DinteroAuthConfigError)) throw error;
+    // The variables are what a user of this app sets: the options they feed are the app's business.
+    issues.push(...error.issues.map(({ path, problem }) => ({ path, problem: problem.replace(/ \(it gives the \w+ option\)$/, '') })));
+  }
+  if (!profileId) {
+    issues.push({
+      path: 'DINTERO_PROFILE_ID',
+      problem: 'is not set: the payment profile to create sessions with (Dintero backoffice: Settings > Payment profiles)',
+    });
+  }
+  if (issues.length > 0 || !options) throw DinteroAuthConfigError.fromIssues(issues);
+  return options;
 }
 
 /** The secrets Dintero signs with: the account's callback signature secret, the webhook subscription's. */
@@ -61,25 +97,10 @@ export class DinteroTarget {
     const read = (name: string) => config.get<string>(name);
     const profileId = read('DINTERO_PROFILE_ID');
     if (usesRealDintero(read)) {
-      if (!profileId) {
-        throw new Error(
-          'DINTERO_PROFILE_ID is required with Dintero credentials: the payment profile to create sessions with (Dintero backoffice: Settings > Payment profiles)',
-        );
-      }
-      // Partial credentials go to the module as they are: its config error names what is missing.
-      const options: DinteroAuthModuleOptions = {
-        accountId: read('DINTERO_ACCOUNT_ID') ?? '',
-        clientId: read('DINTERO_CLIENT_ID') ?? '',
-        clientSecret: read('DINTERO_CLIENT_SECRET') ?? '',
-        ...(read('DINTERO_BASE_URL') ? { baseUrl: read('DINTERO_BASE_URL') } : {}),
-        // A stand-in on this machine speaks plain http; Dintero itself never does.
-        ...(isLoopbackUrl(read('DINTERO_BASE_URL')) ? { allowInsecureLoopback: true } : {}),
-        systemName: 'nestjs-dintero-auth-sample',
-        prefetch: true,
-      };
+      const options = realDinteroOptions(read, profileId);
       logger.log(`Using Dintero at ${options.baseUrl ?? 'https://checkout.dintero.com/v1'}, account ${options.accountId}`);
       const secrets = { callback: read('DINTERO_CALLBACK_SECRET'), webhook: read('DINTERO_WEBHOOK_SECRET') };
-      const target = new DinteroTarget(options, profileId, false, isLoopbackUrl(read('DINTERO_BASE_URL')), publicUrl(read), secrets);
+      const target = new DinteroTarget(options, profileId!, false, isLoopbackUrl(read('DINTERO_BASE_URL')), publicUrl(read), secrets);
       if (!secrets.callback && target.acceptsCallbacksAt(target.publicUrl)) {
         logger.warn(
           'DINTERO_CALLBACK_SECRET is not set: every callback is refused with 401 (Dintero does not retry it). ' +

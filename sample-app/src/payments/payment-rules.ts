@@ -164,7 +164,11 @@ export function planOperation(
   let chosen: LineState[];
   if (selection.lineIds) {
     const unknown = selection.lineIds.find((id) => !open.some((line) => line.lineId === id));
-    if (unknown !== undefined) return { problem: `lineIds: line ${unknown} has nothing left to ${operation}` };
+    if (unknown !== undefined) {
+      // Shown to the shopper as it is: the line by its name, not by the API's field.
+      const line = state.lines.find((candidate) => candidate.lineId === unknown);
+      return { problem: line ? `${line.description} has nothing left to ${operation}.` : `This payment has no line ${unknown}.` };
+    }
     chosen = open.filter((line) => selection.lineIds!.includes(line.lineId));
     const left = sum(chosen.map(leftOf));
     if (selection.amount !== undefined && selection.amount !== left) {

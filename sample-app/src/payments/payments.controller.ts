@@ -54,7 +54,7 @@ export class PaymentsController {
       return returnPage({ error: error ?? 'failed', merchantReference, problem: 'No transaction came back.' });
     }
     try {
-      return returnPage({ payment: await this.payments.get(transactionId), error, merchantReference });
+      return returnPage({ ...(await this.payments.forReturnPage(transactionId)), error, merchantReference });
     } catch (caught) {
       if (!(caught instanceof AxiosError) || caught.response?.status !== 404) throw caught;
       res.status(HttpStatus.NOT_FOUND);

@@ -71,11 +71,26 @@ export class PaymentsService {
 
   /** The transaction as Dintero has it now (which also settles an operation that has landed). */
   async get(transactionId: string): Promise<PaymentSummary> {
+    return (await this.read(transactionId)).payment;
+  }
+
+  /**
+   * What the return page shows: the payment, and for one on hold at the built-in fake, the fake's
+   * page where a developer decides it (Dintero decides by itself; the fake waits to be told).
+   */
+  async forReturnPage(transactionId: string): Promise<{ payment: PaymentSummary; decideAt?: string }> {
+    const { transaction, payment } = await this.read(transactionId);
+    if (!this.target.isFake || transaction.status !== 'ON_HOLD' || !transaction.session_id) return { payment };
+    return { payment, decideAt: `${this.target.options.baseUrl}/view/${encodeURIComponent(transaction.session_id)}` };
+  }
+
+  private async read(transactionId: string): Promise<{ transaction: DinteroTransaction; payment: PaymentSummary }> {
     const transaction = await this.client.transaction(transactionId);
     const pending = await this.book.pendingOn(transactionId);
     if (pending) await this.settleIfLanded(transaction, pending);
     await this.book.recordTransaction(transaction);
-    return summarize(transaction, await this.book.pendingOn(transactionId), await this.book.failureOn(transactionId));
+    const payment = summarize(transaction, await this.book.pendingOn(transactionId), await this.book.failureOn(transactionId));
+    return { transaction, payment };
   }
 
   /** An order by its merchant reference, as far as Dintero has told this app. */

@@ -18,6 +18,8 @@ export interface ReturnOutcome {
   error?: string;
   merchantReference?: string;
   problem?: string;
+  /** Where a payment on hold is decided by hand: the built-in fake's page (development only). */
+  decideAt?: string;
 }
 
 function lineLabel(line: LineState, payment: PaymentSummary): string {
@@ -93,6 +95,7 @@ export function returnPage(outcome: ReturnOutcome): string {
 <main${polling ? ' data-pending="true"' : ''}>
 <h1>${escapeHtml(heading)}</h1>
 <p id="message">${escapeHtml(message)}</p>
+${outcome.decideAt ? `<p id="decide" class="pending">With the fake Dintero, <a href="${escapeHtml(outcome.decideAt)}">approve or decline it on its page</a>.</p>` : ''}
 ${payment ? details(payment) : ''}
 <p id="result" role="status"></p>
 <p><a href="/">Back to the shop</a></p>

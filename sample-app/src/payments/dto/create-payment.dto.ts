@@ -18,6 +18,11 @@ import {
 
 const INT32_MAX = 2_147_483_647;
 
+/** One message for every way an amount can be wrong (null, a string, an array, 1.5, 0): not three. */
+export const AMOUNT_RULE = {
+  message: `$property must be an integer: minor units (4900 is 49.00 NOK), from 1 to ${INT32_MAX}`,
+};
+
 /** One order line; amounts in minor units (øre, cents), VAT included. */
 export class OrderItemDto {
   @IsString()
@@ -45,9 +50,9 @@ export class OrderItemDto {
 /** `POST /payments`: what to charge. */
 export class CreatePaymentDto {
   /** Total in minor units, VAT included. */
-  @IsInt()
-  @Min(1)
-  @Max(INT32_MAX)
+  @IsInt(AMOUNT_RULE)
+  @Min(1, AMOUNT_RULE)
+  @Max(INT32_MAX, AMOUNT_RULE)
   amount!: number;
 
   /** ISO 4217 code, e.g. NOK. */

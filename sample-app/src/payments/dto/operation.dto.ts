@@ -1,3 +1,4 @@
+import { AMOUNT_RULE } from './create-payment.dto.js';
 import { ArrayMaxSize, ArrayMinSize, ArrayUnique, Equals, IsArray, IsInt, IsOptional, IsString, Max, Min } from 'class-validator';
 
 /**
@@ -12,9 +13,9 @@ export class OperationDto {
   all?: true;
 
   @IsOptional()
-  @IsInt()
-  @Min(1)
-  @Max(2_147_483_647)
+  @IsInt(AMOUNT_RULE)
+  @Min(1, AMOUNT_RULE)
+  @Max(2_147_483_647, AMOUNT_RULE)
   amount?: number;
 
   @IsOptional()
