@@ -19,11 +19,14 @@ export class InFlightCounter {
     instance: AxiosInstance,
     private readonly onIdle: () => void,
   ) {
-    // Counted in `runWhen`, then skipped: a skipped interceptor leaves axios' synchronous path alone.
+    // Counted in `runWhen`, and run: an interceptor that runs (not marked synchronous) puts the
+    // call on axios' promise path, where a throw before sending (an aborted signal, a body that
+    // cannot be serialized) still reaches the response handlers. On the synchronous path axios
+    // 1.8 returns such a throw as a rejection that skips them, and the count would never drop.
     instance.interceptors.request.use((config) => config, undefined, {
       runWhen: () => {
         this.active += 1;
-        return false;
+        return true;
       },
     });
     instance.interceptors.response.use(
