@@ -108,6 +108,9 @@ export class SharedTokenSource implements TokenSource {
       this.tokenKey = `${namespace}:token`;
       this.leaseKey = `${namespace}:lease`;
       this.floorKey = `${namespace}:floor`;
+      // Another client id's keys count their generations from 1 again.
+      this.newestGeneration = 0;
+      this.generations.clear();
     }
     this.sealing = { credentials, cipher: TokenCipher.forSecret(credentials, namespace) };
     return this.sealing.cipher;
@@ -172,6 +175,7 @@ export class SharedTokenSource implements TokenSource {
 
   private async fetchAsLeader(signal: AbortSignal, unwanted: ReadonlySet<string>, lease: DinteroTokenLease): Promise<SourcedToken> {
     let holdFor = 0;
+    const leaseKey = this.leaseKey;
     try {
       await this.attempt(() => this.repairFloor(lease.generation));
       // The previous leader may have stored a token between our read and our lease.
@@ -187,6 +191,9 @@ export class SharedTokenSource implements TokenSource {
       };
       // Sealed with the credentials that fetched it: a refusal may have rotated them meanwhile.
       const sealed = this.cipherInUse().seal(JSON.stringify(record), this.tokenKey);
+      // Another client id now: the lease's generation counts in the old keys, so nothing is
+      // stored under the new ones (its replicas fetch, and the next leader stores).
+      if (this.leaseKey !== leaseKey) return { grant, obtainedAtWallMs, source: 'endpoint' };
       await this.attempt(() => this.store.set(this.tokenKey, sealed, grant.expiresInSeconds * 1000));
       await this.attempt(() => this.raiseFloor(lease.generation));
       this.remember(record);

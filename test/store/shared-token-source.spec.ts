@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { FAKE_DINTERO_CLIENT, type FakeDinteroServer } from '../../lib/fake-dintero/index.js';
+import { FAKE_DINTERO_CLIENT, FakeDinteroServer } from '../../lib/fake-dintero/index.js';
 import { DinteroTokenNetworkError, type DinteroTokenEvent, type DinteroAuthModuleOptions } from '../../lib/index.js';
 import { normalizeOptions } from '../../lib/options/normalize-options.js';
 import { SharedTokenSource, storeNamespace } from '../../lib/store/shared-token.source.js';
@@ -37,7 +37,16 @@ afterEach(async () => {
 afterAll(() => fake.stop());
 
 function replica(store: InstrumentedStore, overrides: Partial<DinteroAuthModuleOptions> = {}, clock: Clock = systemClock) {
-  const config = normalizeOptions(fakeOptions(fake, { retry: { initialDelayMs: 100, maxDelayMs: 400 }, ...overrides }));
+  return replicaOn(fake, store, overrides, clock);
+}
+
+function replicaOn(
+  server: FakeDinteroServer,
+  store: InstrumentedStore,
+  overrides: Partial<DinteroAuthModuleOptions> = {},
+  clock: Clock = systemClock,
+) {
+  const config = normalizeOptions(fakeOptions(server, { retry: { initialDelayMs: 100, maxDelayMs: 400 }, ...overrides }));
   const bus = new TokenEventBus();
   // As createDinteroClient wires it: the source emits, the log writes the lines.
   new TokenLog(bus, config);
@@ -187,6 +196,39 @@ describe('what a replica takes from the store', () => {
     const taken = await replica(store).request();
     expect(taken).toMatchObject({ accessToken: stored, source: 'store' });
     expect(fake.tokenRequestCount).toBe(1);
+  });
+});
+
+describe('a new client id', () => {
+  it('replicas that moved to it share tokens under its keys from the first one stored there', async () => {
+    const second = { accountId: FAKE_DINTERO_CLIENT.accountId, clientId: 'second-client', clientSecret: 'second-client-secret' };
+    const platform = await new FakeDinteroServer({ clients: [FAKE_DINTERO_CLIENT, second] }).start();
+    try {
+      let given: { clientId: string; clientSecret: string } = FAKE_DINTERO_CLIENT;
+      const overrides = { baseUrl: platform.baseUrl, clientId: undefined, clientSecret: undefined, credentials: () => given };
+      const store = new InstrumentedStore();
+      const [a, b] = [replicaOn(platform, store, overrides), replicaOn(platform, store, overrides)];
+      // A few lifetimes on the first client: generations climb in its keys.
+      let current = await a.request();
+      for (let lifetime = 0; lifetime < 3; lifetime += 1) {
+        current = await a.request(new Set([current.accessToken]));
+        expect(await b.request(new Set())).toMatchObject({ accessToken: current.accessToken, source: 'store' });
+      }
+      // The first client's secret is revoked: each replica's refusal reads the second client.
+      given = second;
+      platform.revokeClientSecret(FAKE_DINTERO_CLIENT.clientId, FAKE_DINTERO_CLIENT.clientSecret);
+      const held = current.accessToken;
+      current = await a.request(new Set([held]));
+      expect(await b.request(new Set([held]))).toMatchObject({ source: 'endpoint' });
+      // Under the second client's keys: one fetch, and the other replica takes it.
+      const before = platform.tokenRequestCount;
+      current = await a.request(new Set([current.accessToken]));
+      expect(await b.request(new Set())).toMatchObject({ accessToken: current.accessToken, source: 'store' });
+      expect(platform.tokenRequestCount - before).toBe(1);
+    } finally {
+      await Promise.all(sources.splice(0).map((source) => source.close()));
+      await platform.stop();
+    }
   });
 });
 
