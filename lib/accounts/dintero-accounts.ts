@@ -89,6 +89,8 @@ export class DinteroAccounts implements OnModuleDestroy, OnApplicationShutdown {
   private readonly closing = new Set<Promise<void>>();
   /** Accounts being opened: their resolver calls, running or waiting for a slot. */
   private readonly pendingResolves = new Set<() => void>();
+  /** Accounts whose resolver has not answered yet (re-reads of open accounts' credentials are not counted). */
+  private readonly beingOpened = new Set<Entry>();
   private readonly resolveSlots: ResolveSlots;
   private readonly subject = new Subject<DinteroAccountEvent>();
   private sweepTimer: TimerHandle | undefined;
@@ -157,8 +159,8 @@ export class DinteroAccounts implements OnModuleDestroy, OnApplicationShutdown {
     if (entry) return entry.opening;
     if (this.state !== 'open') return Promise.reject(DinteroTokenUnavailableError.fromReason('shutdown'));
     // Ids often come from URLs: made-up ones must not pile up entries and resolver calls.
-    if (this.pendingResolves.size >= this.config.maxAccounts) {
-      const why = `${this.pendingResolves.size} accounts are being opened already (maxAccounts)`;
+    if (this.beingOpened.size >= this.config.maxAccounts) {
+      const why = `${this.beingOpened.size} accounts are being opened already (maxAccounts)`;
       return Promise.reject(
         new DinteroAccountResolveError(`Could not resolve the Dintero credentials of account ${accountId}: ${why}`, {
           accountId,
@@ -212,7 +214,10 @@ export class DinteroAccounts implements OnModuleDestroy, OnApplicationShutdown {
     if (this.state !== 'open') throw DinteroTokenUnavailableError.fromReason('shutdown');
     const entry = new Entry(accountId, this.clock.now());
     this.entries.set(accountId, entry);
+    this.beingOpened.add(entry);
     entry.opening = this.build(entry);
+    const opened = () => void this.beingOpened.delete(entry);
+    entry.opening.then(opened, opened);
     this.evictOverCapacity(entry);
     return entry;
   }

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FakeDinteroServer } from '../../lib/fake-dintero/index.js';
 import type { DinteroTokenEvent } from '../../lib/index.js';
 import { ManualClock } from '../../lib/testing/index.js';
+import { eventually } from '../support/token-app.js';
 import { CredentialsTable, merchant, platformOptions, startAccountsApp, startPlatformFake, type AccountsApp } from './accounts-app.js';
 
 // An account's client secret rotated at the source (the resolver's table) while the account is
@@ -55,5 +56,31 @@ describe('DinteroAccounts: a client secret rotated while the account is open', (
     const failed = await account.http.axiosRef.get(`${fake.baseUrl}/transactions`).catch((error: unknown) => error);
     expect(failed).toBeInstanceOf(Error);
     expect(JSON.stringify(failed)).not.toContain(NEW_SECRET);
+  });
+
+  it('asking the resolver again for an open account does not count as opening one (maxAccounts)', async () => {
+    const B = merchant(0);
+    const clock = new ManualClock();
+    const table = new CredentialsTable([A, B]);
+    const own = await startPlatformFake(2);
+    const bounded = await startAccountsApp(platformOptions(own, table, { maxAccounts: 1 }), clock);
+    try {
+      const account = await bounded.accounts.get(A.accountId);
+      await account.tokens.getToken();
+      // The account's token refused, then its secret: the resolver is asked again, and takes its time.
+      let asked = false;
+      table.answer = (accountId) =>
+        accountId === A.accountId ? ((asked = true), new Promise(() => undefined)) : Promise.resolve(table.credentials.get(accountId));
+      own.revokeClientSecret(A.clientId, A.clientSecret, { revokeTokens: true });
+      clock.advance(6_000);
+      const call = account.http.axiosRef.get(`${own.baseUrl}/transactions`).catch((error: unknown) => error);
+      await eventually(() => asked, 5_000, 'the resolver to be asked again');
+      await expect(bounded.accounts.get(B.accountId)).resolves.toMatchObject({ accountId: B.accountId });
+      clock.advance(60_000);
+      await call;
+    } finally {
+      await bounded.close();
+      await own.stop();
+    }
   });
 });
