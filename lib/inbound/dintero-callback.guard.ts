@@ -19,8 +19,9 @@ export class DinteroCallbackGuard implements CanActivate {
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const { http, request } = inboundRequest(context);
     try {
-      const verifier = await verifierFor(this.moduleRef, callbackAccountOf(readCallbackUrl(request.url)));
-      http[VERIFIED] = await verifier.verifyCallback(request);
+      const url = readCallbackUrl(request.url);
+      const verifier = await verifierFor(this.moduleRef, callbackAccountOf(url));
+      http[VERIFIED] = await verifier.verifyCallback(request, url);
       return true;
     } catch (error) {
       throw this.refusals.refuse(error);

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { SignatureConfig } from '../options/dintero-auth.config.js';
 import type { DinteroTokenStore } from '../store/dintero-token.store.js';
 import type { Clock } from '../token/clock.js';
+import type { CallbackUrl } from './callback-url.js';
 import type { DinteroInboundRequest } from './inbound-request.js';
 import { refused } from './inbound-request.js';
 import { checkCallback, type DinteroVerifiedCallback } from './verify-dintero-callback.js';
@@ -31,15 +32,19 @@ export class DinteroInboundVerifier {
   ) {}
 
   /** Verifies a callback and refuses one seen before (`replayed`). */
-  async verifyCallback(request: DinteroInboundRequest): Promise<DinteroVerifiedCallback> {
+  async verifyCallback(request: DinteroInboundRequest, url?: CallbackUrl): Promise<DinteroVerifiedCallback> {
     const secrets = (await this.config.callbackSecrets?.read()) ?? [];
-    const checked = checkCallback(request, {
-      secrets,
-      accountId: this.accountId,
-      toleranceSeconds: this.config.toleranceMs / 1000,
-      publicUrl: this.config.publicUrl,
-      now: () => this.clock.wallNow(),
-    });
+    const checked = checkCallback(
+      request,
+      {
+        secrets,
+        accountId: this.accountId,
+        toleranceSeconds: this.config.toleranceMs / 1000,
+        publicUrl: this.config.publicUrl,
+        now: () => this.clock.wallNow(),
+      },
+      url,
+    );
     // The store keeps a digest of the signature, not the signature. A signature stays acceptable
     // while now is within the tolerance of its time: twice the tolerance at most.
     const replayKey = createHash('sha256').update(checked.signature).digest('hex');

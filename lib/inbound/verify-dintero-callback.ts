@@ -54,8 +54,15 @@ export function verifyDinteroCallback(request: DinteroInboundRequest, options: D
   return { accountId, timestamp };
 }
 
-/** {@link verifyDinteroCallback}, with the signature for the replay check. @internal */
-export function checkCallback(request: DinteroInboundRequest, options: DinteroCallbackVerifyOptions): CheckedCallback {
+/**
+ * {@link verifyDinteroCallback}, with the signature for the replay check; `url` is the request's
+ * URL if the caller read it already (the guard does, for the account). @internal
+ */
+export function checkCallback(
+  request: DinteroInboundRequest,
+  options: DinteroCallbackVerifyOptions,
+  url: CallbackUrl = readCallbackUrl(request.url),
+): CheckedCallback {
   const keys = hmacKeys(options.secrets, 'callback signature');
   const header = readHeader(request, HEADER);
   if (header === undefined) throw refused('missing', 'no Dintero-Signature header');
@@ -67,7 +74,6 @@ export function checkCallback(request: DinteroInboundRequest, options: DinteroCa
   if (signedAtMs > now + toleranceMs) throw refused('future', 'signed later than now plus the tolerance');
 
   const base = readBase(options.publicUrl ?? hostBase(request));
-  const url = readCallbackUrl(request.url);
   const accountId = options.accountId ?? accountOf(url);
   const text = `${t}\n${accountId}\n${request.method.toUpperCase()}\n${base.hostname}\n${base.prefix}${url.pathname}\n${url.query}`;
   const given = Buffer.from(signature, 'hex');
@@ -140,8 +146,7 @@ function withoutTrailingSlashes(path: string): string {
 /** The account a callback is about, if it names one: the prefix of its transaction or session id. */
 export function callbackAccountOf(url: CallbackUrl): string | undefined {
   for (const name of ACCOUNT_PARAMETERS) {
-    const value = url.param(name);
-    const prefix = value?.slice(0, value.indexOf('.') >>> 0);
+    const prefix = url.param(name)?.split('.', 1)[0];
     if (isAccountId(prefix)) return prefix;
   }
   return undefined;

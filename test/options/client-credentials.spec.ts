@@ -6,6 +6,7 @@ import { inspect } from 'node:util';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ClientCredentials } from '../../lib/options/client-credentials.js';
+import { secretForms } from '../support/secret-forms.js';
 
 const printable = fc.integer({ min: 0x21, max: 0x7e }).map((code) => String.fromCharCode(code));
 /** A secret as normalizeOptions accepts one, with room for every special character. */
@@ -20,27 +21,12 @@ const clientId = fc.stringMatching(/^[A-Za-z0-9_-]{1,20}$/);
 /** Text around an echoed form: prose, JSON, a header line. */
 const around = fc.constantFrom(['', ''], ['error: ', ' rejected'], ['{"detail":"', '"}'], ['Authorization: Basic ', '\r\n']);
 
-/** Every form of `value` a server could echo. */
-function forms(value: string): string[] {
-  const base64 = Buffer.from(value, 'utf8').toString('base64');
-  return [
-    value,
-    JSON.stringify(value).slice(1, -1),
-    base64,
-    base64.replace(/=+$/, ''),
-    Buffer.from(value, 'utf8').toString('base64url'),
-    encodeURIComponent(value),
-    encodeURIComponent(value).replace(/%20/g, '+'),
-    encodeURIComponent(value).replace(/%[0-9A-F]{2}/g, (escape) => escape.toLowerCase()),
-  ];
-}
-
 describe('ClientCredentials.redact', () => {
   it('removes the secret and the id:secret pair in every encoding, wherever it appears in the text', () => {
     fc.assert(
       fc.property(clientId, secret, fc.boolean(), around, fc.nat(7), (id, value, asPair, [before, after], which) => {
         const credentials = new ClientCredentials(id, value);
-        const form = forms(asPair ? `${id}:${value}` : value)[which]!;
+        const form = secretForms(asPair ? `${id}:${value}` : value)[which]!;
         const redacted = credentials.redact(`${before}${form}${after}`);
         expect(redacted).toContain('<redacted>');
         expect(redacted).not.toContain(value);

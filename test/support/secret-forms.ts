@@ -1,7 +1,10 @@
 import { inspect } from 'node:util';
 import { expect } from 'vitest';
 
-/** Every form of `value` that could leak: raw, JSON-escaped, base64 (padded or not), base64url, URL-encoded. */
+/**
+ * Every form of `value` that could leak: raw, JSON-escaped, base64 (padded or not), base64url,
+ * URL-encoded (with `+` for a space, or lower-case escapes).
+ */
 export function secretForms(value: string): string[] {
   const base64 = Buffer.from(value, 'utf8').toString('base64');
   return [
@@ -12,6 +15,7 @@ export function secretForms(value: string): string[] {
     Buffer.from(value, 'utf8').toString('base64url'),
     encodeURIComponent(value),
     encodeURIComponent(value).replace(/%20/g, '+'),
+    encodeURIComponent(value).replace(/%[0-9A-F]{2}/g, (escape) => escape.toLowerCase()),
   ];
 }
 
