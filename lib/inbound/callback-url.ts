@@ -42,36 +42,71 @@ const DOT_SEGMENT = /(?:^|\/)(?:\.|%2e){1,2}(?:\/|$)/i;
  * `+` for a space, and upper-case escapes of other ASCII bytes (`#` would end the query).
  */
 const NOT_PLAIN_QUERY = /[^\w*.=&+%-]|%(?![0-7][\dA-F])|%(?:2[0ADE]|3\d|4[1-9A-F]|5[\dAF]|6[1-9A-F]|7[\dA])/;
+/** Up to this many parameters are sorted in place by insertion; more by `Array#sort`, in n log n. */
+const INSERTION_SORT_MAX = 16;
+
 class PlainCallbackUrl implements CallbackUrl {
   private constructor(
     readonly pathname: string,
     readonly query: string,
-    /** Name and `name=value` of each parameter, sorted by name. */
-    private readonly pairs: readonly (readonly [string, string])[],
+    /** Names and `name=value` parts, sorted by name, in step. */
+    private readonly names: readonly string[],
+    private readonly parts: readonly string[],
   ) {}
 
   /** `undefined` when a part would not be written back as it is. */
   static read(pathname: string, query: string): PlainCallbackUrl | undefined {
-    const pairs: [string, string][] = [];
-    for (const part of query.split('&')) {
+    const parts = query === '' ? [] : query.split('&');
+    const names: string[] = [];
+    let kept = 0;
+    for (const part of parts) {
       if (part === '') continue;
       const at = part.indexOf('=');
       const name = at < 0 ? part : part.slice(0, at);
       // An escape or `+` in a name sorts by its decoded form; an `=` in a value is written `%3D`.
       if (name.includes('%') || name.includes('+') || (at >= 0 && part.indexOf('=', at + 1) >= 0)) return undefined;
-      pairs.push([name, at < 0 ? `${part}=` : part]);
+      names[kept] = name;
+      parts[kept] = at < 0 ? `${part}=` : part;
+      kept += 1;
     }
-    // Array#sort is stable, as URLSearchParams' sort is; names are ASCII, so code units order them alike.
-    pairs.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return new PlainCallbackUrl(pathname, pairs.map(([, part]) => part).join('&'), pairs);
+    parts.length = kept;
+    sortByName(names, parts);
+    return new PlainCallbackUrl(pathname, parts.join('&'), names, parts);
   }
 
   param(name: string): string | undefined {
-    const part = this.pairs.find((pair) => pair[0] === name)?.[1];
-    if (part === undefined) return undefined;
-    const value = part.slice(name.length + 1);
+    const index = this.names.indexOf(name);
+    if (index < 0) return undefined;
+    const value = this.parts[index]!.slice(name.length + 1);
     // Only ASCII escapes got here, so decoding cannot fail.
     return value.includes('%') || value.includes('+') ? decodeURIComponent(value.replaceAll('+', ' ')) : value;
+  }
+}
+
+/**
+ * Sorts `parts` by `names`, both in step, keeping the order of equal names as URLSearchParams does.
+ * Names are ASCII here, so code units order them alike.
+ */
+function sortByName(names: string[], parts: string[]): void {
+  if (names.length > INSERTION_SORT_MAX) {
+    const order = names.map((_, index) => index).sort((a, b) => (names[a]! < names[b]! ? -1 : names[a]! > names[b]! ? 1 : a - b));
+    const [sortedNames, sortedParts] = [order.map((index) => names[index]!), order.map((index) => parts[index]!)];
+    for (let k = 0; k < order.length; k += 1) {
+      names[k] = sortedNames[k]!;
+      parts[k] = sortedParts[k]!;
+    }
+    return;
+  }
+  for (let i = 1; i < names.length; i += 1) {
+    const name = names[i]!;
+    const part = parts[i]!;
+    let j = i - 1;
+    for (; j >= 0 && names[j]! > name; j -= 1) {
+      names[j + 1] = names[j]!;
+      parts[j + 1] = parts[j]!;
+    }
+    names[j + 1] = name;
+    parts[j + 1] = part;
   }
 }
 
