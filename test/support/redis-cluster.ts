@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { Cluster, Redis } from 'ioredis';
-import { freePort } from './free-port.js';
+import { freePorts } from './free-port.js';
 
 const run = promisify(execFile);
 
@@ -50,7 +50,10 @@ export class RedisClusterHarness {
   constructor(private readonly masters = 3) {}
 
   async start(): Promise<this> {
-    for (let n = 0; n < this.masters * 2; n += 1) this.nodes.push(await this.startNode());
+    // Every node's client and bus ports chosen at once: a node that has not bound its ports yet
+    // would leave them looking free to the next one.
+    const ports = await freePorts(this.masters * 4);
+    for (let n = 0; n < this.masters * 2; n += 1) this.nodes.push(this.startNode(ports[2 * n]!, ports[2 * n + 1]!));
     await Promise.all(this.nodes.map((node) => until(async () => (await node.admin.ping()) === 'PONG', 'a node to answer')));
     const created = await run('redis-cli', [
       '--cluster',
@@ -146,8 +149,7 @@ export class RedisClusterHarness {
     rmSync(this.dir, { recursive: true, force: true });
   }
 
-  private async startNode(): Promise<ClusterNode> {
-    const [port, bus] = [await freePort(), await freePort()];
+  private startNode(port: number, bus: number): ClusterNode {
     // Each argument as the config file would have it: `--name value`.
     const child = spawn(
       'redis-server',
